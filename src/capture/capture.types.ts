@@ -1,0 +1,67 @@
+import type { Action, Cookie, Rect } from '../shared/domain.ts';
+
+// The contract between the run engine and the capture engine. The engine knows nothing of
+// runs, databases or HTTP: it receives everything it needs in a CaptureRequest.
+
+export interface CaptureRequest {
+  url: string;
+  referenceUrl?: string;
+  browser: string; // 'chromium' (others where their Playwright builds are present)
+  viewport: { width: number; height: number };
+  basicAuth?: { username: string; password: string };
+  pageActions: Action[];
+  pageScript?: string;
+  taskActions: Action[];
+  taskScript?: string;
+  hideSelectors: string[];
+  removeSelectors: string[];
+  maskSelectors: string[];
+  /** Extra wait after readiness, in ms. */
+  waitMs: number;
+  suppressAnimations: boolean;
+  hideCaret: boolean;
+  cookieBanner: { removeSelectors: string[]; cookies: Cookie[] };
+  /** Record a Playwright trace (zip) of the capture. */
+  trace: boolean;
+}
+
+export interface CaptureLogLine {
+  at: string;
+  level: 'info' | 'warn' | 'error';
+  /** e.g. 'navigate', 'action', 'readiness', 'screenshot'. */
+  step: string;
+  message: string;
+  durationMs?: number;
+}
+
+export interface CapturedImage {
+  png: Buffer;
+  width: number;
+  height: number;
+  httpStatus: number;
+  finalUrl: string;
+}
+
+export interface CaptureResult {
+  observed: CapturedImage;
+  reference?: CapturedImage;
+  /** maskSelectors resolved to page rectangles at capture time (for the diff's ignore list). */
+  maskRects: Rect[];
+  /** Playwright trace zip, when requested. */
+  trace?: Buffer;
+  log: CaptureLogLine[];
+}
+
+export type CaptureFailureKind =
+  | 'navigation' // HTTP 4xx/5xx or network error
+  | 'action' // a declarative step or script failed
+  | 'aborted' // the signal fired (cancel or timeout)
+  | 'transient' // browser crash, target closed, connection reset: retry with a fresh context
+  | 'browser-unavailable' // no executable / unknown browser
+  | 'internal';
+
+export interface CaptureHooks {
+  /** Aborting closes the context; the capture rejects with kind 'aborted' promptly (< 2 s). */
+  signal: AbortSignal;
+  onLog?: (line: CaptureLogLine) => void;
+}

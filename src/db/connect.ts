@@ -1,0 +1,39 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config/config.ts';
+import type { Database } from './database.ts';
+
+export type Db = Kysely<Database>;
+/** What repository functions take: the database or an open transaction. */
+export type Conn = Kysely<Database> | Transaction<Database>;
+
+export function connectDatabase(config: DatabaseConfig): Db {
+  switch (config.dialect) {
+    case 'sqlite': {
+      fs.mkdirSync(path.dirname(config.file), { recursive: true });
+      const sqlite = new SqliteDatabase(config.file);
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = NORMAL');
+      sqlite.pragma('foreign_keys = ON');
+      // Writers from the server and its embedded workers share one connection; a second
+      // process (scene migrate) waits instead of failing.
+      sqlite.pragma('busy_timeout = 5000');
+      return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    }
+    case 'postgres':
+      return new Kysely<Database>({
+        dialect: new PostgresDialect({
+          pool: new pg.Pool({ connectionString: config.url, max: 10 }),
+        }),
+      });
+  }
+}
+
+export function describeDatabase(config: DatabaseConfig): string {
+  return config.dialect === 'sqlite'
+    ? `sqlite:${config.file}`
+    : config.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}

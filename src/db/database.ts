@@ -1,0 +1,245 @@
+import type { Generated } from 'kysely';
+
+// Row types, one per table, mirroring migrations/. Timestamps are ISO strings, booleans 0/1,
+// lists and objects JSON text (see the initial migration for why).
+
+export interface ProjectsTable {
+  id: string;
+  name: string;
+  description: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SettingsTable {
+  id: string;
+  data: string;
+  updated_at: string;
+}
+
+export interface ProjectSettingsTable {
+  project_id: string;
+  data: string;
+  updated_at: string;
+}
+
+export interface PagesTable {
+  id: string;
+  project_id: string;
+  name: string;
+  url: string;
+  reference_url: string | null;
+  basic_auth_username: string | null;
+  basic_auth_password: string | null;
+  actions: string;
+  script: string | null;
+  hide_selectors: string;
+  remove_selectors: string;
+  mask_selectors: string;
+  ignore_regions: string;
+  wait_ms: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TasksTable {
+  id: string;
+  project_id: string;
+  name: string;
+  actions: string;
+  script: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BatchesTable {
+  id: string;
+  project_id: string;
+  name: string;
+  browsers: string;
+  viewports: string;
+  jira_issue: string | null;
+  execution_diff_threshold: number;
+  run_diff_threshold: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BatchPagesTable {
+  batch_id: string;
+  page_id: string;
+  position: number;
+}
+
+export interface BatchTasksTable {
+  batch_id: string;
+  task_id: string;
+  position: number;
+}
+
+export interface ArtifactsTable {
+  id: string;
+  project_id: string;
+  run_id: string | null;
+  execution_id: string | null;
+  kind: string;
+  storage_key: string;
+  content_type: string;
+  byte_size: number;
+  sha256: string;
+  width: number | null;
+  height: number | null;
+  created_at: string;
+}
+
+export interface BaselinesTable {
+  id: string;
+  project_id: string;
+  batch_id: string;
+  source_run_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BaselineEntriesTable {
+  id: string;
+  baseline_id: string;
+  matrix_key: string;
+  page_id: string;
+  task_id: string | null;
+  browser: string;
+  viewport_name: string;
+  artifact_id: string;
+  sha256: string;
+  source_execution_id: string | null;
+  created_at: string;
+  superseded_at: string | null;
+}
+
+export interface RunsTable {
+  id: string;
+  project_id: string;
+  batch_id: string;
+  mode: string;
+  baseline_id: string | null;
+  status: string;
+  jira_issue: string | null;
+  cancel_reason: string | null;
+  deadline_at: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface ExecutionsTable {
+  id: string;
+  run_id: string;
+  position: number;
+  matrix_key: string;
+  page_id: string;
+  page_name: string;
+  task_id: string | null;
+  task_name: string | null;
+  browser: string;
+  viewport_name: string;
+  viewport_width: number;
+  viewport_height: number;
+  status: string;
+  attempt: number;
+  error: string | null;
+  cancel_reason: string | null;
+  http_status: number | null;
+  final_url: string | null;
+  baseline_entry_id: string | null;
+  diff_pixels: number | null;
+  diff_percent: number | null;
+  diff_level: string | null;
+  diff_details: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface RunLogTable {
+  seq: Generated<number>;
+  run_id: string;
+  execution_id: string | null;
+  at: string;
+  level: string;
+  kind: string;
+  message: string;
+  data: string | null;
+}
+
+export interface WebhooksTable {
+  id: string;
+  project_id: string;
+  url: string;
+  events: string;
+  active: number;
+  description: string | null;
+  secret: string;
+  disabled_reason: string | null;
+  failing_since: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event_id: string;
+  event_type: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_attempt_at: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
+export interface WebhookAttemptsTable {
+  seq: Generated<number>;
+  delivery_id: string;
+  attempted_at: string;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+  response_excerpt: string | null;
+}
+
+export interface AuditLogTable {
+  seq: Generated<number>;
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  project_id: string | null;
+  changes: string;
+}
+
+export interface Database {
+  projects: ProjectsTable;
+  settings: SettingsTable;
+  project_settings: ProjectSettingsTable;
+  pages: PagesTable;
+  tasks: TasksTable;
+  batches: BatchesTable;
+  batch_pages: BatchPagesTable;
+  batch_tasks: BatchTasksTable;
+  artifacts: ArtifactsTable;
+  baselines: BaselinesTable;
+  baseline_entries: BaselineEntriesTable;
+  runs: RunsTable;
+  executions: ExecutionsTable;
+  run_log: RunLogTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  audit_log: AuditLogTable;
+}

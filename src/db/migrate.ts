@@ -1,0 +1,21 @@
+import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import type { Db } from './connect.ts';
+import * as initial from './migrations/2026-11-21T1300-initial.ts';
+
+// Migrations are listed here rather than read from disk, so they run the same from source,
+// from a bundle, and in tests. Names sort by date: add new ones at the end.
+const migrations: Record<string, Migration> = {
+  '2026-11-21T1300-initial': initial as unknown as Migration,
+};
+
+const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
+
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const result: MigrationResultSet = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`migration ${failed} failed: ${String(result.error)}`, { cause: result.error });
+  }
+  return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

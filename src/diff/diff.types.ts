@@ -1,0 +1,41 @@
+import type { Rect } from '../shared/domain.ts';
+
+// The contract of the diff engine: pure image comparison, no HTTP, no SQL.
+
+export interface DiffOptions {
+  /** Perceptual (YIQ) colour threshold, 0..1; pixelmatch's meaning. Default 0.1. */
+  threshold?: number;
+  /** Count anti-aliased pixels as differences. Default false (they are rendering noise). */
+  includeAntiAliasing?: boolean;
+  /** Areas excluded from the count and hatched in the diff image (page coordinates). */
+  ignoreRegions?: Rect[];
+  /** Which images to produce; both by default. */
+  outputs?: { diffImage?: boolean; heatmap?: boolean };
+}
+
+export interface ImageSize {
+  width: number;
+  height: number;
+}
+
+export interface DiffResult {
+  /** Byte-identical inputs: nothing was decoded; counts are zero and no images are produced. */
+  identical: boolean;
+  diffPixels: number;
+  /** diffPixels / pixels of the larger of the two images, 0..1. */
+  diffRatio: number;
+  /** diffRatio * 100. */
+  diffPercent: number;
+  baselineSize: ImageSize;
+  observedSize: ImageSize;
+  dimensionsChanged: boolean;
+  /** observed minus baseline, in px. */
+  sizeChange: { width: number; height: number };
+  /** Bounding boxes of clusters of differing pixels, largest first. */
+  changedRegions: Rect[];
+  diffImage?: Buffer;
+  heatmap?: Buffer;
+}
+
+/** Input: PNG bytes or a path to a PNG file. */
+export type PngInput = Buffer | string;
