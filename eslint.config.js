@@ -14,11 +14,17 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
-      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-non-null-assertion': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       'no-restricted-syntax': [
         'error',
         {
@@ -36,7 +42,18 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/http/**', '**/db/**', '**/*.repository*', 'kysely', 'fastify', 'pg', 'better-sqlite3'], message: 'diff/ and capture/ are pure engines: no HTTP, no SQL.' },
+            {
+              group: [
+                '**/http/**',
+                '**/db/**',
+                '**/*.repository*',
+                'kysely',
+                'fastify',
+                'pg',
+                'better-sqlite3',
+              ],
+              message: 'diff/ and capture/ are pure engines: no HTTP, no SQL.',
+            },
           ],
         },
       ],
@@ -49,7 +66,15 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: 'kysely', message: 'Only repositories and db/ import the query builder.', allowTypeImports: true }] },
+        {
+          paths: [
+            {
+              name: 'kysely',
+              message: 'Only repositories and db/ import the query builder.',
+              allowTypeImports: true,
+            },
+          ],
+        },
       ],
     },
   },

@@ -1,2 +1,6 @@
-// Placeholder replaced below.
-export default function setup(): void {}
+import { assertPostgresReachable } from './support/postgres.ts';
+
+/** Fails the whole run at once, with instructions, when a required service is down. */
+export default async function setup(): Promise<void> {
+  await assertPostgresReachable();
+}

@@ -46,8 +46,7 @@ export const configKeys = {
 export type ConfigKey = keyof typeof configKeys;
 
 export type DatabaseConfig =
-  | { dialect: 'sqlite'; file: string }
-  | { dialect: 'postgres'; url: string };
+  { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
 
 export interface Config {
   port: number;
@@ -69,7 +68,9 @@ export class ConfigError extends Error {
   }
 }
 
-const booleanString = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const booleanString = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
 
 const envSchema = z.object({
   SCENE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),

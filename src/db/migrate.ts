@@ -5,7 +5,7 @@ import * as initial from './migrations/2026-11-21T1300-initial.ts';
 // Migrations are listed here rather than read from disk, so they run the same from source,
 // from a bundle, and in tests. Names sort by date: add new ones at the end.
 const migrations: Record<string, Migration> = {
-  '2026-11-21T1300-initial': initial as unknown as Migration,
+  '2026-11-21T1300-initial': initial,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
@@ -15,7 +15,9 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   const result: MigrationResultSet = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`migration ${failed} failed: ${String(result.error)}`, { cause: result.error });
+    const reason =
+      result.error instanceof Error ? result.error.message : JSON.stringify(result.error);
+    throw new Error(`migration ${failed} failed: ${reason}`, { cause: result.error });
   }
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -16,7 +16,9 @@ function isPostgres(db: AnyDb): boolean {
 
 export async function up(db: AnyDb): Promise<void> {
   const pg = isPostgres(db);
-  const seq = pg ? sql`bigint generated always as identity primary key` : sql`integer primary key autoincrement`;
+  const seq = pg
+    ? sql`bigint generated always as identity primary key`
+    : sql`integer primary key autoincrement`;
   const s = db.schema;
 
   await s
@@ -27,7 +29,11 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await s.createIndex('projects_created_idx').on('projects').columns(['created_at', 'id']).execute();
+  await s
+    .createIndex('projects_created_idx')
+    .on('projects')
+    .columns(['created_at', 'id'])
+    .execute();
 
   // One row, id 'global'. Per-project overrides live in project_settings.
   await s
@@ -38,7 +44,9 @@ export async function up(db: AnyDb): Promise<void> {
     .execute();
   await s
     .createTable('project_settings')
-    .addColumn('project_id', 'text', (c) => c.primaryKey().references('projects.id').onDelete('cascade'))
+    .addColumn('project_id', 'text', (c) =>
+      c.primaryKey().references('projects.id').onDelete('cascade'),
+    )
     .addColumn('data', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
@@ -46,7 +54,9 @@ export async function up(db: AnyDb): Promise<void> {
   await s
     .createTable('pages')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+    .addColumn('project_id', 'text', (c) =>
+      c.notNull().references('projects.id').onDelete('cascade'),
+    )
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('url', 'text', (c) => c.notNull())
     .addColumn('reference_url', 'text')
@@ -63,12 +73,18 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addUniqueConstraint('pages_project_name_uq', ['project_id', 'name'])
     .execute();
-  await s.createIndex('pages_project_created_idx').on('pages').columns(['project_id', 'created_at', 'id']).execute();
+  await s
+    .createIndex('pages_project_created_idx')
+    .on('pages')
+    .columns(['project_id', 'created_at', 'id'])
+    .execute();
 
   await s
     .createTable('tasks')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+    .addColumn('project_id', 'text', (c) =>
+      c.notNull().references('projects.id').onDelete('cascade'),
+    )
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('actions', 'text', (c) => c.notNull().defaultTo('[]'))
     .addColumn('script', 'text')
@@ -76,12 +92,18 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addUniqueConstraint('tasks_project_name_uq', ['project_id', 'name'])
     .execute();
-  await s.createIndex('tasks_project_created_idx').on('tasks').columns(['project_id', 'created_at', 'id']).execute();
+  await s
+    .createIndex('tasks_project_created_idx')
+    .on('tasks')
+    .columns(['project_id', 'created_at', 'id'])
+    .execute();
 
   await s
     .createTable('batches')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+    .addColumn('project_id', 'text', (c) =>
+      c.notNull().references('projects.id').onDelete('cascade'),
+    )
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('browsers', 'text', (c) => c.notNull())
     .addColumn('viewports', 'text', (c) => c.notNull())
@@ -92,7 +114,11 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addUniqueConstraint('batches_project_name_uq', ['project_id', 'name'])
     .execute();
-  await s.createIndex('batches_project_created_idx').on('batches').columns(['project_id', 'created_at', 'id']).execute();
+  await s
+    .createIndex('batches_project_created_idx')
+    .on('batches')
+    .columns(['project_id', 'created_at', 'id'])
+    .execute();
 
   // A batch's page and task selection, in order. Pages and tasks in use cannot be deleted (restrict).
   await s
@@ -117,7 +143,9 @@ export async function up(db: AnyDb): Promise<void> {
   await s
     .createTable('artifacts')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+    .addColumn('project_id', 'text', (c) =>
+      c.notNull().references('projects.id').onDelete('cascade'),
+    )
     .addColumn('run_id', 'text')
     .addColumn('execution_id', 'text')
     .addColumn('kind', 'text', (c) => c.notNull())
@@ -136,38 +164,56 @@ export async function up(db: AnyDb): Promise<void> {
   await s
     .createTable('baselines')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+    .addColumn('project_id', 'text', (c) =>
+      c.notNull().references('projects.id').onDelete('cascade'),
+    )
     .addColumn('batch_id', 'text', (c) => c.notNull().references('batches.id').onDelete('cascade'))
     .addColumn('source_run_id', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await s.createIndex('baselines_batch_created_idx').on('baselines').columns(['batch_id', 'created_at', 'id']).execute();
+  await s
+    .createIndex('baselines_batch_created_idx')
+    .on('baselines')
+    .columns(['batch_id', 'created_at', 'id'])
+    .execute();
 
   // matrix_key = pageId|taskId|browser|viewportName (taskId empty for "as loaded").
   // A superseded entry (approval replaced it) is kept as history.
   await s
     .createTable('baseline_entries')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('baseline_id', 'text', (c) => c.notNull().references('baselines.id').onDelete('cascade'))
+    .addColumn('baseline_id', 'text', (c) =>
+      c.notNull().references('baselines.id').onDelete('cascade'),
+    )
     .addColumn('matrix_key', 'text', (c) => c.notNull())
     .addColumn('page_id', 'text', (c) => c.notNull())
     .addColumn('task_id', 'text')
     .addColumn('browser', 'text', (c) => c.notNull())
     .addColumn('viewport_name', 'text', (c) => c.notNull())
-    .addColumn('artifact_id', 'text', (c) => c.notNull().references('artifacts.id').onDelete('restrict'))
+    .addColumn('artifact_id', 'text', (c) =>
+      c.notNull().references('artifacts.id').onDelete('restrict'),
+    )
     .addColumn('sha256', 'text', (c) => c.notNull())
     .addColumn('source_execution_id', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('superseded_at', 'text')
     .execute();
-  await sql`create unique index baseline_entries_current_uq on baseline_entries (baseline_id, matrix_key) where superseded_at is null`.execute(db);
-  await s.createIndex('baseline_entries_artifact_idx').on('baseline_entries').column('artifact_id').execute();
+  await sql`create unique index baseline_entries_current_uq on baseline_entries (baseline_id, matrix_key) where superseded_at is null`.execute(
+    db,
+  );
+  await s
+    .createIndex('baseline_entries_artifact_idx')
+    .on('baseline_entries')
+    .column('artifact_id')
+    .execute();
 
   await s
     .createTable('runs')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+    .addColumn('project_id', 'text', (c) =>
+      c.notNull().references('projects.id').onDelete('cascade'),
+    )
     .addColumn('batch_id', 'text', (c) => c.notNull().references('batches.id').onDelete('cascade'))
     .addColumn('mode', 'text', (c) => c.notNull())
     .addColumn('baseline_id', 'text', (c) => c.references('baselines.id').onDelete('set null'))
@@ -180,8 +226,16 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('finished_at', 'text')
     .execute();
   await s.createIndex('runs_created_idx').on('runs').columns(['created_at', 'id']).execute();
-  await s.createIndex('runs_project_created_idx').on('runs').columns(['project_id', 'created_at', 'id']).execute();
-  await s.createIndex('runs_batch_created_idx').on('runs').columns(['batch_id', 'created_at', 'id']).execute();
+  await s
+    .createIndex('runs_project_created_idx')
+    .on('runs')
+    .columns(['project_id', 'created_at', 'id'])
+    .execute();
+  await s
+    .createIndex('runs_batch_created_idx')
+    .on('runs')
+    .columns(['batch_id', 'created_at', 'id'])
+    .execute();
   await s.createIndex('runs_status_idx').on('runs').columns(['status', 'created_at']).execute();
   await s.createIndex('runs_jira_idx').on('runs').columns(['jira_issue', 'created_at']).execute();
 
@@ -216,8 +270,16 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('started_at', 'text')
     .addColumn('finished_at', 'text')
     .execute();
-  await s.createIndex('executions_run_idx').on('executions').columns(['run_id', 'position']).execute();
-  await s.createIndex('executions_status_idx').on('executions').columns(['status', 'run_id']).execute();
+  await s
+    .createIndex('executions_run_idx')
+    .on('executions')
+    .columns(['run_id', 'position'])
+    .execute();
+  await s
+    .createIndex('executions_status_idx')
+    .on('executions')
+    .columns(['status', 'run_id'])
+    .execute();
 
   await s
     .createTable('run_log')
@@ -235,7 +297,9 @@ export async function up(db: AnyDb): Promise<void> {
   await s
     .createTable('webhooks')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+    .addColumn('project_id', 'text', (c) =>
+      c.notNull().references('projects.id').onDelete('cascade'),
+    )
     .addColumn('url', 'text', (c) => c.notNull())
     .addColumn('events', 'text', (c) => c.notNull())
     .addColumn('active', 'integer', (c) => c.notNull())
@@ -246,13 +310,19 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await s.createIndex('webhooks_project_created_idx').on('webhooks').columns(['project_id', 'created_at', 'id']).execute();
+  await s
+    .createIndex('webhooks_project_created_idx')
+    .on('webhooks')
+    .columns(['project_id', 'created_at', 'id'])
+    .execute();
 
   // The outbox: one row per (event, webhook), written in the transaction of the change.
   await s
     .createTable('webhook_deliveries')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('webhook_id', 'text', (c) => c.notNull().references('webhooks.id').onDelete('cascade'))
+    .addColumn('webhook_id', 'text', (c) =>
+      c.notNull().references('webhooks.id').onDelete('cascade'),
+    )
     .addColumn('event_id', 'text', (c) => c.notNull())
     .addColumn('event_type', 'text', (c) => c.notNull())
     .addColumn('payload', 'text', (c) => c.notNull())
@@ -265,20 +335,34 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('delivered_at', 'text')
     .execute();
-  await s.createIndex('webhook_deliveries_due_idx').on('webhook_deliveries').columns(['status', 'next_attempt_at']).execute();
-  await s.createIndex('webhook_deliveries_webhook_idx').on('webhook_deliveries').columns(['webhook_id', 'created_at', 'id']).execute();
+  await s
+    .createIndex('webhook_deliveries_due_idx')
+    .on('webhook_deliveries')
+    .columns(['status', 'next_attempt_at'])
+    .execute();
+  await s
+    .createIndex('webhook_deliveries_webhook_idx')
+    .on('webhook_deliveries')
+    .columns(['webhook_id', 'created_at', 'id'])
+    .execute();
 
   await s
     .createTable('webhook_attempts')
     .addColumn('seq', sql`${seq}`)
-    .addColumn('delivery_id', 'text', (c) => c.notNull().references('webhook_deliveries.id').onDelete('cascade'))
+    .addColumn('delivery_id', 'text', (c) =>
+      c.notNull().references('webhook_deliveries.id').onDelete('cascade'),
+    )
     .addColumn('attempted_at', 'text', (c) => c.notNull())
     .addColumn('status_code', 'integer')
     .addColumn('error', 'text')
     .addColumn('duration_ms', 'integer', (c) => c.notNull())
     .addColumn('response_excerpt', 'text')
     .execute();
-  await s.createIndex('webhook_attempts_delivery_idx').on('webhook_attempts').columns(['delivery_id', 'seq']).execute();
+  await s
+    .createIndex('webhook_attempts_delivery_idx')
+    .on('webhook_attempts')
+    .columns(['delivery_id', 'seq'])
+    .execute();
 
   // Append-only; no foreign keys, so the record of a deletion outlives what was deleted.
   await s
@@ -294,15 +378,34 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('changes', 'text', (c) => c.notNull())
     .execute();
   await s.createIndex('audit_project_idx').on('audit_log').columns(['project_id', 'seq']).execute();
-  await s.createIndex('audit_entity_idx').on('audit_log').columns(['entity_type', 'entity_id', 'seq']).execute();
+  await s
+    .createIndex('audit_entity_idx')
+    .on('audit_log')
+    .columns(['entity_type', 'entity_id', 'seq'])
+    .execute();
   await s.createIndex('audit_at_idx').on('audit_log').columns(['at']).execute();
 }
 
 export async function down(db: AnyDb): Promise<void> {
   for (const table of [
-    'audit_log', 'webhook_attempts', 'webhook_deliveries', 'webhooks', 'run_log', 'executions',
-    'runs', 'baseline_entries', 'baselines', 'artifacts', 'batch_tasks', 'batch_pages', 'batches',
-    'tasks', 'pages', 'project_settings', 'settings', 'projects',
+    'audit_log',
+    'webhook_attempts',
+    'webhook_deliveries',
+    'webhooks',
+    'run_log',
+    'executions',
+    'runs',
+    'baseline_entries',
+    'baselines',
+    'artifacts',
+    'batch_tasks',
+    'batch_pages',
+    'batches',
+    'tasks',
+    'pages',
+    'project_settings',
+    'settings',
+    'projects',
   ]) {
     await db.schema.dropTable(table).ifExists().execute();
   }

@@ -1,0 +1,12 @@
+import type { ArtifactStore } from './artifacts/artifact-store.ts';
+import type { Config } from './config/config.ts';
+import type { Db } from './db/connect.ts';
+import type { Logger } from './shared/logger.ts';
+
+/** What services need, built once at start by createApp() and passed explicitly. */
+export interface AppContext {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  artifacts: ArtifactStore;
+}

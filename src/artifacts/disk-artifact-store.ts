@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { AppError } from '../shared/errors.ts';
+import type { ArtifactStore } from './artifact-store.ts';
+
+const keyPattern = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/i;
+
+/** Artifacts as files below one directory. */
+export class DiskArtifactStore implements ArtifactStore {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+    fs.mkdirSync(this.root, { recursive: true });
+  }
+
+  /** Resolves a key below the root; anything that could escape it (.., absolute, odd characters) is refused. */
+  private pathOf(key: string): string {
+    const resolved = path.resolve(this.root, key);
+    if (!keyPattern.test(key) || key.includes('..') || !resolved.startsWith(this.root + path.sep)) {
+      throw new AppError('not_found', `artifact '${key}' does not exist`);
+    }
+    return resolved;
+  }
+
+  async put(key: string, bytes: Buffer): Promise<void> {
+    const file = this.pathOf(key);
+    await fsp.mkdir(path.dirname(file), { recursive: true });
+    // Write then rename: a crash never leaves a half-written file under the final name.
+    const temp = `${file}.${process.pid}.tmp`;
+    await fsp.writeFile(temp, bytes);
+    await fsp.rename(temp, file);
+  }
+
+  async get(key: string): Promise<Buffer> {
+    try {
+      return await fsp.readFile(this.pathOf(key));
+    } catch (error) {
+      throw asNotFound(error, key);
+    }
+  }
+
+  async open(key: string): Promise<{ stream: Readable; size: number }> {
+    const file = this.pathOf(key);
+    try {
+      const stat = await fsp.stat(file);
+      if (!stat.isFile()) throw new AppError('not_found', `artifact '${key}' does not exist`);
+      return { stream: fs.createReadStream(file), size: stat.size };
+    } catch (error) {
+      throw asNotFound(error, key);
+    }
+  }
+
+  localPath(key: string): string {
+    return this.pathOf(key);
+  }
+
+  async remove(keys: string[]): Promise<void> {
+    await Promise.all(keys.map((key) => fsp.rm(this.pathOf(key), { force: true })));
+  }
+}
+
+function asNotFound(error: unknown, key: string): unknown {
+  if (error instanceof AppError) return error;
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+    return new AppError('not_found', `artifact '${key}' does not exist`);
+  }
+  return error;
+}

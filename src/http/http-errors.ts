@@ -1,0 +1,113 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, httpStatusOf, type ErrorCode } from '../shared/errors.ts';
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+interface ValidationIssue {
+  instancePath?: string;
+  message?: string;
+  params?: { issue?: { path?: PropertyKey[]; code?: string; keys?: string[] } };
+}
+
+function describeIssues(
+  context: string,
+  issues: ValidationIssue[],
+): { message: string; details: unknown } {
+  const details = issues.map((issue) => {
+    const zodIssue = issue.params?.issue;
+    let path = (zodIssue?.path ?? []).map(String).join('.');
+    let message = issue.message ?? 'is not valid';
+    if (zodIssue?.code === 'unrecognized_keys' && zodIssue.keys) {
+      message = `unknown field(s): ${zodIssue.keys.join(', ')}`;
+      path = path || '(root)';
+    }
+    return {
+      field: path || issue.instancePath?.replace(/^\//, '').replaceAll('/', '.') || '(root)',
+      message,
+    };
+  });
+  const where = context === 'body' ? 'request body' : context;
+  const message = `invalid ${where}: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`;
+  return { message, details };
+}
+
+/** Maps every error to the documented error body; unknown errors become a logged 500 without internals. */
+export function toErrorResponse(
+  error: unknown,
+  request: FastifyRequest,
+): { status: number; body: ErrorBody } {
+  if (error instanceof AppError) {
+    const body: ErrorBody = { error: { code: error.code, message: error.message } };
+    if (error.details !== undefined) body.error.details = error.details;
+    return { status: httpStatusOf[error.code], body };
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const { message, details } = describeIssues(
+      error.validationContext ?? 'request',
+      error.validation as ValidationIssue[],
+    );
+    return { status: 400, body: { error: { code: 'validation_failed', message, details } } };
+  }
+  const fastifyError = error as Partial<FastifyError>;
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return {
+        status: 400,
+        body: {
+          error: {
+            code: 'validation_failed',
+            message: `request body is not valid JSON: ${fastifyError.message ?? ''}`.trim(),
+          },
+        },
+      };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return {
+        status: 413,
+        body: {
+          error: { code: 'payload_too_large', message: 'request body is too large (limit 1 MiB)' },
+        },
+      };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return {
+        status: 415,
+        body: {
+          error: {
+            code: 'unsupported_media_type',
+            message: 'send the request body as application/json',
+          },
+        },
+      };
+    default:
+      break;
+  }
+  if (
+    typeof fastifyError.statusCode === 'number' &&
+    fastifyError.statusCode >= 400 &&
+    fastifyError.statusCode < 500
+  ) {
+    return {
+      status: fastifyError.statusCode,
+      body: {
+        error: { code: 'validation_failed', message: fastifyError.message ?? 'bad request' },
+      },
+    };
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return {
+    status: 500,
+    body: { error: { code: 'internal', message: 'internal error; see the server log' } },
+  };
+}
+
+export function sendError(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  const { status, body } = toErrorResponse(error, request);
+  return reply.status(status).send(body);
+}

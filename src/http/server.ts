@@ -1,0 +1,73 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { AppContext } from '../app-context.ts';
+import { pingDatabase } from '../db/health.ts';
+import { AppError } from '../shared/errors.ts';
+import { registerApiRoutes } from './api/index.ts';
+import { sendError } from './http-errors.ts';
+
+export const apiPrefix = '/api/v1';
+
+export type SceneServer = Awaited<ReturnType<typeof buildServer>>;
+
+export async function buildServer(ctx: AppContext) {
+  const app = Fastify({
+    loggerInstance: ctx.logger,
+    bodyLimit: 1024 * 1024,
+    // Scene generates its own ids; request ids only tie log lines together.
+    genReqId: () => Math.random().toString(36).slice(2, 10),
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      new AppError('not_found', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`),
+      request,
+      reply,
+    ),
+  );
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Scene API',
+        version: '1',
+        description:
+          'Visual regression testing: projects, pages, tasks, batches, runs, baselines. Errors are `{ "error": { "code", "message", "details"? } }`; lists are `{ "items", "nextCursor" }`.',
+      },
+      servers: [{ url: '/' }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await pingDatabase(ctx.db);
+      return { status: 'ok' };
+    } catch (error) {
+      ctx.logger.error({ err: error }, 'health check: database unreachable');
+      return reply.status(503).send({ status: 'unavailable', database: 'unreachable' });
+    }
+  });
+
+  await app.register(
+    (api, _options, done) => {
+      registerApiRoutes(api.withTypeProvider<ZodTypeProvider>(), ctx);
+      api.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+      done();
+    },
+    { prefix: apiPrefix },
+  );
+
+  return app;
+}

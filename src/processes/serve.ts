@@ -1,0 +1,27 @@
+import { createApp } from '../app.ts';
+import type { Config } from '../config/config.ts';
+import { describeDatabase } from '../db/connect.ts';
+import { buildServer } from '../http/server.ts';
+import type { Logger } from '../shared/logger.ts';
+import { onShutdown } from './shutdown.ts';
+
+/** `scene serve`: HTTP (API, UI, artifacts) plus, by default, the embedded worker. */
+export async function serve(config: Config, logger: Logger): Promise<void> {
+  const app = await createApp(config, logger);
+  const server = await buildServer(app);
+  await server.listen({ port: config.port, host: config.host });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  logger.info(
+    {
+      url: `http://localhost:${port}`,
+      database: describeDatabase(config.database),
+      artifacts: config.artifactsDir,
+    },
+    `Scene is running: open http://localhost:${port}`,
+  );
+  onShutdown(logger, async () => {
+    await server.close();
+    await app.close();
+  });
+}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { actionTypes } from './domain.ts';
+
+// Input schemas shared by several features; validated at the edge (API and UI forms alike).
+
+export const idSchema = z.string().min(1).max(64);
+
+export const nameSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters');
+
+export const httpUrlSchema = z
+  .url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' })
+  .max(2048, 'must be at most 2048 characters');
+
+export const scriptSchema = z.string().max(100_000, 'must be at most 100000 characters');
+
+export const selectorListSchema = z.array(z.string().min(1).max(1000)).max(200);
+
+export const rectSchema = z.strictObject({
+  x: z.number().int().min(0),
+  y: z.number().int().min(0),
+  width: z.number().int().min(1),
+  height: z.number().int().min(1),
+});
+
+export const actionSchema = z
+  .strictObject({
+    type: z.enum(actionTypes),
+    selector: z.string().min(1).max(1000).optional(),
+    value: z.string().max(10_000).optional(),
+    ms: z.number().int().min(0).max(600_000).optional(),
+    script: scriptSchema.optional(),
+  })
+  .superRefine((action, ctx) => {
+    const needsSelector = [
+      'click',
+      'hover',
+      'type',
+      'select',
+      'check',
+      'waitForSelector',
+      'hide',
+      'remove',
+    ];
+    if (needsSelector.includes(action.type) && action.selector === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['selector'],
+        message: `a ${action.type} action needs a selector`,
+      });
+    }
+    if (
+      ['type', 'press', 'select', 'setCookie', 'setLocalStorage'].includes(action.type) &&
+      action.value === undefined
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['value'],
+        message: `a ${action.type} action needs a value`,
+      });
+    }
+    if (action.type === 'waitForTimeout' && action.ms === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['ms'], message: 'a waitForTimeout action needs ms' });
+    }
+    if (action.type === 'evaluate' && action.script === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['script'],
+        message: 'an evaluate action needs a script',
+      });
+    }
+  });
+
+export const actionListSchema = z.array(actionSchema).max(200);
+
+export const listQuerySchema = z.strictObject({
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+});
+
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
