@@ -35,6 +35,25 @@ export default tseslint.config(
     },
   },
   {
+    // Only repositories (and db/) speak SQL.
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    ignores: ['src/db/**', 'src/**/*.repository.ts', 'src/processes/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'kysely',
+              message: 'Only repositories and db/ import the query builder.',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Engines know nothing of HTTP or SQL (STYLE.md 14).
     files: ['src/diff/**', 'src/capture/**'],
     rules: {
@@ -53,25 +72,6 @@ export default tseslint.config(
                 'better-sqlite3',
               ],
               message: 'diff/ and capture/ are pure engines: no HTTP, no SQL.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // Only repositories (and db/) speak SQL.
-    files: ['src/**/*.ts', 'src/**/*.tsx'],
-    ignores: ['src/db/**', 'src/**/*.repository.ts', 'src/processes/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            {
-              name: 'kysely',
-              message: 'Only repositories and db/ import the query builder.',
-              allowTypeImports: true,
             },
           ],
         },
