@@ -5,7 +5,13 @@ import { brightnessDelta } from './color-delta.ts';
 // counts agree with pixelmatch's at the same threshold.
 
 /** Whether the pixel has 3+ neighbours of exactly its colour (the image border counts as one). */
-export function hasManySiblings(img32: Uint32Array, x1: number, y1: number, width: number, height: number): boolean {
+export function hasManySiblings(
+  img32: Uint32Array,
+  x1: number,
+  y1: number,
+  width: number,
+  height: number,
+): boolean {
   const x0 = Math.max(x1 - 1, 0);
   const y0 = Math.max(y1 - 1, 0);
   const x2 = Math.min(x1 + 1, width - 1);
@@ -70,7 +76,9 @@ export function isAntiAliased(
 
   // ... and the darkest or brightest of them must be solid (3+ equal siblings) in both images
   return (
-    (hasManySiblings(a32, minX, minY, width, height) && hasManySiblings(b32, minX, minY, width, height)) ||
-    (hasManySiblings(a32, maxX, maxY, width, height) && hasManySiblings(b32, maxX, maxY, width, height))
+    (hasManySiblings(a32, minX, minY, width, height) &&
+      hasManySiblings(b32, minX, minY, width, height)) ||
+    (hasManySiblings(a32, maxX, maxY, width, height) &&
+      hasManySiblings(b32, maxX, maxY, width, height))
   );
 }

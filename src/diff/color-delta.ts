@@ -21,9 +21,8 @@ function checkerB(k: number): number {
 }
 
 /**
- * Squared YIQ distance between pixel `k` of img1 and pixel `k` of img2 (byte offsets),
- * negative when img2 is darker... in pixelmatch's sign convention (negative when img1 is lighter).
- * The caller guarantees the pixels differ.
+ * Squared YIQ distance between the pixels at byte offset `k` of both images; negative when the
+ * img2 pixel is darker (pixelmatch's sign convention). The caller guarantees the pixels differ.
  */
 export function colorDelta(img1: Uint8Array, img2: Uint8Array, k: number): number {
   const r1 = img1[k] ?? 0;

@@ -7,6 +7,12 @@ export interface DiffOptions {
   threshold?: number;
   /** Count anti-aliased pixels as differences. Default false (they are rendering noise). */
   includeAntiAliasing?: boolean;
+  /**
+   * Also count changes at or below `threshold` where the pixel lies in a solid area (3+ equal
+   * neighbours in both images), e.g. a background recoloured by one level. Default true;
+   * false gives pixelmatch's exact count. See compare-pixels.ts.
+   */
+  solidAreaSensitivity?: boolean;
   /** Areas excluded from the count and hatched in the diff image (page coordinates). */
   ignoreRegions?: Rect[];
   /** Which images to produce; both by default. */

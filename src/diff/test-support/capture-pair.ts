@@ -18,12 +18,18 @@ const launchArgs = [
   '--disable-sync',
 ];
 
-export async function captureScreenshotPair(width: number, height: number): Promise<ScreenshotPair> {
+export async function captureScreenshotPair(
+  width: number,
+  height: number,
+): Promise<ScreenshotPair> {
   const pages = await serveContentPages();
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: launchArgs });
   try {
     const shoot = async (url: string): Promise<Buffer> => {
-      const context = await browser.newContext({ viewport: { width, height: Math.min(height, 1080) }, deviceScaleFactor: 1 });
+      const context = await browser.newContext({
+        viewport: { width, height: Math.min(height, 1080) },
+        deviceScaleFactor: 1,
+      });
       try {
         const page = await context.newPage();
         await page.goto(url, { waitUntil: 'load' });

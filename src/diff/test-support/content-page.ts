@@ -14,7 +14,8 @@ const words =
 
 function sentence(seed: number, length: number): string {
   const out: string[] = [];
-  for (let i = 0; i < length; i++) out.push(words[(seed * 7 + i * 13 + ((seed * i) % 5)) % words.length] ?? 'x');
+  for (let i = 0; i < length; i++)
+    out.push(words[(seed * 7 + i * 13 + ((seed * i) % 5)) % words.length] ?? 'x');
   const text = out.join(' ');
   return text.charAt(0).toUpperCase() + text.slice(1) + '.';
 }
@@ -28,7 +29,9 @@ function paragraph(seed: number, sentences: number): string {
 function section(index: number, variant: PageVariant): string {
   const changed = variant === 'changed';
   const heading =
-    changed && index === 2 ? `Section ${index + 1}: revised pricing overview` : `Section ${index + 1}: product overview`;
+    changed && index === 2
+      ? `Section ${index + 1}: revised pricing overview`
+      : `Section ${index + 1}: product overview`;
   const body = changed && index === 4 ? paragraph(index * 31 + 7, 7) : paragraph(index * 31, 7);
   const accent = changed && index === 6 ? '#2f6fdf' : '#2f6fde';
   const rows = Array.from({ length: 5 }, (_, r) => {
@@ -115,6 +118,9 @@ export async function serveContentPages(): Promise<ContentPageServer> {
   const { port } = server.address() as AddressInfo;
   return {
     url: (variant, heightPx) => `http://127.0.0.1:${port}/${variant}?height=${heightPx}`,
-    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+    close: () =>
+      new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      ),
   };
 }

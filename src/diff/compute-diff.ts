@@ -1,0 +1,142 @@
+import { buildChangeGrid } from './change-grid.ts';
+import { findChangedRegions } from './changed-regions.ts';
+import { comparePixels, markNonOverlap } from './compare-pixels.ts';
+import type { Sensitivity } from './compare-pixels.ts';
+import { decodePng, pngSize, readPngBytes } from './decode-png.ts';
+import type { RgbaImage } from './decode-png.ts';
+import { renderDiffImage } from './diff-image.ts';
+import { createDiffMask } from './diff-mask.ts';
+import type { DiffOptions, DiffResult, ImageSize, PngInput } from './diff.types.ts';
+import { renderHeatmap } from './heatmap.ts';
+import { clipIgnoreRegions } from './ignore-regions.ts';
+import { encodeOpaquePng } from './png-encoding.ts';
+import { AppError } from '../shared/errors.ts';
+
+export const DEFAULT_THRESHOLD = 0.1;
+
+/**
+ * Compares an observed screenshot with its baseline. Byte-identical inputs return at once
+ * without decoding. Images of different sizes are compared on their common top-left area; the
+ * rest of either image counts as changed.
+ */
+export async function computeDiff(
+  baseline: PngInput,
+  observed: PngInput,
+  options: DiffOptions = {},
+): Promise<DiffResult> {
+  const sensitivity = sensitivityOf(options);
+  const [baselineBytes, observedBytes] = await Promise.all([
+    readPngBytes(baseline, 'baseline'),
+    readPngBytes(observed, 'observed'),
+  ]);
+  if (baselineBytes.equals(observedBytes)) return identicalResult(baselineBytes);
+
+  const [baselineImage, observedImage] = await Promise.all([
+    decodePng(baselineBytes, 'baseline'),
+    decodePng(observedBytes, 'observed'),
+  ]);
+  return compareImages(baselineImage, observedImage, sensitivity, options);
+}
+
+async function compareImages(
+  baseline: RgbaImage,
+  observed: RgbaImage,
+  sensitivity: Sensitivity,
+  options: DiffOptions,
+): Promise<DiffResult> {
+  const width = Math.max(baseline.width, observed.width);
+  const height = Math.max(baseline.height, observed.height);
+  const common = {
+    width: Math.min(baseline.width, observed.width),
+    height: Math.min(baseline.height, observed.height),
+  };
+  const ignored = clipIgnoreRegions(options.ignoreRegions ?? [], width, height);
+  const mask = createDiffMask(width, height);
+
+  let diffPixels = comparePixels(
+    commonArea(baseline, common),
+    commonArea(observed, common),
+    common.width,
+    common.height,
+    sensitivity,
+    ignored,
+    mask,
+  );
+  diffPixels += markNonOverlap(common, baseline, observed, ignored, mask);
+
+  const grid = buildChangeGrid(mask);
+  const wantDiffImage = options.outputs?.diffImage ?? true;
+  const wantHeatmap = options.outputs?.heatmap ?? true;
+  // The heatmap is composed and encoded on libuv's pool while this thread draws the diff image.
+  const heatmap = wantHeatmap ? renderHeatmap(grid, observed, width, height) : undefined;
+  const diffImage = wantDiffImage
+    ? encodeOpaquePng(renderDiffImage(baseline, observed, mask, ignored), width, height)
+    : undefined;
+
+  const largerImagePixels = Math.max(
+    baseline.width * baseline.height,
+    observed.width * observed.height,
+  );
+  // Pixels present in one image only can outnumber the larger image (a 10×1000 vs 1000×10 swap).
+  const diffRatio = Math.min(1, diffPixels / largerImagePixels);
+  const result: DiffResult = {
+    identical: false,
+    diffPixels,
+    diffRatio,
+    diffPercent: diffRatio * 100,
+    baselineSize: sizeOf(baseline),
+    observedSize: sizeOf(observed),
+    dimensionsChanged: baseline.width !== observed.width || baseline.height !== observed.height,
+    sizeChange: {
+      width: observed.width - baseline.width,
+      height: observed.height - baseline.height,
+    },
+    changedRegions: findChangedRegions(grid),
+  };
+  const [diffImageBytes, heatmapBytes] = await Promise.all([diffImage, heatmap]);
+  if (diffImageBytes) result.diffImage = diffImageBytes;
+  if (heatmapBytes) result.heatmap = heatmapBytes;
+  return result;
+}
+
+// The common top-left area as a packed RGBA buffer; a view when the width already matches.
+function commonArea(image: RgbaImage, common: ImageSize): Buffer {
+  const rowBytes = common.width * 4;
+  if (image.width === common.width) return image.data.subarray(0, rowBytes * common.height);
+  const out = Buffer.allocUnsafe(rowBytes * common.height);
+  for (let y = 0; y < common.height; y++) {
+    image.data.copy(out, y * rowBytes, y * image.width * 4, y * image.width * 4 + rowBytes);
+  }
+  return out;
+}
+
+function sensitivityOf(options: DiffOptions): Sensitivity {
+  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  if (!(threshold >= 0 && threshold <= 1)) {
+    throw new AppError('validation_failed', `threshold must be between 0 and 1, got ${threshold}`);
+  }
+  return {
+    threshold,
+    includeAntiAliasing: options.includeAntiAliasing ?? false,
+    solidAreaSensitivity: options.solidAreaSensitivity ?? true,
+  };
+}
+
+function sizeOf(image: RgbaImage): ImageSize {
+  return { width: image.width, height: image.height };
+}
+
+function identicalResult(png: Buffer): DiffResult {
+  const size = pngSize(png, 'baseline');
+  return {
+    identical: true,
+    diffPixels: 0,
+    diffRatio: 0,
+    diffPercent: 0,
+    baselineSize: size,
+    observedSize: { ...size },
+    dimensionsChanged: false,
+    sizeChange: { width: 0, height: 0 },
+    changedRegions: [],
+  };
+}

@@ -1,0 +1,59 @@
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import { AppError } from '../shared/errors.ts';
+import type { ImageSize, PngInput } from './diff.types.ts';
+
+/** A decoded image: 4 bytes per pixel (RGBA), rows packed without padding. */
+export interface RgbaImage {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+export async function readPngBytes(input: PngInput, role: string): Promise<Buffer> {
+  if (typeof input !== 'string') return input;
+  try {
+    return await readFile(input);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new AppError('unprocessable', `cannot read the ${role} image '${input}': ${reason}`);
+  }
+}
+
+export function assertPng(bytes: Buffer, role: string): void {
+  const hasSignature =
+    bytes.length >= 24 && bytes.subarray(0, pngSignature.length).equals(pngSignature);
+  if (!hasSignature || bytes.toString('latin1', 12, 16) !== 'IHDR') {
+    throw new AppError(
+      'unprocessable',
+      `the ${role} image is not a PNG (${bytes.length} bytes, no PNG header)`,
+    );
+  }
+}
+
+/** Width and height from the IHDR chunk (big-endian at bytes 16..23): no decoding. */
+export function pngSize(bytes: Buffer, role: string): ImageSize {
+  assertPng(bytes, role);
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+export async function decodePng(bytes: Buffer, role: string): Promise<RgbaImage> {
+  assertPng(bytes, role);
+  try {
+    const { data, info } = await sharp(bytes, { failOn: 'error' })
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { data: alignedForWords(data), width: info.width, height: info.height };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new AppError('unprocessable', `the ${role} PNG cannot be decoded: ${reason}`);
+  }
+}
+
+// Pixels are read as 32-bit words, which needs a 4-byte aligned view.
+function alignedForWords(data: Buffer): Buffer {
+  return data.byteOffset % 4 === 0 ? data : Buffer.from(data);
+}
