@@ -1,0 +1,203 @@
+import type { Selectable } from 'kysely';
+import type { Conn } from '../db/connect.ts';
+import type { BatchesTable } from '../db/database.ts';
+import { fromJson, toJson } from '../db/json.ts';
+import type { Page as Listing } from '../db/pagination.ts';
+import { listRowsOfProject } from '../db/project-rows.ts';
+import type { Batch } from './batch.schema.ts';
+
+// A batch's pages and tasks live in batch_pages/batch_tasks (ordered by position), so that a
+// page or task in use cannot be deleted (foreign key restrict) and "who uses this" is a query.
+
+export interface BatchRef {
+  id: string;
+  name: string;
+}
+
+/** What the settings guard needs to know about a batch. */
+export interface BatchUsage extends BatchRef {
+  projectId: string;
+  browsers: string[];
+  viewports: string[];
+}
+
+type Selection = { pageIds: string[]; taskIds: string[] };
+
+async function selectionsOf(conn: Conn, batchIds: string[]): Promise<Map<string, Selection>> {
+  const selections = new Map<string, Selection>(
+    batchIds.map((id) => [id, { pageIds: [], taskIds: [] }]),
+  );
+  if (batchIds.length === 0) return selections;
+  const pages = await conn
+    .selectFrom('batch_pages')
+    .select(['batch_id', 'page_id'])
+    .where('batch_id', 'in', batchIds)
+    .orderBy('batch_id')
+    .orderBy('position')
+    .execute();
+  const tasks = await conn
+    .selectFrom('batch_tasks')
+    .select(['batch_id', 'task_id'])
+    .where('batch_id', 'in', batchIds)
+    .orderBy('batch_id')
+    .orderBy('position')
+    .execute();
+  for (const row of pages) selections.get(row.batch_id)?.pageIds.push(row.page_id);
+  for (const row of tasks) selections.get(row.batch_id)?.taskIds.push(row.task_id);
+  return selections;
+}
+
+function rowToBatch(row: Selectable<BatchesTable>, selection: Selection | undefined): Batch {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    name: row.name,
+    pageIds: selection?.pageIds ?? [],
+    taskIds: selection?.taskIds ?? [],
+    browsers: fromJson<string[]>(row.browsers, []),
+    viewports: fromJson<string[]>(row.viewports, []),
+    ...(row.jira_issue !== null && { jiraIssue: row.jira_issue }),
+    executionDiffThreshold: Number(row.execution_diff_threshold),
+    runDiffThreshold: Number(row.run_diff_threshold),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+async function rowsToBatches(conn: Conn, rows: Selectable<BatchesTable>[]): Promise<Batch[]> {
+  const selections = await selectionsOf(
+    conn,
+    rows.map((r) => r.id),
+  );
+  return rows.map((row) => rowToBatch(row, selections.get(row.id)));
+}
+
+export async function findBatch(conn: Conn, id: string): Promise<Batch | undefined> {
+  const row = await conn.selectFrom('batches').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  const [batch] = await rowsToBatches(conn, [row]);
+  return batch;
+}
+
+export async function findBatchByName(
+  conn: Conn,
+  projectId: string,
+  name: string,
+): Promise<BatchRef | undefined> {
+  return conn
+    .selectFrom('batches')
+    .select(['id', 'name'])
+    .where('project_id', '=', projectId)
+    .where('name', '=', name)
+    .executeTakeFirst();
+}
+
+export async function listBatchesOfProject(
+  conn: Conn,
+  projectId: string,
+  cursor: string | undefined,
+  limit: number,
+): Promise<Listing<Batch>> {
+  const page = await listRowsOfProject(conn, 'batches', projectId, cursor, limit, (row) => row);
+  return { items: await rowsToBatches(conn, page.items), nextCursor: page.nextCursor };
+}
+
+async function writeSelection(conn: Conn, batch: Batch): Promise<void> {
+  await conn.deleteFrom('batch_pages').where('batch_id', '=', batch.id).execute();
+  await conn.deleteFrom('batch_tasks').where('batch_id', '=', batch.id).execute();
+  if (batch.pageIds.length > 0) {
+    await conn
+      .insertInto('batch_pages')
+      .values(
+        batch.pageIds.map((pageId, position) => ({
+          batch_id: batch.id,
+          page_id: pageId,
+          position,
+        })),
+      )
+      .execute();
+  }
+  if (batch.taskIds.length > 0) {
+    await conn
+      .insertInto('batch_tasks')
+      .values(
+        batch.taskIds.map((taskId, position) => ({
+          batch_id: batch.id,
+          task_id: taskId,
+          position,
+        })),
+      )
+      .execute();
+  }
+}
+
+function batchToColumns(batch: Batch) {
+  return {
+    name: batch.name,
+    browsers: toJson(batch.browsers),
+    viewports: toJson(batch.viewports),
+    jira_issue: batch.jiraIssue ?? null,
+    execution_diff_threshold: batch.executionDiffThreshold,
+    run_diff_threshold: batch.runDiffThreshold,
+    updated_at: batch.updatedAt,
+  };
+}
+
+export async function insertBatch(conn: Conn, batch: Batch): Promise<void> {
+  await conn
+    .insertInto('batches')
+    .values({
+      id: batch.id,
+      project_id: batch.projectId,
+      ...batchToColumns(batch),
+      created_at: batch.createdAt,
+    })
+    .execute();
+  await writeSelection(conn, batch);
+}
+
+export async function updateBatchRow(conn: Conn, batch: Batch): Promise<void> {
+  await conn.updateTable('batches').set(batchToColumns(batch)).where('id', '=', batch.id).execute();
+  await writeSelection(conn, batch);
+}
+
+/** Deletes the batch; its selection, runs (with executions and logs) and baselines cascade. */
+export async function deleteBatchRow(conn: Conn, id: string): Promise<void> {
+  await conn.deleteFrom('batches').where('id', '=', id).execute();
+}
+
+export async function listBatchesUsingPage(conn: Conn, pageId: string): Promise<BatchRef[]> {
+  return conn
+    .selectFrom('batch_pages')
+    .innerJoin('batches', 'batches.id', 'batch_pages.batch_id')
+    .select(['batches.id', 'batches.name'])
+    .where('batch_pages.page_id', '=', pageId)
+    .orderBy('batches.name')
+    .execute();
+}
+
+export async function listBatchesUsingTask(conn: Conn, taskId: string): Promise<BatchRef[]> {
+  return conn
+    .selectFrom('batch_tasks')
+    .innerJoin('batches', 'batches.id', 'batch_tasks.batch_id')
+    .select(['batches.id', 'batches.name'])
+    .where('batch_tasks.task_id', '=', taskId)
+    .orderBy('batches.name')
+    .execute();
+}
+
+/** Browsers and viewports every batch uses (of one project, or of all). */
+export async function listBatchUsage(conn: Conn, projectId?: string): Promise<BatchUsage[]> {
+  let query = conn
+    .selectFrom('batches')
+    .select(['id', 'name', 'project_id', 'browsers', 'viewports']);
+  if (projectId !== undefined) query = query.where('project_id', '=', projectId);
+  const rows = await query.orderBy('name').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    projectId: r.project_id,
+    browsers: fromJson<string[]>(r.browsers, []),
+    viewports: fromJson<string[]>(r.viewports, []),
+  }));
+}

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import type { Cookie } from '../shared/domain.ts';
+
+export type { Viewport } from '../shared/domain.ts';
+
+export const browserNames = ['chromium', 'firefox', 'webkit'] as const;
+export type BrowserName = (typeof browserNames)[number];
+
+function uniqueBy<T>(key: (item: T) => string, what: string) {
+  return (items: T[], ctx: z.RefinementCtx) => {
+    const seen = new Set<string>();
+    for (const item of items) {
+      const k = key(item);
+      if (seen.has(k)) ctx.addIssue({ code: 'custom', message: `${what} '${k}' appears twice` });
+      seen.add(k);
+    }
+  };
+}
+
+const pixels = (what: string) =>
+  z
+    .number()
+    .int(`${what} must be a whole number of pixels`)
+    .min(100, `${what} must be between 100 and 10000`)
+    .max(10_000, `${what} must be between 100 and 10000`);
+
+export const viewportSchema = z.strictObject({
+  name: z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters'),
+  width: pixels('width'),
+  height: pixels('height'),
+});
+
+// Typed as the domain's Cookie: zod infers `domain?: string | undefined`, which
+// exactOptionalPropertyTypes will not assign to it; parsed values never hold explicit undefined.
+const cookieSchema = z.strictObject({
+  name: z.string().min(1, 'must not be empty').max(200),
+  value: z.string().max(4096),
+  domain: z.string().min(1).max(253).optional(),
+  path: z.string().min(1).max(1000).optional(),
+}) as unknown as z.ZodType<Cookie>;
+
+const wholeNumber = (min: number, max: number, unit: string) =>
+  z
+    .number()
+    .int(`must be a whole number of ${unit}`)
+    .min(min, `must be between ${min} and ${max}`)
+    .max(max, `must be between ${min} and ${max}`);
+
+/** Each setting with its validation; shared by the full shape and by patches. */
+const fields = {
+  browsers: z
+    .array(z.enum(browserNames))
+    .min(1, 'needs at least one browser')
+    .superRefine(uniqueBy((b) => b, 'browser')),
+  viewports: z
+    .array(viewportSchema)
+    .min(1, 'needs at least one viewport')
+    .max(50)
+    .superRefine(uniqueBy((v) => v.name, 'viewport name')),
+  maxConcurrentExecutions: wholeNumber(1, 32, 'executions'),
+  executionTimeoutSeconds: wholeNumber(1, 3600, 'seconds'),
+  runTimeoutSeconds: wholeNumber(10, 86_400, 'seconds'),
+  defaultWaitMs: wholeNumber(0, 60_000, 'milliseconds'),
+  suppressAnimations: z.boolean(),
+  hideCaret: z.boolean(),
+  cookieBanner: z.strictObject({
+    removeSelectors: z.array(z.string().min(1).max(1000)).max(200),
+    cookies: z.array(cookieSchema).max(100),
+  }),
+  timestampDisplay: z.enum(['utc', 'local']),
+};
+
+export const settingsSchema = z.object(fields);
+export type Settings = z.infer<typeof settingsSchema>;
+export type SettingsKey = keyof Settings;
+export const settingsKeys = Object.keys(fields) as SettingsKey[];
+
+/** Stored per project: only the keys it overrides. */
+export type SettingsOverrides = Partial<Settings>;
+
+/** Built-in values; mergeSettings copies them, so callers never share (or mutate) this object. */
+export const defaultSettings: Settings = {
+  browsers: ['chromium'],
+  viewports: [
+    { name: 'desktop', width: 1280, height: 800 },
+    { name: 'mobile', width: 390, height: 844 },
+  ],
+  maxConcurrentExecutions: 4,
+  executionTimeoutSeconds: 60,
+  runTimeoutSeconds: 3600,
+  defaultWaitMs: 0,
+  suppressAnimations: true,
+  hideCaret: true,
+  cookieBanner: { removeSelectors: [], cookies: [] },
+  timestampDisplay: 'utc',
+};
+
+/** A change to settings: a key set to a value replaces it, `null` removes it (back to the inherited value). */
+export const settingsPatchSchema = z.strictObject({
+  browsers: fields.browsers.nullable().optional(),
+  viewports: fields.viewports.nullable().optional(),
+  maxConcurrentExecutions: fields.maxConcurrentExecutions.nullable().optional(),
+  executionTimeoutSeconds: fields.executionTimeoutSeconds.nullable().optional(),
+  runTimeoutSeconds: fields.runTimeoutSeconds.nullable().optional(),
+  defaultWaitMs: fields.defaultWaitMs.nullable().optional(),
+  suppressAnimations: fields.suppressAnimations.nullable().optional(),
+  hideCaret: fields.hideCaret.nullable().optional(),
+  cookieBanner: fields.cookieBanner.nullable().optional(),
+  timestampDisplay: fields.timestampDisplay.nullable().optional(),
+});
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+export const projectSettingsSchema = settingsSchema.extend({
+  overriddenKeys: z
+    .array(z.enum(settingsKeys as [SettingsKey, ...SettingsKey[]]))
+    .describe('Keys this project overrides; the others come from the global settings'),
+});
+export type ProjectSettings = z.infer<typeof projectSettingsSchema>;
