@@ -23,6 +23,10 @@ export interface CaptureRequest {
   cookieBanner: { removeSelectors: string[]; cookies: Cookie[] };
   /** Record a Playwright trace (zip) of the capture. */
   trace: boolean;
+  /** Per declarative step / script, unless the step's `ms` says otherwise. Default 10 s. */
+  stepTimeoutMs?: number;
+  /** Until the document answers (DOMContentLoaded). Default 30 s. */
+  navigationTimeoutMs?: number;
 }
 
 export interface CaptureLogLine {

@@ -1,0 +1,253 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { sleep } from '../shared/clock.ts';
+import type { Action } from '../shared/domain.ts';
+import { CaptureError, isTransientFailure, shortMessage } from './capture-error.ts';
+import { elapsedMs, type CaptureLog } from './capture-log.ts';
+import type { NetworkTracker } from './network-tracker.ts';
+
+export const actionLimits = {
+  /** Per step, unless the step's `ms` says otherwise (selector steps, waits, scripts). */
+  stepTimeoutMs: 10_000,
+  networkIdleQuietMs: 500,
+};
+
+export interface StepRunner {
+  page: Page;
+  context: BrowserContext;
+  network: NetworkTracker;
+  log: CaptureLog;
+  signal: AbortSignal;
+  stepTimeoutMs: number;
+}
+
+/** Runs the steps in order in the page; a failing step fails the capture with its name. */
+export async function runActions(
+  runner: StepRunner,
+  actions: Action[],
+  owner: 'page' | 'task',
+): Promise<void> {
+  for (const [index, action] of actions.entries()) {
+    const label = `${owner} step ${index + 1} (${describeAction(action)})`;
+    runner.signal.throwIfAborted();
+    const started = performance.now();
+    try {
+      await runAction(runner, action);
+    } catch (error) {
+      throw await stepFailure(runner, error, label, action);
+    }
+    runner.log.info('action', label, elapsedMs(started));
+  }
+}
+
+/** A page or task script: the body of an async function, run in the page, never in Node. */
+export async function runScript(
+  runner: StepRunner,
+  script: string,
+  owner: 'page' | 'task',
+): Promise<void> {
+  const label = `${owner} script`;
+  runner.signal.throwIfAborted();
+  const started = performance.now();
+  try {
+    await evaluateInPage(runner.page, script, runner.stepTimeoutMs);
+  } catch (error) {
+    throw await stepFailure(runner, error, label, undefined);
+  }
+  runner.log.info('script', label, elapsedMs(started));
+}
+
+export function describeAction(action: Action): string {
+  const target = action.selector === undefined ? '' : ` ${JSON.stringify(action.selector)}`;
+  switch (action.type) {
+    case 'type':
+    case 'select':
+      return `${action.type}${target} ${JSON.stringify(action.value ?? '')}`;
+    case 'press':
+      return `press${target} ${action.value ?? ''}`;
+    case 'scroll':
+      return action.selector === undefined ? 'scroll to bottom' : `scroll to${target}`;
+    case 'waitForTimeout':
+      return `waitForTimeout ${action.ms ?? 0} ms`;
+    case 'setCookie':
+    case 'setLocalStorage':
+      return `${action.type} ${(action.value ?? '').split('=')[0] ?? ''}`;
+    case 'evaluate':
+      return 'evaluate';
+    case 'click':
+    case 'hover':
+    case 'check':
+    case 'waitForSelector':
+    case 'waitForNetworkIdle':
+    case 'hide':
+    case 'remove':
+      return `${action.type}${target}`;
+  }
+}
+
+async function runAction(runner: StepRunner, action: Action): Promise<void> {
+  const { page, context, network, signal } = runner;
+  const timeout = action.ms ?? runner.stepTimeoutMs;
+  switch (action.type) {
+    case 'click':
+      return page.locator(required(action, 'selector')).first().click({ timeout });
+    case 'hover':
+      return page.locator(required(action, 'selector')).first().hover({ timeout });
+    case 'type':
+      return page
+        .locator(required(action, 'selector'))
+        .first()
+        .pressSequentially(required(action, 'value'), { timeout });
+    case 'press': {
+      const key = required(action, 'value');
+      if (action.selector === undefined) return page.keyboard.press(key);
+      return page.locator(action.selector).first().press(key, { timeout });
+    }
+    case 'select': {
+      const locator = page.locator(required(action, 'selector')).first();
+      await locator.selectOption(required(action, 'value'), { timeout });
+      return;
+    }
+    case 'check':
+      return page
+        .locator(required(action, 'selector'))
+        .first()
+        .setChecked(action.value !== 'false', { timeout });
+    case 'scroll':
+      if (action.selector === undefined) {
+        return page.evaluate(() => {
+          const scroller = document.scrollingElement ?? document.documentElement;
+          window.scrollTo(0, scroller.scrollHeight);
+        });
+      }
+      return page.locator(action.selector).first().scrollIntoViewIfNeeded({ timeout });
+    case 'waitForSelector':
+      return page
+        .locator(required(action, 'selector'))
+        .first()
+        .waitFor({ state: 'visible', timeout });
+    case 'waitForTimeout':
+      return sleep(requiredMs(action), signal);
+    case 'waitForNetworkIdle': {
+      const quiet = await network.waitForQuiet(actionLimits.networkIdleQuietMs, timeout, signal);
+      if (!quiet) {
+        throw new Error(
+          `network still busy after ${timeout} ms (${network.inflight} request(s) in flight)`,
+        );
+      }
+      return;
+    }
+    case 'hide':
+    case 'remove': {
+      const selector = required(action, 'selector');
+      const matched = await page.evaluate(
+        ({ selector: css, remove }) => {
+          const elements = Array.from(document.querySelectorAll(css));
+          for (const element of elements) {
+            if (remove) element.remove();
+            else (element as HTMLElement).style.setProperty('visibility', 'hidden', 'important');
+          }
+          return elements.length;
+        },
+        { selector, remove: action.type === 'remove' },
+      );
+      if (matched === 0)
+        runner.log.warn('action', `no element matches ${JSON.stringify(selector)}`);
+      return;
+    }
+    case 'setCookie': {
+      const [name, value] = keyValue(action);
+      await context.addCookies([{ name, value, url: page.url() }]);
+      return;
+    }
+    case 'setLocalStorage': {
+      const [key, value] = keyValue(action);
+      return page.evaluate(([k, v]) => localStorage.setItem(k, v), [key, value] as const);
+    }
+    case 'evaluate':
+      return evaluateInPage(page, required(action, 'script'), timeout);
+  }
+}
+
+/** The script runs as the body of an async function in the page; its result is ignored. */
+async function evaluateInPage(page: Page, script: string, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const evaluation = page.evaluate(`(async () => {\n${script}\n})()`);
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`script did not finish within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  evaluation.catch(() => undefined);
+  try {
+    await Promise.race([evaluation, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function stepFailure(
+  runner: StepRunner,
+  error: unknown,
+  label: string,
+  action: Action | undefined,
+): Promise<unknown> {
+  if (runner.signal.aborted) return error;
+  if (error instanceof CaptureError) return error;
+  if (isTransientFailure(error) || runner.page.isClosed()) {
+    return new CaptureError('transient', `${label} was interrupted: ${shortMessage(error)}`, {
+      step: label,
+      cause: error,
+    });
+  }
+  const reason = await explainFailure(runner, error, action);
+  return new CaptureError('action', `${label} failed: ${reason}`, { step: label, cause: error });
+}
+
+/** Playwright's timeouts say little; say whether the element was missing or not actionable. */
+async function explainFailure(
+  runner: StepRunner,
+  error: unknown,
+  action: Action | undefined,
+): Promise<string> {
+  const isTimeout = error instanceof Error && error.name === 'TimeoutError';
+  const selector = action?.selector;
+  if (!isTimeout || selector === undefined || action === undefined) return shortMessage(error);
+  const timeout = action.ms ?? runner.stepTimeoutMs;
+  const count = await runner.page
+    .locator(selector)
+    .count()
+    .catch(() => undefined);
+  if (count === 0) return `no element matches ${JSON.stringify(selector)} after ${timeout} ms`;
+  if (action.type === 'waitForSelector') {
+    return `${JSON.stringify(selector)} did not become visible within ${timeout} ms`;
+  }
+  if (action.type === 'select') {
+    return `no option ${JSON.stringify(action.value ?? '')} in ${JSON.stringify(selector)} within ${timeout} ms`;
+  }
+  return `${JSON.stringify(selector)} was not visible, enabled and stable within ${timeout} ms`;
+}
+
+function required(action: Action, field: 'selector' | 'value' | 'script'): string {
+  const value = action[field];
+  if (value === undefined || value === '') {
+    throw new Error(`a ${action.type} step needs a ${field}`);
+  }
+  return value;
+}
+
+function requiredMs(action: Action): number {
+  if (action.ms === undefined || action.ms < 0) {
+    throw new Error(`a ${action.type} step needs ms (a duration)`);
+  }
+  return action.ms;
+}
+
+function keyValue(action: Action): [string, string] {
+  const text = required(action, 'value');
+  const separator = text.indexOf('=');
+  if (separator <= 0) {
+    throw new Error(`a ${action.type} step needs a value like "name=value"`);
+  }
+  return [text.slice(0, separator), text.slice(separator + 1)];
+}

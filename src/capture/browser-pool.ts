@@ -1,0 +1,154 @@
+import { existsSync } from 'node:fs';
+import { chromium, firefox, webkit, type Browser, type BrowserType } from 'playwright-core';
+import type { Logger } from '../shared/logger.ts';
+import { CaptureError, shortMessage } from './capture-error.ts';
+import { findChromium } from './find-chromium.ts';
+
+export const supportedBrowsers = ['chromium', 'firefox', 'webkit'] as const;
+export type BrowserName = (typeof supportedBrowsers)[number];
+
+/** Added to Playwright's own defaults (which already mute audio, hide scrollbars, etc.). */
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+  '--disable-extensions',
+  '--disable-renderer-backgrounding',
+  '--disable-background-timer-throttling',
+  '--disable-backgrounding-occluded-windows',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--font-render-hinting=none',
+];
+
+export interface BrowserPoolOptions {
+  /** SCENE_CHROMIUM_PATH, when set; otherwise the system Chromium is found automatically. */
+  chromiumPath?: string;
+  logger?: Logger;
+}
+
+/**
+ * One browser per process per browser name, launched on first use and relaunched when it
+ * crashed or disconnected. Captures open their own context in it.
+ */
+export class BrowserPool {
+  readonly #options: BrowserPoolOptions;
+  readonly #browsers = new Map<BrowserName, Browser>();
+  readonly #launching = new Map<BrowserName, Promise<Browser>>();
+  #closed = false;
+
+  constructor(options: BrowserPoolOptions = {}) {
+    this.#options = options;
+  }
+
+  /** A connected browser for `name`, launching (or relaunching) it when needed. */
+  async acquire(name: string): Promise<Browser> {
+    if (this.#closed) throw new CaptureError('browser-unavailable', 'the browser pool is closed');
+    const browserName = parseBrowserName(name);
+    const current = this.#browsers.get(browserName);
+    if (current?.isConnected()) return current;
+
+    let launching = this.#launching.get(browserName);
+    if (!launching) {
+      launching = this.#launch(browserName).finally(() => this.#launching.delete(browserName));
+      this.#launching.set(browserName, launching);
+    }
+    return launching;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.allSettled(this.#launching.values());
+    const browsers = [...this.#browsers.values()];
+    this.#browsers.clear();
+    await Promise.allSettled(browsers.map((browser) => browser.close()));
+  }
+
+  async #launch(name: BrowserName): Promise<Browser> {
+    const { type, executablePath, args } = this.#launchPlan(name);
+    const started = performance.now();
+    let browser: Browser;
+    try {
+      browser = await type.launch({
+        executablePath,
+        headless: true,
+        args,
+        timeout: 30_000,
+        // The process owner decides when to shut down; it calls close().
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
+      });
+    } catch (error) {
+      throw new CaptureError(
+        'browser-unavailable',
+        `could not launch ${name} (${executablePath}): ${shortMessage(error)}`,
+        { cause: error },
+      );
+    }
+    if (this.#closed) {
+      await browser.close();
+      throw new CaptureError('browser-unavailable', 'the browser pool is closed');
+    }
+    browser.on('disconnected', () => {
+      if (this.#browsers.get(name) !== browser) return;
+      this.#browsers.delete(name);
+      if (!this.#closed) {
+        this.#options.logger?.warn(
+          { browser: name },
+          'browser disconnected; relaunching on next use',
+        );
+      }
+    });
+    this.#browsers.set(name, browser);
+    this.#options.logger?.info(
+      { browser: name, version: browser.version(), ms: Math.round(performance.now() - started) },
+      'browser launched',
+    );
+    return browser;
+  }
+
+  #launchPlan(name: BrowserName): { type: BrowserType; executablePath: string; args: string[] } {
+    switch (name) {
+      case 'chromium':
+        return {
+          type: chromium,
+          executablePath: findChromium(this.#options.chromiumPath),
+          args: chromiumArgs,
+        };
+      case 'firefox':
+      case 'webkit': {
+        const type = name === 'firefox' ? firefox : webkit;
+        const executablePath = expectedExecutable(type);
+        if (!executablePath || !existsSync(executablePath)) {
+          throw new CaptureError(
+            'browser-unavailable',
+            `${name} is not available: its Playwright build is not installed${executablePath ? ` (expected at ${executablePath})` : ''}. ` +
+              `Install it with \`npx playwright install --with-deps ${name}\`, or capture with chromium.`,
+          );
+        }
+        return { type, executablePath, args: [] };
+      }
+    }
+  }
+}
+
+function parseBrowserName(name: string): BrowserName {
+  const found = supportedBrowsers.find((candidate) => candidate === name);
+  if (found) return found;
+  throw new CaptureError(
+    'browser-unavailable',
+    `unknown browser '${name}'; supported: ${supportedBrowsers.join(', ')}`,
+  );
+}
+
+function expectedExecutable(type: BrowserType): string | undefined {
+  try {
+    return type.executablePath();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,417 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  fixtureBasicAuth,
+  fixtureCookieBanner,
+  fixtureImageColors,
+  fixturePaths,
+  startFixtureSite,
+  tallPageHeight,
+  type FixtureSite,
+} from '../../test/fixtures/site/fixture-site.ts';
+import { BrowserPool } from './browser-pool.ts';
+import { CaptureError } from './capture-error.ts';
+import { captureExecution } from './capture-execution.ts';
+import { captureRequest, hexToRgb, pixelAt } from './capture-test-helpers.ts';
+import type {
+  CaptureHooks,
+  CaptureLogLine,
+  CaptureRequest,
+  CaptureResult,
+} from './capture.types.ts';
+
+let site: FixtureSite;
+let pool: BrowserPool;
+
+beforeAll(async () => {
+  site = await startFixtureSite();
+  pool = new BrowserPool();
+});
+
+afterAll(async () => {
+  await pool.close();
+  await site.close();
+});
+
+function hooks(onLog?: (line: CaptureLogLine) => void): CaptureHooks {
+  const result: CaptureHooks = { signal: new AbortController().signal };
+  if (onLog) result.onLog = onLog;
+  return result;
+}
+
+function capture(path: string, overrides: Partial<CaptureRequest> = {}): Promise<CaptureResult> {
+  return captureExecution(pool, captureRequest(site.url + path, overrides), hooks());
+}
+
+async function captureFailure(promise: Promise<unknown>): Promise<CaptureError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof CaptureError) return error;
+    throw error;
+  }
+  throw new Error('expected the capture to fail');
+}
+
+describe('captureExecution', () => {
+  it('captures the animated page byte-identically five times in a row', async () => {
+    const hashes = new Set<string>();
+    for (let i = 0; i < 5; i++) {
+      const result = await capture(fixturePaths.animated);
+      hashes.add(result.observed.png.toString('base64'));
+    }
+    expect(hashes.size).toBe(1);
+  });
+
+  it('records status, final URL, size and a log line per pipeline step', async () => {
+    const lines: CaptureLogLine[] = [];
+    const result = await captureExecution(
+      pool,
+      captureRequest(site.url + fixturePaths.home),
+      hooks((line) => lines.push(line)),
+    );
+    expect(result.observed.httpStatus).toBe(200);
+    expect(result.observed.finalUrl).toBe(site.url + '/');
+    expect(result.observed.width).toBe(1280);
+    expect(result.observed.png.subarray(1, 4).toString()).toBe('PNG');
+    expect(result.log.map((line) => line.step)).toEqual(
+      expect.arrayContaining(['context', 'navigate', 'scroll', 'readiness', 'screenshot']),
+    );
+    expect(lines).toEqual(result.log);
+    expect(result.log.every((line) => line.level === 'info')).toBe(true);
+  });
+
+  it('captures the whole height of a tall page', async () => {
+    const result = await capture(fixturePaths.tall);
+    expect(result.observed.height).toBe(tallPageHeight);
+    expect(await pixelAt(result.observed.png, 10, tallPageHeight - 5)).toEqual(hexToRgb('#dc2626'));
+  });
+
+  it('fails a 500 page with the status named', async () => {
+    const failure = await captureFailure(capture(fixturePaths.serverError));
+    expect(failure.kind).toBe('navigation');
+    expect(failure.httpStatus).toBe(500);
+    expect(failure.message).toBe(
+      `navigation to ${site.url}${fixturePaths.serverError} answered HTTP 500 Internal Server Error`,
+    );
+    expect(failure.log.at(-1)?.level).toBe('error');
+  });
+
+  it('fails a 404 page and an unreachable host as navigation failures', async () => {
+    const notFound = await captureFailure(capture(fixturePaths.notFound));
+    expect(notFound.kind).toBe('navigation');
+    expect(notFound.httpStatus).toBe(404);
+
+    const closedSite = await startFixtureSite();
+    await closedSite.close();
+    const refused = await captureFailure(
+      captureExecution(pool, captureRequest(closedSite.url + '/'), hooks()),
+    );
+    expect(refused.kind).toBe('navigation');
+    expect(refused.message).toContain('net::ERR_CONNECTION_REFUSED');
+  });
+
+  it('fails a failing action step with the step named', async () => {
+    const failure = await captureFailure(
+      capture(fixturePaths.menu, {
+        stepTimeoutMs: 500,
+        taskActions: [
+          { type: 'click', selector: '#menu-button' },
+          { type: 'click', selector: '#missing' },
+        ],
+      }),
+    );
+    expect(failure.kind).toBe('action');
+    expect(failure.step).toBe('task step 2 (click "#missing")');
+    expect(failure.message).toBe(
+      'task step 2 (click "#missing") failed: no element matches "#missing" after 500 ms',
+    );
+    expect(failure.log.some((line) => line.message === 'task step 1 (click "#menu-button")')).toBe(
+      true,
+    );
+  });
+
+  it('fails a throwing script, run in the page, as an action failure', async () => {
+    const failure = await captureFailure(
+      capture(fixturePaths.home, {
+        pageScript: "throw new Error('boom in ' + location.pathname);",
+      }),
+    );
+    expect(failure.kind).toBe('action');
+    expect(failure.message).toContain('page script failed');
+    expect(failure.message).toContain('boom in /');
+  });
+
+  it('signs in with basic auth, and fails with 401 without credentials', async () => {
+    const signedIn = await capture(fixturePaths.auth, { basicAuth: { ...fixtureBasicAuth } });
+    expect(signedIn.observed.httpStatus).toBe(200);
+
+    const failure = await captureFailure(capture(fixturePaths.auth));
+    expect(failure.kind).toBe('navigation');
+    expect(failure.httpStatus).toBe(401);
+    expect(failure.message).toContain('answered HTTP 401');
+  });
+
+  it('removes the cookie banner by selector, or suppresses it with a preset cookie', async () => {
+    const bannerY = 800 - 60;
+    const bannerColor = hexToRgb('#111827');
+    const withBanner = await capture(fixturePaths.cookieBanner);
+    expect(await pixelAt(withBanner.observed.png, 10, bannerY)).toEqual(bannerColor);
+
+    const removed = await capture(fixturePaths.cookieBanner, {
+      cookieBanner: { removeSelectors: [fixtureCookieBanner.selector], cookies: [] },
+    });
+    expect(await pixelAt(removed.observed.png, 10, bannerY)).not.toEqual(bannerColor);
+
+    const consented = await capture(fixturePaths.cookieBanner, {
+      cookieBanner: { removeSelectors: [], cookies: [{ ...fixtureCookieBanner.consentCookie }] },
+    });
+    expect(consented.observed.png.equals(removed.observed.png)).toBe(true);
+  });
+
+  it('loads lazy images (native and scroll-triggered) before the screenshot', async () => {
+    const result = await capture(fixturePaths.lazy, {
+      maskSelectors: ['#lazy-image', '#js-lazy-image'],
+    });
+    const [nativeRect, scriptedRect] = result.maskRects;
+    expect(nativeRect).toMatchObject({ width: 400, height: 300 });
+    expect(scriptedRect).toMatchObject({ width: 400, height: 300 });
+    const centre = (rect: typeof nativeRect) =>
+      [(rect?.x ?? 0) + 200, (rect?.y ?? 0) + 150] as const;
+    expect(await pixelAt(result.observed.png, ...centre(nativeRect))).toEqual(
+      fixtureImageColors.lazy,
+    );
+    expect(await pixelAt(result.observed.png, ...centre(scriptedRect))).toEqual(
+      fixtureImageColors.jsLazy,
+    );
+  });
+
+  it('waits for content fetched after load (network quiet)', async () => {
+    const result = await capture(fixturePaths.lateContent, { maskSelectors: ['#late'] });
+    const [late] = result.maskRects;
+    expect(late).toBeDefined();
+    expect(await pixelAt(result.observed.png, (late?.x ?? 0) + 390, (late?.y ?? 0) + 5)).toEqual(
+      hexToRgb('#bbf7d0'),
+    );
+  });
+
+  it('changes the screenshot with actions (menu opened, form filled)', async () => {
+    const closed = await capture(fixturePaths.menu, { maskSelectors: ['#menu-button'] });
+    const opened = await capture(fixturePaths.menu, {
+      taskActions: [{ type: 'click', selector: '#menu-button' }],
+      maskSelectors: ['#menu'],
+    });
+    expect(opened.observed.png.equals(closed.observed.png)).toBe(false);
+    const [menu] = opened.maskRects;
+    expect(await pixelAt(opened.observed.png, (menu?.x ?? 0) + 5, (menu?.y ?? 0) + 5)).toEqual(
+      hexToRgb('#1e40af'),
+    );
+  });
+
+  it('runs every declarative action type in the page, logging each step', async () => {
+    const lines: CaptureLogLine[] = [];
+    const request = captureRequest(site.url + fixturePaths.menu, {
+      pageActions: [
+        { type: 'setLocalStorage', value: 'note=hello' },
+        { type: 'setCookie', value: 'seen=yes' },
+        { type: 'waitForSelector', selector: '#menu-button' },
+        { type: 'hover', selector: '#menu-button' },
+      ],
+      taskActions: [
+        { type: 'type', selector: '#name', value: 'Ada' },
+        { type: 'press', selector: '#name', value: 'End' },
+        { type: 'select', selector: '#size', value: 'l' },
+        { type: 'check', selector: '#agree' },
+        { type: 'click', selector: '#submit' },
+        { type: 'scroll', selector: '#result' },
+        { type: 'scroll' },
+        { type: 'waitForTimeout', ms: 10 },
+        { type: 'waitForNetworkIdle', ms: 5000 },
+        { type: 'hide', selector: 'header' },
+        { type: 'remove', selector: '#menu' },
+        {
+          type: 'evaluate',
+          script: `
+            const text = document.querySelector('#result').textContent;
+            if (text !== 'Hello Ada (l, agreed)') throw new Error('unexpected result: ' + text);
+            if (localStorage.getItem('note') !== 'hello') throw new Error('no local storage');
+            if (!document.cookie.includes('seen=yes')) throw new Error('no cookie');`,
+        },
+      ],
+      taskScript: "document.querySelector('#title').textContent = 'Changed by a script';",
+    });
+    const result = await captureExecution(
+      pool,
+      request,
+      hooks((line) => lines.push(line)),
+    );
+    const steps = result.log.filter((line) => line.step === 'action' || line.step === 'script');
+    expect(steps.map((line) => line.message)).toEqual([
+      'page step 1 (setLocalStorage note)',
+      'page step 2 (setCookie seen)',
+      'page step 3 (waitForSelector "#menu-button")',
+      'page step 4 (hover "#menu-button")',
+      'task step 1 (type "#name" "Ada")',
+      'task step 2 (press "#name" End)',
+      'task step 3 (select "#size" "l")',
+      'task step 4 (check "#agree")',
+      'task step 5 (click "#submit")',
+      'task step 6 (scroll to "#result")',
+      'task step 7 (scroll to bottom)',
+      'task step 8 (waitForTimeout 10 ms)',
+      'task step 9 (waitForNetworkIdle)',
+      'task step 10 (hide "header")',
+      'task step 11 (remove "#menu")',
+      'task step 12 (evaluate)',
+      'task script',
+    ]);
+    expect(steps.every((line) => typeof line.durationMs === 'number')).toBe(true);
+  });
+
+  it('hides, removes and masks configured selectors', async () => {
+    const plain = await capture(fixturePaths.home, { maskSelectors: ['#ad-slot'] });
+    expect(plain.maskRects).toEqual([
+      { x: 24, y: expect.any(Number) as number, width: 240, height: 120 },
+    ]);
+    const [ad] = plain.maskRects;
+    const adPixel = [(ad?.x ?? 0) + 5, (ad?.y ?? 0) + 5] as const;
+    expect(await pixelAt(plain.observed.png, ...adPixel)).toEqual(hexToRgb('#7c3aed'));
+
+    const hidden = await capture(fixturePaths.home, { hideSelectors: ['#ad-slot'] });
+    expect(await pixelAt(hidden.observed.png, ...adPixel)).toEqual([255, 255, 255]);
+
+    const removed = await capture(fixturePaths.home, {
+      removeSelectors: ['#intro'],
+      maskSelectors: ['#ad-slot'],
+    });
+    expect(removed.maskRects[0]?.y).toBe((ad?.y ?? 0) - 136);
+
+    const invalid = await captureFailure(capture(fixturePaths.home, { hideSelectors: ['##'] }));
+    expect(invalid.kind).toBe('action');
+    expect(invalid.message).toContain('invalid CSS selector "##"');
+  });
+
+  it('captures the reference URL with the same pipeline', async () => {
+    const result = await capture(fixturePaths.home, {
+      referenceUrl: site.url + fixturePaths.about,
+    });
+    expect(result.reference?.httpStatus).toBe(200);
+    expect(result.reference?.finalUrl).toBe(site.url + fixturePaths.about);
+    expect(result.reference?.png.equals(result.observed.png)).toBe(false);
+    expect(result.log.some((line) => line.message.startsWith('reference: '))).toBe(true);
+  });
+
+  it('produces a Playwright trace zip when asked', async () => {
+    const result = await capture(fixturePaths.home, { trace: true });
+    expect(result.trace?.subarray(0, 2).toString()).toBe('PK');
+    const failure = await captureFailure(
+      capture(fixturePaths.menu, {
+        trace: true,
+        stepTimeoutMs: 300,
+        taskActions: [{ type: 'click', selector: '#missing' }],
+      }),
+    );
+    expect(failure.trace?.subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it('rejects with aborted when cancelled mid-navigation on a hung page', async () => {
+    const controller = new AbortController();
+    const capturing = captureExecution(pool, captureRequest(site.url + fixturePaths.hung), {
+      signal: controller.signal,
+      onLog: (line) => {
+        if (line.step === 'context') setTimeout(() => controller.abort('user'), 200);
+      },
+    });
+    const failure = await captureFailure(capturing);
+    expect(failure.kind).toBe('aborted');
+    expect(failure.message).toBe('capture aborted: user');
+  });
+
+  it('rejects with aborted when cancelled during the extra wait, and when already aborted', async () => {
+    const controller = new AbortController();
+    const capturing = captureExecution(
+      pool,
+      captureRequest(site.url + fixturePaths.home, { waitMs: 60_000 }),
+      {
+        signal: controller.signal,
+        onLog: (line) => {
+          if (line.step === 'readiness') controller.abort();
+        },
+      },
+    );
+    expect((await captureFailure(capturing)).kind).toBe('aborted');
+
+    const already = await captureFailure(
+      captureExecution(pool, captureRequest(site.url), { signal: AbortSignal.abort() }),
+    );
+    expect(already.kind).toBe('aborted');
+  });
+
+  it('still captures after aborted captures (contexts were closed, browser intact)', async () => {
+    const browser = await pool.acquire('chromium');
+    expect(browser.contexts()).toHaveLength(0);
+    const result = await capture(fixturePaths.about);
+    expect(result.observed.httpStatus).toBe(200);
+  });
+});
+
+describe('browser availability', () => {
+  it('reports a missing Chromium as browser-unavailable with the install hint', async () => {
+    const missing = new BrowserPool({ chromiumPath: '/nonexistent/chromium' });
+    const failure = await captureFailure(
+      captureExecution(missing, captureRequest(site.url), hooks()),
+    );
+    expect(failure.kind).toBe('browser-unavailable');
+    expect(failure.message).toContain('/nonexistent/chromium');
+    expect(failure.message).toContain('apt-get install -y chromium');
+    expect(failure.message).toContain('SCENE_CHROMIUM_PATH');
+    await missing.close();
+  });
+
+  it('reports unknown browsers, and Firefox without its Playwright build, as browser-unavailable', async () => {
+    const unknown = await captureFailure(capture(fixturePaths.home, { browser: 'netscape' }));
+    expect(unknown.kind).toBe('browser-unavailable');
+    expect(unknown.message).toContain("unknown browser 'netscape'");
+
+    const firefox = await captureFailure(capture(fixturePaths.home, { browser: 'firefox' })).catch(
+      () => undefined,
+    );
+    // Where a Playwright Firefox build is installed, the capture simply succeeds.
+    if (firefox) {
+      expect(firefox.kind).toBe('browser-unavailable');
+      expect(firefox.message).toContain('npx playwright install');
+    }
+  });
+
+  it('turns a killed browser into a transient failure, then relaunches it', async () => {
+    const crashPool = new BrowserPool();
+    try {
+      const browser = await crashPool.acquire('chromium');
+      const cdp = await browser.newBrowserCDPSession();
+      const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
+      const browserPid = processInfo.find((info) => info.type === 'browser')?.id;
+      if (!browserPid || browserPid === process.pid) throw new Error('no browser process found');
+
+      const failure = await captureFailure(
+        captureExecution(crashPool, captureRequest(site.url + fixturePaths.slow), {
+          signal: new AbortController().signal,
+          onLog: (line) => {
+            if (line.step === 'context') process.kill(browserPid, 'SIGKILL');
+          },
+        }),
+      );
+      expect(failure.kind).toBe('transient');
+
+      const result = await captureExecution(
+        crashPool,
+        captureRequest(site.url + fixturePaths.about),
+        hooks(),
+      );
+      expect(result.observed.httpStatus).toBe(200);
+      const relaunched = await crashPool.acquire('chromium');
+      expect(relaunched).not.toBe(browser);
+      expect(relaunched.isConnected()).toBe(true);
+    } finally {
+      await crashPool.close();
+    }
+  });
+});

@@ -1,0 +1,454 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { sleep } from '../shared/clock.ts';
+import type { Rect } from '../shared/domain.ts';
+import { runActions, runScript, type StepRunner } from './actions.ts';
+import type { BrowserPool } from './browser-pool.ts';
+import { CaptureError, isTransientFailure, shortMessage } from './capture-error.ts';
+import { CaptureLog, elapsedMs } from './capture-log.ts';
+import type {
+  CapturedImage,
+  CaptureHooks,
+  CaptureRequest,
+  CaptureResult,
+} from './capture.types.ts';
+import { NetworkTracker } from './network-tracker.ts';
+import { scrollThroughPage, waitForReadiness } from './readiness.ts';
+import { captureFullPage, resolveMaskRects, type FullPageShot } from './screenshot.ts';
+import { finalizeAnimations, hideAndRemove, installStability } from './stability.ts';
+
+export const captureDefaults = {
+  navigationTimeoutMs: 30_000,
+  /** After DOMContentLoaded, how long to wait for the load event before capturing anyway. */
+  loadTimeoutMs: 10_000,
+  stepTimeoutMs: 10_000,
+  /** An aborted capture rejects at once; closing its context gets this long before we move on. */
+  closeGraceMs: 1_500,
+};
+
+/** Network errors worth a retry: the connection dropped rather than the site refusing. */
+const transientNetworkErrors = [
+  'net::ERR_CONNECTION_RESET',
+  'net::ERR_CONNECTION_CLOSED',
+  'net::ERR_NETWORK_CHANGED',
+  'net::ERR_EMPTY_RESPONSE',
+];
+
+interface Target {
+  url: string;
+  trace: boolean;
+  masks: boolean;
+}
+
+interface TargetCapture {
+  image: CapturedImage;
+  maskRects: Rect[];
+  trace?: Buffer;
+}
+
+/**
+ * Captures one execution (DESIGN.md section 3, steps 1-6): the page, and its reference URL
+ * when set, each in a fresh context that is always closed.
+ */
+export async function captureExecution(
+  pool: BrowserPool,
+  request: CaptureRequest,
+  hooks: CaptureHooks,
+): Promise<CaptureResult> {
+  const { signal } = hooks;
+  const log = new CaptureLog(hooks.onLog);
+  try {
+    signal.throwIfAborted();
+    const observed = await captureTarget(
+      pool,
+      request,
+      { url: request.url, trace: request.trace, masks: true },
+      log,
+      signal,
+    );
+    const result: CaptureResult = {
+      observed: observed.image,
+      maskRects: observed.maskRects,
+      log: log.lines,
+    };
+    if (observed.trace) result.trace = observed.trace;
+    if (request.referenceUrl !== undefined) {
+      const reference = await captureTarget(
+        pool,
+        request,
+        { url: request.referenceUrl, trace: false, masks: false },
+        log.withPrefix('reference: '),
+        signal,
+      );
+      result.reference = reference.image;
+    }
+    return result;
+  } catch (error) {
+    const failure = toCaptureError(error, signal);
+    log.error(failure.step ?? 'capture', failure.message);
+    failure.log = log.lines;
+    throw failure;
+  }
+}
+
+async function captureTarget(
+  pool: BrowserPool,
+  request: CaptureRequest,
+  target: Target,
+  log: CaptureLog,
+  signal: AbortSignal,
+): Promise<TargetCapture> {
+  const started = performance.now();
+  const { browser, context } = await openContext(pool, request, target.url, signal);
+  let closing: Promise<void> | undefined;
+  const closeContext = (): Promise<void> => (closing ??= context.close().catch(() => undefined));
+  const onAbort = (): void => void closeContext();
+  signal.addEventListener('abort', onAbort, { once: true });
+  const state = { tracing: false };
+
+  try {
+    // Rejects as soon as the capture cannot go on, even while the page hangs.
+    const interrupted = new Promise<never>((_, reject) => {
+      const onStop = (): void =>
+        reject(toCaptureError(new Error('browser closed'), signal, browser));
+      signal.addEventListener('abort', onStop, { once: true });
+      context.on('close', onStop);
+      context.on('page', (page) =>
+        page.on('crash', () =>
+          reject(new CaptureError('transient', `the page crashed while capturing ${target.url}`)),
+        ),
+      );
+    });
+    interrupted.catch(() => undefined);
+    const work = runPipeline(context, request, target, log, signal, state, started);
+    work.catch(() => undefined);
+    return await Promise.race([work, interrupted]);
+  } catch (error) {
+    const failure = toCaptureError(error, signal, browser);
+    if (state.tracing && (failure.kind === 'action' || failure.kind === 'navigation')) {
+      const trace = await saveTrace(context).catch(() => undefined);
+      if (trace) failure.trace = trace;
+    }
+    throw failure;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    await Promise.race([closeContext(), sleep(captureDefaults.closeGraceMs)]);
+  }
+}
+
+async function runPipeline(
+  context: BrowserContext,
+  request: CaptureRequest,
+  target: Target,
+  log: CaptureLog,
+  signal: AbortSignal,
+  state: { tracing: boolean },
+  started: number,
+): Promise<TargetCapture> {
+  if (target.trace) {
+    await context.tracing.start({ snapshots: true, screenshots: false, sources: false });
+    state.tracing = true;
+  }
+  await installStability(context, {
+    suppressAnimations: request.suppressAnimations,
+    hideCaret: request.hideCaret,
+    removeSelectors: request.cookieBanner.removeSelectors,
+  });
+  await presetCookies(context, request, target.url);
+  const page = await context.newPage();
+  const network = new NetworkTracker(page);
+  log.info(
+    'context',
+    `fresh ${request.browser} context ${request.viewport.width}x${request.viewport.height}`,
+    elapsedMs(started),
+  );
+
+  const navigation = await navigate(
+    page,
+    target.url,
+    request.navigationTimeoutMs ?? captureDefaults.navigationTimeoutMs,
+    log,
+  );
+
+  if (request.cookieBanner.removeSelectors.length > 0) {
+    const { removed } = await selectorStep('cookie banner removeSelectors', () =>
+      hideAndRemove(page, [], request.cookieBanner.removeSelectors),
+    );
+    log.info('cookie-banner', `removed ${removed} cookie banner element(s)`);
+  }
+
+  const runner: StepRunner = {
+    page,
+    context,
+    network,
+    log,
+    signal,
+    stepTimeoutMs: request.stepTimeoutMs ?? captureDefaults.stepTimeoutMs,
+  };
+  await runActions(runner, request.pageActions, 'page');
+  if (request.pageScript) await runScript(runner, request.pageScript, 'page');
+  await runActions(runner, request.taskActions, 'task');
+  if (request.taskScript) await runScript(runner, request.taskScript, 'task');
+
+  if (request.hideSelectors.length > 0 || request.removeSelectors.length > 0) {
+    const { hidden, removed } = await selectorStep('hideSelectors/removeSelectors', () =>
+      hideAndRemove(page, request.hideSelectors, request.removeSelectors),
+    );
+    log.info('hide', `hid ${hidden} and removed ${removed} element(s)`);
+  }
+
+  await scrollThroughPage(page, log);
+  await waitForReadiness(page, network, log, signal);
+  if (request.waitMs > 0) {
+    await log.timed('wait', `waited ${request.waitMs} ms`, () => sleep(request.waitMs, signal));
+  }
+  if (request.suppressAnimations) await finalizeAnimations(page);
+
+  const shotStarted = performance.now();
+  const shot = await screenshot(context, page, request.browser);
+  log.info(
+    'screenshot',
+    `full page ${shot.width}x${shot.height}, ${Math.round(shot.png.length / 1024)} KiB`,
+    elapsedMs(shotStarted),
+  );
+  if (shot.cutFromHeight !== undefined) {
+    log.warn(
+      'screenshot',
+      `page is ${shot.cutFromHeight} px tall; captured the top ${shot.height} px`,
+    );
+  }
+
+  const maskRects = target.masks
+    ? await selectorStep('maskSelectors', () => resolveMaskRects(page, request.maskSelectors, shot))
+    : [];
+  if (request.maskSelectors.length > 0 && target.masks) {
+    log.info('mask', `${maskRects.length} mask rectangle(s)`);
+  }
+
+  const capture: TargetCapture = {
+    image: {
+      png: shot.png,
+      width: shot.width,
+      height: shot.height,
+      httpStatus: navigation.status,
+      finalUrl: navigation.finalUrl,
+    },
+    maskRects,
+  };
+  if (state.tracing) {
+    capture.trace = await log.timed('trace', 'trace saved', () => saveTrace(context));
+    state.tracing = false;
+  }
+  return capture;
+}
+
+/**
+ * A browser can die between two captures before its 'disconnected' event reaches the pool;
+ * a context that cannot open in a dead browser is retried once in a relaunched one.
+ */
+async function openContext(
+  pool: BrowserPool,
+  request: CaptureRequest,
+  url: string,
+  signal: AbortSignal,
+): Promise<{ browser: Browser; context: BrowserContext }> {
+  for (let attempt = 1; ; attempt++) {
+    const browser = await untilAborted(pool.acquire(request.browser), signal);
+    try {
+      const context = await browser.newContext(contextOptions(request, url));
+      return { browser, context };
+    } catch (error) {
+      if (attempt >= 2 || browser.isConnected()) throw toCaptureError(error, signal, browser);
+    }
+  }
+}
+
+function contextOptions(request: CaptureRequest, url: string): BrowserContextOptions {
+  const options: BrowserContextOptions = {
+    viewport: request.viewport,
+    deviceScaleFactor: 1,
+    locale: 'en-US',
+    timezoneId: 'UTC',
+    reducedMotion: 'reduce',
+    colorScheme: 'light',
+    // Stability styles are injected by script; a strict CSP must not block them.
+    bypassCSP: true,
+    // A service worker would serve requests the readiness check cannot see.
+    serviceWorkers: 'block',
+    acceptDownloads: false,
+  };
+  if (request.basicAuth) {
+    options.httpCredentials = { ...request.basicAuth, origin: new URL(url).origin };
+  }
+  return options;
+}
+
+async function presetCookies(
+  context: BrowserContext,
+  request: CaptureRequest,
+  url: string,
+): Promise<void> {
+  const { cookies } = request.cookieBanner;
+  if (cookies.length === 0) return;
+  const host = new URL(url).hostname;
+  await context.addCookies(
+    cookies.map((cookie) => ({
+      name: cookie.name,
+      value: cookie.value,
+      domain: cookie.domain ?? host,
+      path: cookie.path ?? '/',
+    })),
+  );
+}
+
+async function navigate(
+  page: Page,
+  url: string,
+  timeout: number,
+  log: CaptureLog,
+): Promise<{ status: number; finalUrl: string }> {
+  const started = performance.now();
+  let response;
+  try {
+    response = await page.goto(url, { waitUntil: 'domcontentloaded', timeout });
+  } catch (error) {
+    if (isTransientFailure(error)) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof Error && error.name === 'TimeoutError') {
+      throw new CaptureError(
+        'navigation',
+        `navigation to ${url} timed out after ${timeout / 1000} s without an answer`,
+        { step: 'navigate', cause: error },
+      );
+    }
+    const netError = /net::ERR_[A-Z_]+/.exec(message)?.[0];
+    if (netError === 'net::ERR_INVALID_AUTH_CREDENTIALS') {
+      // Chromium cancels the 401 challenge itself when it has no (or wrong) credentials.
+      throw new CaptureError(
+        'navigation',
+        `navigation to ${url} answered HTTP 401 Unauthorized (basic auth credentials missing or rejected)`,
+        { step: 'navigate', httpStatus: 401, cause: error },
+      );
+    }
+    const kind = netError && transientNetworkErrors.includes(netError) ? 'transient' : 'navigation';
+    throw new CaptureError(
+      kind,
+      `navigation to ${url} failed: ${netError ?? shortMessage(error)}`,
+      { step: 'navigate', cause: error },
+    );
+  }
+  const status = response?.status() ?? 0;
+  if (status >= 400) {
+    const statusText = response?.statusText();
+    throw new CaptureError(
+      'navigation',
+      `navigation to ${url} answered HTTP ${status}${statusText ? ` ${statusText}` : ''}`,
+      { step: 'navigate', httpStatus: status },
+    );
+  }
+  try {
+    await page.waitForLoadState('load', { timeout: captureDefaults.loadTimeoutMs });
+  } catch (error) {
+    if (isTransientFailure(error) || page.isClosed()) throw error;
+    log.warn(
+      'navigate',
+      `load event did not fire within ${captureDefaults.loadTimeoutMs} ms; capturing anyway`,
+    );
+  }
+  const finalUrl = page.url();
+  log.info(
+    'navigate',
+    `${url} answered HTTP ${status}${finalUrl === url ? '' : ` (now at ${finalUrl})`}`,
+    elapsedMs(started),
+  );
+  return { status, finalUrl };
+}
+
+async function screenshot(
+  context: BrowserContext,
+  page: Page,
+  browserName: string,
+): Promise<FullPageShot> {
+  if (browserName === 'chromium') {
+    const cdp = await context.newCDPSession(page);
+    try {
+      return await captureFullPage(cdp);
+    } finally {
+      await cdp.detach().catch(() => undefined);
+    }
+  }
+  const png = await page.screenshot({ fullPage: true, animations: 'disabled', caret: 'hide' });
+  const size = page.viewportSize();
+  return { png, width: size?.width ?? 0, height: png.readUInt32BE(20) };
+}
+
+/** Selector lists from the page configuration: a bad one is the user's to fix, like a step. */
+async function selectorStep<T>(what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isTransientFailure(error)) throw error;
+    throw new CaptureError('action', `${what}: ${shortMessage(error)}`, {
+      step: what,
+      cause: error,
+    });
+  }
+}
+
+async function saveTrace(context: BrowserContext): Promise<Buffer> {
+  const dir = await mkdtemp(join(tmpdir(), 'scene-trace-'));
+  const path = join(dir, 'trace.zip');
+  try {
+    await context.tracing.stop({ path });
+    return await readFile(path);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** Every failure leaves the engine as a CaptureError; an abort wins over what it caused. */
+export function toCaptureError(
+  error: unknown,
+  signal: AbortSignal,
+  browser?: Browser,
+): CaptureError {
+  if (signal.aborted) {
+    if (error instanceof CaptureError && error.kind === 'aborted') return error;
+    return new CaptureError('aborted', `capture aborted: ${abortReason(signal)}`, {
+      cause: error,
+    });
+  }
+  if (error instanceof CaptureError) return error;
+  if (browser && !browser.isConnected()) {
+    return new CaptureError(
+      'transient',
+      `the browser crashed or was closed during the capture: ${shortMessage(error)}`,
+      { cause: error },
+    );
+  }
+  if (isTransientFailure(error)) {
+    return new CaptureError('transient', `capture interrupted: ${shortMessage(error)}`, {
+      cause: error,
+    });
+  }
+  return new CaptureError('internal', `capture failed unexpectedly: ${shortMessage(error)}`, {
+    cause: error,
+  });
+}
+
+function abortReason(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  if (typeof reason === 'string') return reason;
+  if (reason instanceof Error && reason.name !== 'AbortError') return reason.message;
+  return 'cancelled';
+}
