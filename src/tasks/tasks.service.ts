@@ -1,0 +1,133 @@
+import type { AppContext } from '../app-context.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { Actor } from '../audit/audit.types.ts';
+import { inUseConflict } from '../batches/batch-refs.ts';
+import { listBatchesUsingTask } from '../batches/batches.repository.ts';
+import type { Conn } from '../db/connect.ts';
+import { pageSize, type Page as Listing, type PageRequest } from '../db/pagination.ts';
+import { getProject } from '../projects/projects.service.ts';
+import { nowIso } from '../shared/clock.ts';
+import { conflict, notFound } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
+import { patchOptional } from '../shared/patch.ts';
+import type { CreateTaskInput, Task, UpdateTaskInput } from './task.schema.ts';
+import {
+  deleteTaskRow,
+  findTask,
+  findTaskByName,
+  insertTask,
+  listTasksOfProject,
+  updateTaskRow,
+} from './tasks.repository.ts';
+
+export async function getTask(conn: Conn, id: string): Promise<Task> {
+  const task = await findTask(conn, id);
+  if (!task) throw notFound('task', id);
+  return task;
+}
+
+export async function listTasks(
+  ctx: AppContext,
+  projectId: string,
+  request: PageRequest,
+): Promise<Listing<Task>> {
+  await getProject(ctx.db, projectId);
+  return listTasksOfProject(ctx.db, projectId, request.cursor, pageSize(request));
+}
+
+async function assertNameFree(
+  conn: Conn,
+  projectId: string,
+  name: string,
+  exceptId?: string,
+): Promise<void> {
+  const existing = await findTaskByName(conn, projectId, name);
+  if (existing && existing.id !== exceptId) {
+    throw conflict(`this project already has a task named '${name}': choose another name`, {
+      taskId: existing.id,
+    });
+  }
+}
+
+export function createTask(
+  ctx: AppContext,
+  projectId: string,
+  input: CreateTaskInput,
+  actor: Actor,
+): Promise<Task> {
+  return ctx.db.transaction().execute(async (trx) => {
+    await getProject(trx, projectId);
+    await assertNameFree(trx, projectId, input.name);
+    const now = nowIso();
+    const task: Task = {
+      id: newId(),
+      projectId,
+      name: input.name,
+      actions: input.actions ?? [],
+      ...(input.script !== undefined && { script: input.script }),
+      createdAt: now,
+      updatedAt: now,
+    };
+    await insertTask(trx, task);
+    await recordAudit(trx, {
+      actor,
+      action: 'create',
+      entityType: 'task',
+      entityId: task.id,
+      projectId,
+      before: null,
+      after: task,
+    });
+    return task;
+  });
+}
+
+export function updateTask(
+  ctx: AppContext,
+  id: string,
+  input: UpdateTaskInput,
+  actor: Actor,
+): Promise<Task> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const before = await getTask(trx, id);
+    if (input.name !== undefined) await assertNameFree(trx, before.projectId, input.name, id);
+    await updateTaskRow(trx, {
+      ...before,
+      name: input.name ?? before.name,
+      actions: input.actions ?? before.actions,
+      script: patchOptional(input.script, before.script),
+      updatedAt: nowIso(),
+    });
+    const after = await getTask(trx, id);
+    await recordAudit(trx, {
+      actor,
+      action: 'update',
+      entityType: 'task',
+      entityId: id,
+      projectId: before.projectId,
+      before,
+      after,
+    });
+    return after;
+  });
+}
+
+export function deleteTask(ctx: AppContext, id: string, actor: Actor): Promise<void> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const before = await getTask(trx, id);
+    const users = await listBatchesUsingTask(trx, id);
+    if (users.length > 0) {
+      throw inUseConflict(`task '${before.name}'`, users, 'remove the task from them first');
+    }
+    await deleteTaskRow(trx, id);
+    await recordAudit(trx, {
+      actor,
+      action: 'delete',
+      entityType: 'task',
+      entityId: id,
+      projectId: before.projectId,
+      before,
+      after: null,
+    });
+  });
+}
