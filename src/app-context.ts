@@ -2,6 +2,7 @@ import type { ArtifactStore } from './artifacts/artifact-store.ts';
 import type { Config } from './config/config.ts';
 import type { Db } from './db/connect.ts';
 import type { Logger } from './shared/logger.ts';
+import type { WebhookOutboxSignal } from './webhooks/outbox-signal.ts';
 
 /** What services need, built once at start by createApp() and passed explicitly. */
 export interface AppContext {
@@ -9,4 +10,6 @@ export interface AppContext {
   db: Db;
   logger: Logger;
   artifacts: ArtifactStore;
+  /** Kick after committing webhook events (recordWebhookEvent): wakes this process's deliverer. */
+  webhookOutbox: WebhookOutboxSignal;
 }

@@ -4,8 +4,12 @@ import type { Config } from './config/config.ts';
 import { connectDatabase } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Logger } from './shared/logger.ts';
+import { WebhookDeliverer } from './webhooks/deliverer.ts';
+import { WebhookOutboxSignal } from './webhooks/outbox-signal.ts';
 
 export interface App extends AppContext {
+  /** Sends the webhook outbox; `scene serve` starts it, close() stops it first. */
+  webhookDeliverer: WebhookDeliverer;
   close(): Promise<void>;
 }
 
@@ -20,12 +24,17 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     throw error;
   }
   const artifacts = new DiskArtifactStore(config.artifactsDir);
+  const webhookOutbox = new WebhookOutboxSignal();
+  const webhookDeliverer = new WebhookDeliverer({ db, logger, webhookOutbox });
   return {
     config,
     db,
     logger,
     artifacts,
+    webhookOutbox,
+    webhookDeliverer,
     async close() {
+      await webhookDeliverer.stop();
       await db.destroy();
     },
   };

@@ -10,6 +10,7 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
   const app = await createApp(config, logger);
   const server = await buildServer(app);
   await server.listen({ port: config.port, host: config.host });
+  app.webhookDeliverer.start(); // stopped by app.close()
   const address = server.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   logger.info(

@@ -1,6 +1,6 @@
 import type { Conn } from '../db/connect.ts';
 import { fromJson } from '../db/json.ts';
-import type { WebhookEventType } from './webhook-events.ts';
+import type { DeliveryEventType, WebhookEventType } from './webhook-events.ts';
 
 /** Active webhooks of a project subscribed to this event type ('*' subscribes to all). */
 export async function listSubscribedWebhookIds(
@@ -26,7 +26,7 @@ export interface NewDelivery {
   id: string;
   webhookId: string;
   eventId: string;
-  eventType: WebhookEventType;
+  eventType: DeliveryEventType;
   payload: string;
   createdAt: string;
 }
