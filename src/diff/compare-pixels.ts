@@ -1,5 +1,6 @@
 import type { Rect } from '../shared/domain.ts';
-import { hasManySiblings, isAntiAliased } from './anti-aliasing.ts';
+import { hasManySiblings, isAntiAliased, isAntiAliasedOpaque } from './anti-aliasing.ts';
+import { BrightnessRows } from './brightness-rows.ts';
 import { colorDelta, maxDeltaFor } from './color-delta.ts';
 import type { DiffMask } from './diff-mask.ts';
 import { isIgnored } from './ignore-regions.ts';
@@ -32,7 +33,8 @@ export interface Sensitivity {
 /**
  * Compares two RGBA images of the same size, marks counted pixels in `mask` (whose width may be
  * larger: the images are its top-left corner) and returns how many were counted. Ignored
- * pixels are never counted or marked.
+ * pixels are never counted or marked. `opaque`: neither image has a transparent pixel, which
+ * allows the faster anti-aliasing check (same answers).
  */
 export function comparePixels(
   baseline: Buffer,
@@ -42,6 +44,7 @@ export function comparePixels(
   sensitivity: Sensitivity,
   ignored: readonly Rect[],
   mask: DiffMask,
+  opaque: boolean,
 ): number {
   const a32 = new Uint32Array(baseline.buffer, baseline.byteOffset, width * height);
   const b32 = new Uint32Array(observed.buffer, observed.byteOffset, width * height);
@@ -50,6 +53,8 @@ export function comparePixels(
   const checkIgnored = ignored.length > 0;
   const rowBytes = width * 4;
   const maskPixels = mask.pixels;
+  const aBrightness = new BrightnessRows(a32, width);
+  const bBrightness = new BrightnessRows(b32, width);
   let counted = 0;
 
   for (let y = 0; y < height; y++) {
@@ -63,6 +68,13 @@ export function comparePixels(
     const rowOffset = y * width;
     const maskOffset = y * mask.width;
     let rowCount = 0;
+    let brightnessReady = false;
+    let aAbove = 0;
+    let aCurrent = 0;
+    let aBelow = 0;
+    let bAbove = 0;
+    let bCurrent = 0;
+    let bBelow = 0;
     for (let x = 0; x < width; x++) {
       const i = rowOffset + x;
       if (a32[i] === b32[i]) continue;
@@ -70,12 +82,53 @@ export function comparePixels(
       const size = delta < 0 ? -delta : delta;
       let changed: boolean;
       if (size > maxDelta) {
-        changed =
-          includeAntiAliasing ||
-          !(
+        if (includeAntiAliasing) changed = true;
+        else if (opaque) {
+          if (!brightnessReady) {
+            aCurrent = aBrightness.row(y);
+            bCurrent = bBrightness.row(y);
+            if (y > 0) {
+              aAbove = aBrightness.row(y - 1);
+              bAbove = bBrightness.row(y - 1);
+            }
+            if (y + 1 < height) {
+              aBelow = aBrightness.row(y + 1);
+              bBelow = bBrightness.row(y + 1);
+            }
+            brightnessReady = true;
+          }
+          changed = !(
+            isAntiAliasedOpaque(
+              aBrightness.values,
+              aAbove,
+              aCurrent,
+              aBelow,
+              x,
+              y,
+              width,
+              height,
+              a32,
+              b32,
+            ) ||
+            isAntiAliasedOpaque(
+              bBrightness.values,
+              bAbove,
+              bCurrent,
+              bBelow,
+              x,
+              y,
+              width,
+              height,
+              b32,
+              a32,
+            )
+          );
+        } else {
+          changed = !(
             isAntiAliased(baseline, x, y, width, height, a32, b32) ||
             isAntiAliased(observed, x, y, width, height, b32, a32)
           );
+        }
       } else {
         changed =
           solidAreaSensitivity &&

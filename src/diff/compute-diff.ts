@@ -61,16 +61,19 @@ async function compareImages(
     sensitivity,
     ignored,
     mask,
+    baseline.opaque && observed.opaque,
   );
   diffPixels += markNonOverlap(common, baseline, observed, ignored, mask);
 
   const grid = buildChangeGrid(mask);
   const wantDiffImage = options.outputs?.diffImage ?? true;
   const wantHeatmap = options.outputs?.heatmap ?? true;
-  // The heatmap is composed and encoded on libuv's pool while this thread draws the diff image.
-  const heatmap = wantHeatmap ? renderHeatmap(grid, observed, width, height) : undefined;
+  // Each image is encoded on libuv's pool while this thread draws the next one.
   const diffImage = wantDiffImage
     ? encodeOpaquePng(renderDiffImage(baseline, observed, mask, ignored), width, height)
+    : undefined;
+  const heatmap = wantHeatmap
+    ? encodeOpaquePng(renderHeatmap(grid, observed, width, height), width, height)
     : undefined;
 
   const largerImagePixels = Math.max(

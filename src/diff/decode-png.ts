@@ -8,6 +8,8 @@ export interface RgbaImage {
   data: Buffer;
   width: number;
   height: number;
+  /** Every pixel has alpha 255. */
+  opaque: boolean;
 }
 
 const pngSignature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -46,7 +48,13 @@ export async function decodePng(bytes: Buffer, role: string): Promise<RgbaImage>
       .ensureAlpha()
       .raw()
       .toBuffer({ resolveWithObject: true });
-    return { data: alignedForWords(data), width: info.width, height: info.height };
+    const pixels = alignedForWords(data);
+    return {
+      data: pixels,
+      width: info.width,
+      height: info.height,
+      opaque: !mayHaveTransparency(bytes) || allOpaque(pixels),
+    };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new AppError('unprocessable', `the ${role} PNG cannot be decoded: ${reason}`);
@@ -56,4 +64,23 @@ export async function decodePng(bytes: Buffer, role: string): Promise<RgbaImage>
 // Pixels are read as 32-bit words, which needs a 4-byte aligned view.
 function alignedForWords(data: Buffer): Buffer {
   return data.byteOffset % 4 === 0 ? data : Buffer.from(data);
+}
+
+// Greyscale, RGB and palette PNGs are opaque unless they carry a tRNS chunk (before IDAT).
+function mayHaveTransparency(png: Buffer): boolean {
+  const colourType = png[25];
+  if (colourType === 4 || colourType === 6) return true;
+  for (let offset = 8; offset + 8 <= png.length;) {
+    const type = png.toString('latin1', offset + 4, offset + 8);
+    if (type === 'tRNS') return true;
+    if (type === 'IDAT') return false;
+    offset += 12 + png.readUInt32BE(offset);
+  }
+  return true;
+}
+
+function allOpaque(rgba: Buffer): boolean {
+  const words = new Uint32Array(rgba.buffer, rgba.byteOffset, rgba.length / 4);
+  for (const word of words) if (word >>> 24 !== 0xff) return false;
+  return true;
 }

@@ -1,4 +1,3 @@
-import sharp from 'sharp';
 import type { ChangeGrid } from './change-grid.ts';
 import { CELL_SIZE } from './change-grid.ts';
 import type { RgbaImage } from './decode-png.ts';
@@ -40,34 +39,110 @@ export function renderDensityOverlay(grid: ChangeGrid): Buffer {
   return overlay;
 }
 
-/** The heatmap PNG: the density overlay scaled up smoothly over the observed image. */
-export async function renderHeatmap(
+/** Opacity of the greyed observed image under the heat colours. */
+const BACKGROUND_OPACITY = 0.5;
+
+/**
+ * The heatmap as raw RGBA on the comparison canvas: the density overlay scaled up bilinearly
+ * (premultiplied, so transparent cells do not darken their neighbours) over the observed image,
+ * greyed so the heat colours read. Rows without heat take a fast path.
+ */
+export function renderHeatmap(
   grid: ChangeGrid,
   observed: RgbaImage,
   width: number,
   height: number,
-): Promise<Buffer> {
+): Buffer {
   const overlay = renderDensityOverlay(grid);
-  let background = observed.data;
-  if (observed.width !== width || observed.height !== height) {
-    background = await sharp(observed.data, {
-      raw: { width: observed.width, height: observed.height, channels: 4 },
-    })
-      .extend({
-        right: width - observed.width,
-        bottom: height - observed.height,
-        background: '#ffffff',
-      })
-      .raw()
-      .toBuffer();
+  const { columns, rows } = grid;
+  const premultiplied = premultiply(overlay);
+  const cellRowHasHeat = new Uint8Array(rows);
+  for (let i = 0; i < columns * rows; i++)
+    if ((overlay[i * 4 + 3] ?? 0) > 0) cellRowHasHeat[(i / columns) | 0] = 1;
+
+  const left = new Int32Array(width);
+  const right = new Int32Array(width);
+  const weight = new Float32Array(width);
+  for (let x = 0; x < width; x++) {
+    const [c0, c1, f] = interpolationAt(x, columns);
+    left[x] = c0 * 4;
+    right[x] = c1 * 4;
+    weight[x] = f;
   }
-  return sharp(overlay, { raw: { width: grid.columns, height: grid.rows, channels: 4 } })
-    .resize(grid.columns * CELL_SIZE, grid.rows * CELL_SIZE, { kernel: 'linear', fit: 'fill' })
-    .extract({ left: 0, top: 0, width, height })
-    .composite([{ input: background, raw: { width, height, channels: 4 }, blend: 'dest-over' }])
-    .removeAlpha()
-    .png({ compressionLevel: 1, adaptiveFiltering: false })
-    .toBuffer();
+
+  const out = Buffer.allocUnsafe(width * height * 4);
+  const out32 = new Uint32Array(out.buffer, out.byteOffset, width * height);
+  const obs32 = new Uint32Array(
+    observed.data.buffer,
+    observed.data.byteOffset,
+    observed.width * observed.height,
+  );
+  const cellRow = new Float32Array(columns * 4);
+  for (let y = 0; y < height; y++) {
+    const [r0, r1, fy] = interpolationAt(y, rows);
+    const hasHeat = cellRowHasHeat[r0] === 1 || cellRowHasHeat[r1] === 1;
+    if (hasHeat) {
+      for (let k = 0; k < columns * 4; k++) {
+        const top = premultiplied[r0 * columns * 4 + k] ?? 0;
+        cellRow[k] = top + ((premultiplied[r1 * columns * 4 + k] ?? 0) - top) * fy;
+      }
+    }
+    const rowOut = y * width;
+    const rowObs = y * observed.width;
+    const visible = y < observed.height ? observed.width : 0;
+    for (let x = 0; x < width; x++) {
+      const grey = x < visible ? greyLevel(obs32[rowObs + x] ?? 0) : 255;
+      if (!hasHeat) {
+        out32[rowOut + x] = (0xff000000 | (grey * 0x010101)) >>> 0;
+        continue;
+      }
+      const l = left[x] ?? 0;
+      const r = right[x] ?? 0;
+      const f = weight[x] ?? 0;
+      const a = lerp(cellRow[l + 3] ?? 0, cellRow[r + 3] ?? 0, f);
+      const keep = grey * (1 - a);
+      const red = keep + lerp(cellRow[l] ?? 0, cellRow[r] ?? 0, f);
+      const green = keep + lerp(cellRow[l + 1] ?? 0, cellRow[r + 1] ?? 0, f);
+      const blue = keep + lerp(cellRow[l + 2] ?? 0, cellRow[r + 2] ?? 0, f);
+      out32[rowOut + x] =
+        (0xff000000 | ((blue & 0xff) << 16) | ((green & 0xff) << 8) | (red & 0xff)) >>> 0;
+    }
+  }
+  return out;
+}
+
+function lerp(from: number, to: number, f: number): number {
+  return from + (to - from) * f;
+}
+
+// Cell indices around output coordinate `p` (cell centres at CELL_SIZE/2) and the weight of the second.
+function interpolationAt(p: number, cells: number): [number, number, number] {
+  const position = (p + 0.5) / CELL_SIZE - 0.5;
+  if (position <= 0) return [0, 0, 0];
+  const first = Math.min(Math.floor(position), cells - 1);
+  const second = Math.min(first + 1, cells - 1);
+  return [first, second, position - Math.floor(position)];
+}
+
+// RGBA bytes → premultiplied floats: colour channels 0..255 × alpha, alpha 0..1.
+function premultiply(rgba: Buffer): Float32Array {
+  const out = new Float32Array(rgba.length);
+  for (let i = 0; i < rgba.length; i += 4) {
+    const alpha = (rgba[i + 3] ?? 0) / 255;
+    out[i] = (rgba[i] ?? 0) * alpha;
+    out[i + 1] = (rgba[i + 1] ?? 0) * alpha;
+    out[i + 2] = (rgba[i + 2] ?? 0) * alpha;
+    out[i + 3] = alpha;
+  }
+  return out;
+}
+
+function greyLevel(word: number): number {
+  const luma =
+    ((word & 0xff) * 77 + ((word >>> 8) & 0xff) * 150 + ((word >>> 16) & 0xff) * 29) >> 8;
+  const alpha = word >>> 24;
+  const visible = alpha === 255 ? luma : 255 + ((luma - 255) * alpha) / 255;
+  return (255 + (visible - 255) * BACKGROUND_OPACITY) | 0;
 }
 
 // Blue → cyan → green → yellow → red.
