@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from './config/config.ts';
 import { migrate } from './processes/migrate.ts';
 import { serve } from './processes/serve.ts';
+import { worker } from './processes/worker.ts';
 import { createLogger } from './shared/logger.ts';
 
 const usage = `Usage: scene <command>
@@ -8,10 +9,11 @@ const usage = `Usage: scene <command>
 Commands:
   serve     start the web UI, the REST API and the embedded worker (port: SCENE_PORT, default 8080)
   migrate   apply database migrations and exit
+  worker    run captures only, for scale-out (needs SCENE_QUEUE_URL=redis://; not available yet)
 
 Configuration comes from SCENE_* environment variables; see the README.`;
 
-const commands = { serve, migrate } as const;
+const commands = { serve, migrate, worker } as const;
 
 async function main(argv: string[]): Promise<number> {
   const name = argv[0];

@@ -1,5 +1,21 @@
 import type { Conn } from '../db/connect.ts';
 
+/** A stored file's record. Keys are unique and never reused, so their URLs are immutable. */
+export interface ArtifactRecord {
+  id: string;
+  projectId: string;
+  runId: string | null;
+  executionId: string | null;
+  kind: string;
+  storageKey: string;
+  contentType: string;
+  byteSize: number;
+  sha256: string;
+  width: number | null;
+  height: number | null;
+  createdAt: string;
+}
+
 export async function listArtifactKeysOfProject(conn: Conn, projectId: string): Promise<string[]> {
   const rows = await conn
     .selectFrom('artifacts')
@@ -7,4 +23,228 @@ export async function listArtifactKeysOfProject(conn: Conn, projectId: string): 
     .where('project_id', '=', projectId)
     .execute();
   return rows.map((r) => r.storage_key);
+}
+
+export async function insertArtifact(conn: Conn, artifact: ArtifactRecord): Promise<void> {
+  await conn
+    .insertInto('artifacts')
+    .values({
+      id: artifact.id,
+      project_id: artifact.projectId,
+      run_id: artifact.runId,
+      execution_id: artifact.executionId,
+      kind: artifact.kind,
+      storage_key: artifact.storageKey,
+      content_type: artifact.contentType,
+      byte_size: artifact.byteSize,
+      sha256: artifact.sha256,
+      width: artifact.width,
+      height: artifact.height,
+      created_at: artifact.createdAt,
+    })
+    .execute();
+}
+
+export async function findArtifactByKey(
+  conn: Conn,
+  key: string,
+): Promise<{ storageKey: string; contentType: string; byteSize: number } | undefined> {
+  const row = await conn
+    .selectFrom('artifacts')
+    .select(['storage_key', 'content_type', 'byte_size'])
+    .where('storage_key', '=', key)
+    .executeTakeFirst();
+  return (
+    row && {
+      storageKey: row.storage_key,
+      contentType: row.content_type,
+      byteSize: Number(row.byte_size),
+    }
+  );
+}
+
+export async function findArtifactById(
+  conn: Conn,
+  id: string,
+): Promise<{ id: string; storageKey: string; sha256: string } | undefined> {
+  const row = await conn
+    .selectFrom('artifacts')
+    .select(['id', 'storage_key', 'sha256'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && { id: row.id, storageKey: row.storage_key, sha256: row.sha256 };
+}
+
+/** Artifacts recorded for these executions: kind and key, oldest first. */
+export async function listArtifactsOfExecutions(
+  conn: Conn,
+  executionIds: readonly string[],
+): Promise<
+  { id: string; executionId: string; kind: string; storageKey: string; sha256: string }[]
+> {
+  if (executionIds.length === 0) return [];
+  const rows = await conn
+    .selectFrom('artifacts')
+    .select(['id', 'execution_id', 'kind', 'storage_key', 'sha256'])
+    .where('execution_id', 'in', [...executionIds])
+    .orderBy('created_at')
+    .execute();
+  return rows.flatMap((row) =>
+    row.execution_id === null
+      ? []
+      : [
+          {
+            id: row.id,
+            executionId: row.execution_id,
+            kind: row.kind,
+            storageKey: row.storage_key,
+            sha256: row.sha256,
+          },
+        ],
+  );
+}
+
+function referencedByBaseline(conn: Conn) {
+  return conn.selectFrom('baseline_entries').select('baseline_entries.artifact_id');
+}
+
+/**
+ * Splits the artifacts of these executions into those only they use (to delete) and those a
+ * baseline entry still references (to keep).
+ */
+export async function partitionArtifactsOfExecutions(
+  conn: Conn,
+  executionIds: readonly string[],
+): Promise<{ removable: { id: string; storageKey: string }[]; kept: string[] }> {
+  if (executionIds.length === 0) return { removable: [], kept: [] };
+  const referenced = new Set(
+    (
+      await conn
+        .selectFrom('artifacts')
+        .select('id')
+        .where('execution_id', 'in', [...executionIds])
+        .where('id', 'in', referencedByBaseline(conn))
+        .execute()
+    ).map((r) => r.id),
+  );
+  const all = await conn
+    .selectFrom('artifacts')
+    .select(['id', 'storage_key'])
+    .where('execution_id', 'in', [...executionIds])
+    .execute();
+  return {
+    removable: all
+      .filter((r) => !referenced.has(r.id))
+      .map((r) => ({ id: r.id, storageKey: r.storage_key })),
+    kept: [...referenced],
+  };
+}
+
+/** Same split for every artifact of a run. */
+export async function partitionArtifactsOfRun(
+  conn: Conn,
+  runId: string,
+): Promise<{ removable: { id: string; storageKey: string }[]; kept: string[] }> {
+  const all = await conn
+    .selectFrom('artifacts')
+    .select(['id', 'storage_key'])
+    .where('run_id', '=', runId)
+    .execute();
+  const referenced = new Set(
+    (
+      await conn
+        .selectFrom('artifacts')
+        .select('id')
+        .where('run_id', '=', runId)
+        .where('id', 'in', referencedByBaseline(conn))
+        .execute()
+    ).map((r) => r.id),
+  );
+  return {
+    removable: all
+      .filter((r) => !referenced.has(r.id))
+      .map((r) => ({ id: r.id, storageKey: r.storage_key })),
+    kept: [...referenced],
+  };
+}
+
+export async function deleteArtifactRows(conn: Conn, ids: readonly string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) {
+    await conn
+      .deleteFrom('artifacts')
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+  }
+}
+
+/** The run (and its executions) are going away; these files live on for a baseline. */
+export async function detachArtifactsFromRun(conn: Conn, ids: readonly string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) {
+    await conn
+      .updateTable('artifacts')
+      .set({ run_id: null, execution_id: null })
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+  }
+}
+
+/**
+ * Artifacts of a baseline that nothing else needs once it is deleted: detached from any run
+ * and referenced by no entry of another baseline.
+ */
+export async function listArtifactsOnlyInBaseline(
+  conn: Conn,
+  baselineId: string,
+): Promise<{ id: string; storageKey: string }[]> {
+  const rows = await conn
+    .selectFrom('artifacts')
+    .select(['artifacts.id', 'artifacts.storage_key'])
+    .where('artifacts.run_id', 'is', null)
+    .where(
+      'artifacts.id',
+      'in',
+      conn
+        .selectFrom('baseline_entries')
+        .select('artifact_id')
+        .where('baseline_id', '=', baselineId),
+    )
+    .where(
+      'artifacts.id',
+      'not in',
+      conn
+        .selectFrom('baseline_entries')
+        .select('artifact_id')
+        .where('baseline_id', '!=', baselineId),
+    )
+    .execute();
+  return rows.map((r) => ({ id: r.id, storageKey: r.storage_key }));
+}
+
+/**
+ * Every artifact a batch's deletion leaves behind (runs and baselines cascade in the database;
+ * artifacts carry no foreign key to them): its runs' files and its baselines' images.
+ */
+export async function listArtifactsOfBatch(
+  conn: Conn,
+  batchId: string,
+): Promise<{ id: string; storageKey: string }[]> {
+  const rows = await conn
+    .selectFrom('artifacts')
+    .select(['id', 'storage_key'])
+    .where((eb) =>
+      eb.or([
+        eb('run_id', 'in', eb.selectFrom('runs').select('id').where('batch_id', '=', batchId)),
+        eb(
+          'id',
+          'in',
+          eb
+            .selectFrom('baseline_entries')
+            .innerJoin('baselines', 'baselines.id', 'baseline_entries.baseline_id')
+            .select('baseline_entries.artifact_id')
+            .where('baselines.batch_id', '=', batchId),
+        ),
+      ]),
+    )
+    .execute();
+  return rows.map((r) => ({ id: r.id, storageKey: r.storage_key }));
 }

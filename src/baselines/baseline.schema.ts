@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { idSchema, listQuerySchema } from '../shared/schemas.ts';
+
+export const baselineSchema = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  batchId: z.string(),
+  sourceRunId: z
+    .string()
+    .nullable()
+    .describe('the baseline-mode run that recorded it; null once that run is deleted'),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  entries: z.number().int().describe('current images, one per matrix cell'),
+});
+export type Baseline = z.infer<typeof baselineSchema>;
+
+export const baselineListQuerySchema = listQuerySchema.extend({
+  batchId: idSchema.optional(),
+  projectId: idSchema.optional(),
+});
+export type BaselineListQuery = z.infer<typeof baselineListQuerySchema>;
+
+/** One image of a baseline, for a (page, task, browser, viewport) cell. */
+export interface BaselineEntry {
+  id: string;
+  baselineId: string;
+  matrixKey: string;
+  artifactId: string;
+  storageKey: string;
+  sha256: string;
+  sourceExecutionId: string | null;
+  createdAt: string;
+}

@@ -1,0 +1,265 @@
+import type { Conn } from '../db/connect.ts';
+import { afterCursor, toPage, type Page } from '../db/pagination.ts';
+import type { Baseline, BaselineEntry } from './baseline.schema.ts';
+
+function selectBaselines(conn: Conn) {
+  return conn
+    .selectFrom('baselines')
+    .selectAll('baselines')
+    .select((eb) =>
+      eb
+        .selectFrom('baseline_entries')
+        .select(eb.fn.countAll<number | string>().as('n'))
+        .whereRef('baseline_entries.baseline_id', '=', 'baselines.id')
+        .where('baseline_entries.superseded_at', 'is', null)
+        .as('entry_count'),
+    );
+}
+
+type BaselineRow = Awaited<
+  ReturnType<ReturnType<typeof selectBaselines>['executeTakeFirstOrThrow']>
+>;
+
+function rowToBaseline(row: BaselineRow): Baseline {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    batchId: row.batch_id,
+    sourceRunId: row.source_run_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    entries: Number(row.entry_count ?? 0),
+  };
+}
+
+export async function insertBaseline(
+  conn: Conn,
+  baseline: Omit<Baseline, 'entries'>,
+): Promise<void> {
+  await conn
+    .insertInto('baselines')
+    .values({
+      id: baseline.id,
+      project_id: baseline.projectId,
+      batch_id: baseline.batchId,
+      source_run_id: baseline.sourceRunId,
+      created_at: baseline.createdAt,
+      updated_at: baseline.updatedAt,
+    })
+    .execute();
+}
+
+export async function findBaseline(conn: Conn, id: string): Promise<Baseline | undefined> {
+  const row = await selectBaselines(conn).where('baselines.id', '=', id).executeTakeFirst();
+  return row && rowToBaseline(row);
+}
+
+export async function listBaselineRecords(
+  conn: Conn,
+  filter: { batchId?: string | undefined; projectId?: string | undefined },
+  cursor: string | undefined,
+  limit: number,
+): Promise<Page<Baseline>> {
+  let query = selectBaselines(conn);
+  if (filter.batchId !== undefined) query = query.where('baselines.batch_id', '=', filter.batchId);
+  if (filter.projectId !== undefined) {
+    query = query.where('baselines.project_id', '=', filter.projectId);
+  }
+  if (cursor !== undefined) query = query.where(afterCursor(cursor, 'baselines'));
+  const rows = await query
+    .orderBy('baselines.created_at', 'desc')
+    .orderBy('baselines.id', 'desc')
+    .limit(limit + 1)
+    .execute();
+  return toPage(rows, limit, rowToBaseline);
+}
+
+/** Baselines whose id starts with `prefix` (letters and digits only), at most `limit`. */
+export async function findBaselinesByIdPrefix(
+  conn: Conn,
+  prefix: string,
+  limit: number,
+): Promise<Baseline[]> {
+  const rows = await selectBaselines(conn)
+    .where('baselines.id', 'like', `${prefix}%`)
+    .orderBy('baselines.created_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(rowToBaseline);
+}
+
+/**
+ * The batch's newest baseline a compare run can use: it has images, and the run recording it
+ * (if it still exists) is no longer queued or running.
+ */
+export async function findLatestUsableBaseline(
+  conn: Conn,
+  batchId: string,
+): Promise<Baseline | undefined> {
+  const row = await selectBaselines(conn)
+    .leftJoin('runs', 'runs.id', 'baselines.source_run_id')
+    .where('baselines.batch_id', '=', batchId)
+    .where((eb) =>
+      eb.or([eb('runs.id', 'is', null), eb('runs.status', 'not in', ['queued', 'running'])]),
+    )
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('baseline_entries')
+          .select('baseline_entries.id')
+          .whereRef('baseline_entries.baseline_id', '=', 'baselines.id')
+          .where('baseline_entries.superseded_at', 'is', null),
+      ),
+    )
+    .orderBy('baselines.created_at', 'desc')
+    .orderBy('baselines.id', 'desc')
+    .executeTakeFirst();
+  return row && rowToBaseline(row);
+}
+
+export async function touchBaseline(conn: Conn, id: string, now: string): Promise<void> {
+  await conn.updateTable('baselines').set({ updated_at: now }).where('id', '=', id).execute();
+}
+
+export async function deleteBaselineRow(conn: Conn, id: string): Promise<void> {
+  await conn.deleteFrom('baselines').where('id', '=', id).execute();
+}
+
+function selectEntries(conn: Conn) {
+  return conn
+    .selectFrom('baseline_entries')
+    .innerJoin('artifacts', 'artifacts.id', 'baseline_entries.artifact_id')
+    .select([
+      'baseline_entries.id',
+      'baseline_entries.baseline_id',
+      'baseline_entries.matrix_key',
+      'baseline_entries.artifact_id',
+      'baseline_entries.sha256',
+      'baseline_entries.source_execution_id',
+      'baseline_entries.created_at',
+      'artifacts.storage_key',
+    ]);
+}
+
+type EntryRow = Awaited<ReturnType<ReturnType<typeof selectEntries>['executeTakeFirstOrThrow']>>;
+
+function rowToEntry(row: EntryRow): BaselineEntry {
+  return {
+    id: row.id,
+    baselineId: row.baseline_id,
+    matrixKey: row.matrix_key,
+    artifactId: row.artifact_id,
+    storageKey: row.storage_key,
+    sha256: row.sha256,
+    sourceExecutionId: row.source_execution_id,
+    createdAt: row.created_at,
+  };
+}
+
+export async function findCurrentEntry(
+  conn: Conn,
+  baselineId: string,
+  matrixKey: string,
+): Promise<BaselineEntry | undefined> {
+  const row = await selectEntries(conn)
+    .where('baseline_entries.baseline_id', '=', baselineId)
+    .where('baseline_entries.matrix_key', '=', matrixKey)
+    .where('baseline_entries.superseded_at', 'is', null)
+    .executeTakeFirst();
+  return row && rowToEntry(row);
+}
+
+/** Entries by id (current or superseded), e.g. the images executions were compared with. */
+export async function findEntriesByIds(
+  conn: Conn,
+  ids: readonly string[],
+): Promise<BaselineEntry[]> {
+  if (ids.length === 0) return [];
+  const rows = await selectEntries(conn)
+    .where('baseline_entries.id', 'in', [...ids])
+    .execute();
+  return rows.map(rowToEntry);
+}
+
+/** Which of these executions supplied a current baseline image. */
+export async function findExecutionsWithCurrentEntries(
+  conn: Conn,
+  executionIds: readonly string[],
+): Promise<Set<string>> {
+  if (executionIds.length === 0) return new Set();
+  const rows = await conn
+    .selectFrom('baseline_entries')
+    .select('source_execution_id')
+    .where('source_execution_id', 'in', [...executionIds])
+    .where('superseded_at', 'is', null)
+    .execute();
+  return new Set(
+    rows.flatMap((r) => (r.source_execution_id === null ? [] : [r.source_execution_id])),
+  );
+}
+
+export interface NewBaselineEntry {
+  id: string;
+  baselineId: string;
+  matrixKey: string;
+  pageId: string;
+  taskId: string | null;
+  browser: string;
+  viewportName: string;
+  artifactId: string;
+  sha256: string;
+  sourceExecutionId: string | null;
+  createdAt: string;
+}
+
+export async function insertBaselineEntry(conn: Conn, entry: NewBaselineEntry): Promise<void> {
+  await conn
+    .insertInto('baseline_entries')
+    .values({
+      id: entry.id,
+      baseline_id: entry.baselineId,
+      matrix_key: entry.matrixKey,
+      page_id: entry.pageId,
+      task_id: entry.taskId,
+      browser: entry.browser,
+      viewport_name: entry.viewportName,
+      artifact_id: entry.artifactId,
+      sha256: entry.sha256,
+      source_execution_id: entry.sourceExecutionId,
+      created_at: entry.createdAt,
+      superseded_at: null,
+    })
+    .execute();
+}
+
+/** Retires the current entry of a cell (kept as history); returns its id, if there was one. */
+export async function supersedeCurrentEntry(
+  conn: Conn,
+  baselineId: string,
+  matrixKey: string,
+  now: string,
+): Promise<string | undefined> {
+  const current = await conn
+    .selectFrom('baseline_entries')
+    .select('id')
+    .where('baseline_id', '=', baselineId)
+    .where('matrix_key', '=', matrixKey)
+    .where('superseded_at', 'is', null)
+    .executeTakeFirst();
+  if (!current) return undefined;
+  await conn
+    .updateTable('baseline_entries')
+    .set({ superseded_at: now })
+    .where('id', '=', current.id)
+    .execute();
+  return current.id;
+}
+
+/** The run that recorded these baselines is being deleted. */
+export async function clearBaselineSourceRun(conn: Conn, runId: string): Promise<void> {
+  await conn
+    .updateTable('baselines')
+    .set({ source_run_id: null })
+    .where('source_run_id', '=', runId)
+    .execute();
+}

@@ -1,0 +1,123 @@
+import type { AppContext } from '../app-context.ts';
+import {
+  deleteArtifactRows,
+  listArtifactsOnlyInBaseline,
+} from '../artifacts/artifacts.repository.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { Actor } from '../audit/audit.types.ts';
+import type { Conn } from '../db/connect.ts';
+import { pageSize, type Page } from '../db/pagination.ts';
+import { findActiveRunIdsUsingBaseline } from '../runs/runs.repository.ts';
+import { conflict, notFound, unprocessable } from '../shared/errors.ts';
+import type { Baseline, BaselineListQuery } from './baseline.schema.ts';
+import {
+  deleteBaselineRow,
+  findBaseline,
+  findBaselinesByIdPrefix,
+  findLatestUsableBaseline,
+  listBaselineRecords,
+} from './baselines.repository.ts';
+
+export async function getBaseline(conn: Conn, id: string): Promise<Baseline> {
+  const baseline = await findBaseline(conn, id);
+  if (!baseline) throw notFound('baseline', id);
+  return baseline;
+}
+
+export function listBaselines(ctx: AppContext, query: BaselineListQuery): Promise<Page<Baseline>> {
+  return listBaselineRecords(
+    ctx.db,
+    { batchId: query.batchId, projectId: query.projectId },
+    query.cursor,
+    pageSize(query),
+  );
+}
+
+/**
+ * The baseline a compare run uses: `ref` is a full id or a unique prefix of one (like a git
+ * hash) among the batch's baselines; without `ref`, the batch's latest usable baseline.
+ * Unknown, ambiguous or foreign references are 422 with the candidates.
+ */
+export async function resolveBaselineForCompare(
+  conn: Conn,
+  batchId: string,
+  ref: string | undefined,
+): Promise<Baseline> {
+  if (ref === undefined) {
+    const latest = await findLatestUsableBaseline(conn, batchId);
+    if (!latest) {
+      throw unprocessable(
+        `batch '${batchId}' has no baseline yet: launch a run with mode "baseline" first`,
+      );
+    }
+    return latest;
+  }
+  const normalized = ref.toLowerCase();
+  if (!/^[a-z0-9]+$/.test(normalized)) {
+    throw unprocessable(`baselineId '${ref}' is not a baseline id or id prefix`);
+  }
+  const matches = await findBaselinesByIdPrefix(conn, normalized, 50);
+  const exact = matches.find((b) => b.id === normalized);
+  if (exact) {
+    if (exact.batchId !== batchId) {
+      throw unprocessable(
+        `baseline '${exact.id}' belongs to batch '${exact.batchId}', not to batch '${batchId}'`,
+      );
+    }
+    return exact;
+  }
+  const ofBatch = matches.filter((b) => b.batchId === batchId);
+  const [only] = ofBatch;
+  if (only && ofBatch.length === 1) return only;
+  const candidates = ofBatch.map((b) => ({
+    id: b.id,
+    createdAt: b.createdAt,
+    sourceRunId: b.sourceRunId,
+    entries: b.entries,
+  }));
+  if (ofBatch.length === 0) {
+    throw unprocessable(`no baseline of batch '${batchId}' has an id starting with '${ref}'`, {
+      candidates,
+    });
+  }
+  throw unprocessable(
+    `baselineId '${ref}' is ambiguous: ${ofBatch.length} baselines of this batch start with it (${ofBatch
+      .map((b) => b.id)
+      .join(', ')}); give more characters`,
+    { candidates },
+  );
+}
+
+/**
+ * Deletes a baseline and the images only it kept alive (images of runs that still exist stay
+ * with those runs). 409 while a queued or running run uses it.
+ */
+export async function deleteBaseline(ctx: AppContext, id: string, actor: Actor): Promise<void> {
+  const keys = await ctx.db.transaction().execute(async (trx) => {
+    const before = await getBaseline(trx, id);
+    const activeRuns = await findActiveRunIdsUsingBaseline(trx, id);
+    if (activeRuns.length > 0) {
+      throw conflict(
+        `baseline '${id}' is used by ${activeRuns.length} queued or running run(s): ${activeRuns.join(', ')}; cancel them or wait until they end`,
+        { runIds: activeRuns },
+      );
+    }
+    const orphans = await listArtifactsOnlyInBaseline(trx, id);
+    await deleteBaselineRow(trx, id);
+    await deleteArtifactRows(
+      trx,
+      orphans.map((a) => a.id),
+    );
+    await recordAudit(trx, {
+      actor,
+      action: 'delete',
+      entityType: 'baseline',
+      entityId: id,
+      projectId: before.projectId,
+      before,
+      after: null,
+    });
+    return orphans.map((a) => a.storageKey);
+  });
+  await ctx.artifacts.remove(keys);
+}

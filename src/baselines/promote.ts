@@ -1,0 +1,161 @@
+import type { AppContext } from '../app-context.ts';
+import { artifactUrl } from '../artifacts/artifact-files.ts';
+import { listArtifactsOfExecutions } from '../artifacts/artifacts.repository.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { Actor } from '../audit/audit.types.ts';
+import { findExecution } from '../runs/executions.repository.ts';
+import { runTransaction } from '../runs/run-lifecycle.ts';
+import { absoluteUrls, baselineLinks, executionLinks } from '../runs/run-links.ts';
+import { findRun } from '../runs/runs.repository.ts';
+import { nowIso } from '../shared/clock.ts';
+import { invariant, notFound, unprocessable } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
+import { recordWebhookEvent } from '../webhooks/outbox.ts';
+import type { Baseline } from './baseline.schema.ts';
+import {
+  findBaseline,
+  findCurrentEntry,
+  insertBaselineEntry,
+  supersedeCurrentEntry,
+  touchBaseline,
+} from './baselines.repository.ts';
+
+export interface Promotion {
+  baseline: Baseline;
+  matrixKey: string;
+  /** The entry it replaced (kept as history), if the cell had one. */
+  previousEntryId: string | null;
+  entryId: string;
+  /** False when the execution's image already was the baseline (nothing changed). */
+  changed: boolean;
+}
+
+/**
+ * Approves a compare execution: its screenshot becomes the current image of its cell in the
+ * baseline the run compared against. The previous image stays as history (superseded_at).
+ * Approving twice changes nothing the second time.
+ */
+export async function promoteToBaseline(
+  ctx: AppContext,
+  executionId: string,
+  actor: Actor,
+): Promise<Promotion> {
+  const promotion = await runTransaction(ctx, async (trx, changes) => {
+    const execution = await findExecution(trx, executionId);
+    if (!execution) throw notFound('execution', executionId);
+    const run = await findRun(trx, execution.runId);
+    invariant(run, `run of execution ${executionId} exists`);
+    if (run.mode !== 'compare') {
+      throw unprocessable(
+        'this execution belongs to a baseline run: its screenshot already is the baseline image',
+      );
+    }
+    if (execution.status !== 'finished') {
+      throw unprocessable(
+        `only a finished execution can be approved; this one is ${execution.status}`,
+      );
+    }
+    if (run.baselineId === null) {
+      throw unprocessable('the baseline this run compared against has been deleted');
+    }
+    const screenshot = (await listArtifactsOfExecutions(trx, [executionId]))
+      .filter((a) => a.kind === 'screenshot')
+      .at(-1);
+    invariant(screenshot, `finished execution ${executionId} has a screenshot`);
+
+    const current = await findCurrentEntry(trx, run.baselineId, execution.matrixKey);
+    const baselineBefore = await findBaseline(trx, run.baselineId);
+    invariant(baselineBefore, `baseline ${run.baselineId} exists`);
+    if (current?.artifactId === screenshot.id) {
+      return {
+        baseline: baselineBefore,
+        matrixKey: execution.matrixKey,
+        previousEntryId: null,
+        entryId: current.id,
+        changed: false,
+      };
+    }
+
+    const now = nowIso();
+    const previousEntryId =
+      (await supersedeCurrentEntry(trx, run.baselineId, execution.matrixKey, now)) ?? null;
+    const entryId = newId();
+    await insertBaselineEntry(trx, {
+      id: entryId,
+      baselineId: run.baselineId,
+      matrixKey: execution.matrixKey,
+      pageId: execution.pageId,
+      taskId: execution.taskId,
+      browser: execution.browser,
+      viewportName: execution.viewport.name,
+      artifactId: screenshot.id,
+      sha256: screenshot.sha256,
+      sourceExecutionId: executionId,
+      createdAt: now,
+    });
+    await touchBaseline(trx, run.baselineId, now);
+    const baseline = await findBaseline(trx, run.baselineId);
+    invariant(baseline, `baseline ${run.baselineId} exists`);
+
+    await recordAudit(trx, {
+      actor,
+      action: 'update',
+      entityType: 'baseline',
+      entityId: baseline.id,
+      projectId: run.projectId,
+      before: {
+        [execution.matrixKey]: current ? { entryId: current.id, sha256: current.sha256 } : null,
+      },
+      after: { [execution.matrixKey]: { entryId, sha256: screenshot.sha256, executionId } },
+    });
+    await recordAudit(trx, {
+      actor,
+      action: 'update',
+      entityType: 'execution',
+      entityId: executionId,
+      projectId: run.projectId,
+      before: { approved: false },
+      after: { approved: true },
+    });
+    await recordWebhookEvent(trx, {
+      projectId: run.projectId,
+      type: 'baseline.updated',
+      data: {
+        baseline,
+        entry: {
+          id: entryId,
+          matrixKey: execution.matrixKey,
+          pageId: execution.pageId,
+          taskId: execution.taskId,
+          browser: execution.browser,
+          viewport: execution.viewport,
+          executionId,
+          previousEntryId,
+          image: absoluteUrls(ctx.config, { url: artifactUrl(screenshot.storageKey) }).url,
+        },
+        links: {
+          ...baselineLinks(ctx.config, baseline.id),
+          execution: executionLinks(ctx.config, executionId),
+        },
+      },
+    });
+    changes.webhookRecorded = true;
+    changes.log(run, {
+      level: 'info',
+      kind: 'approved',
+      executionId,
+      message: `${execution.pageName}${execution.taskName ? ` / ${execution.taskName}` : ''} (${execution.browser}, ${execution.viewport.name}): screenshot approved into baseline ${baseline.id} by ${actor}`,
+    });
+    changes.touchExecution(run, executionId);
+    return { baseline, matrixKey: execution.matrixKey, previousEntryId, entryId, changed: true };
+  });
+  if (promotion.changed) {
+    ctx.events.publish({
+      type: 'baseline.updated',
+      projectId: promotion.baseline.projectId,
+      baseline: promotion.baseline,
+      matrixKey: promotion.matrixKey,
+    });
+  }
+  return promotion;
+}

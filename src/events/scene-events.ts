@@ -1,0 +1,20 @@
+import type { Baseline } from '../baselines/baseline.schema.ts';
+import type { Execution, NewRunLogLine, Run } from '../runs/run.schema.ts';
+
+/**
+ * What the event bus carries: published after the transaction of the change commits, so a
+ * listener that reads the database sees the change. Consumers: the SSE stream of a run, the UI.
+ */
+export type SceneEvent =
+  | { type: 'run.updated'; projectId: string; runId: string; run: Run }
+  | { type: 'execution.updated'; projectId: string; runId: string; execution: Execution }
+  | {
+      type: 'run.log';
+      projectId: string;
+      runId: string;
+      /** seq is present once the line is stored; capture steps stream before they are. */
+      line: NewRunLogLine & { seq?: number };
+    }
+  | { type: 'baseline.updated'; projectId: string; baseline: Baseline; matrixKey?: string };
+
+export type SceneEventType = SceneEvent['type'];

@@ -1,0 +1,42 @@
+import type { CancelReason } from '../shared/domain.ts';
+
+/** A job names the execution to run; everything else is read from the database when it runs. */
+export interface ExecutionJob {
+  executionId: string;
+  runId: string;
+}
+
+/**
+ * Runs one job. `signal` aborts when the job is cancelled (reason: a CancelReason string) or the
+ * queue shuts down (reason 'shutdown'). Handlers are idempotent: a job whose execution is no
+ * longer queued is skipped, so enqueuing twice is harmless.
+ */
+export type JobHandler = (job: ExecutionJob, signal: AbortSignal) => Promise<void>;
+
+export interface QueueConsumerOptions {
+  /** Jobs run at once in this process (settings.maxConcurrentExecutions). */
+  concurrency: number;
+}
+
+/**
+ * Where executions wait for a worker. The in-process queue is the embedded default; a BullMQ
+ * implementation (SCENE_QUEUE_URL=redis://) fits the same interface: enqueue adds jobs, consume
+ * starts a worker, cancel reaches the process running the job (Redis pub/sub there).
+ */
+export interface Queue {
+  readonly kind: string;
+  enqueue(jobs: readonly ExecutionJob[]): Promise<void>;
+  /** Starts taking jobs in this process; one consumer per queue. */
+  consume(handler: JobHandler, options: QueueConsumerOptions): void;
+  setConcurrency(concurrency: number): void;
+  /** Drops waiting jobs of these executions and aborts running ones with `reason`. */
+  cancel(executionIds: readonly string[], reason: CancelReason): Promise<void>;
+  /** Jobs waiting and running in this process, for diagnostics and tests. */
+  stats(): { waiting: number; active: number };
+  /**
+   * Stops taking jobs, aborts running handlers with reason 'shutdown' and waits for them to
+   * settle. Waiting jobs are dropped: they stay `queued` in the database and are re-dispatched
+   * by recovery at the next start.
+   */
+  close(): Promise<void>;
+}

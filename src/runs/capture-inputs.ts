@@ -1,0 +1,71 @@
+import type { CaptureRequest } from '../capture/capture.types.ts';
+import type { Conn } from '../db/connect.ts';
+import { findPagesForCapture } from '../pages/pages.repository.ts';
+import { getEffectiveSettings } from '../settings/settings.service.ts';
+import type { Rect } from '../shared/domain.ts';
+import { findTasks } from '../tasks/tasks.repository.ts';
+import type { ExecutionRecord } from './executions.repository.ts';
+
+export interface CaptureInputs {
+  request: CaptureRequest;
+  /** The page's ignore regions (the capture adds its mask rectangles). */
+  ignoreRegions: Rect[];
+  executionTimeoutMs: number;
+}
+
+/** Thrown when an execution cannot even start: its page or task is gone. */
+export class ExecutionSetupError extends Error {
+  override readonly name = 'ExecutionSetupError';
+}
+
+/**
+ * What the capture engine needs for one execution, read when it runs (jobs carry ids only):
+ * the page as it is now (with its basic-auth password), its task, the effective settings.
+ */
+export async function loadCaptureInputs(
+  conn: Conn,
+  projectId: string,
+  execution: ExecutionRecord,
+  options: { trace: boolean },
+): Promise<CaptureInputs> {
+  const [page] = await findPagesForCapture(conn, [execution.pageId]);
+  if (!page) {
+    throw new ExecutionSetupError(
+      `page '${execution.pageName}' (${execution.pageId}) was deleted after the run was launched`,
+    );
+  }
+  let task;
+  if (execution.taskId !== null) {
+    [task] = await findTasks(conn, [execution.taskId]);
+    if (!task) {
+      throw new ExecutionSetupError(
+        `task '${execution.taskName ?? execution.taskId}' was deleted after the run was launched`,
+      );
+    }
+  }
+  const settings = await getEffectiveSettings(conn, projectId);
+  const request: CaptureRequest = {
+    url: page.url,
+    ...(page.referenceUrl !== undefined && { referenceUrl: page.referenceUrl }),
+    browser: execution.browser,
+    viewport: { width: execution.viewport.width, height: execution.viewport.height },
+    ...(page.basicAuth !== undefined && { basicAuth: page.basicAuth }),
+    pageActions: page.actions,
+    ...(page.script !== undefined && { pageScript: page.script }),
+    taskActions: task?.actions ?? [],
+    ...(task?.script !== undefined && { taskScript: task.script }),
+    hideSelectors: page.hideSelectors,
+    removeSelectors: page.removeSelectors,
+    maskSelectors: page.maskSelectors,
+    waitMs: page.waitMs ?? settings.defaultWaitMs,
+    suppressAnimations: settings.suppressAnimations,
+    hideCaret: settings.hideCaret,
+    cookieBanner: settings.cookieBanner,
+    trace: options.trace,
+  };
+  return {
+    request,
+    ignoreRegions: page.ignoreRegions,
+    executionTimeoutMs: settings.executionTimeoutSeconds * 1000,
+  };
+}

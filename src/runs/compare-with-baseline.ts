@@ -1,0 +1,105 @@
+import type { AppContext } from '../app-context.ts';
+import { writeArtifactFile } from '../artifacts/artifact-files.ts';
+import type { ArtifactRecord } from '../artifacts/artifacts.repository.ts';
+import { findCurrentEntry } from '../baselines/baselines.repository.ts';
+import { diffLevel } from '../diff/diff-level.ts';
+import type { DiffLevel, Rect } from '../shared/domain.ts';
+import type { ExecutionRecord } from './executions.repository.ts';
+import type { ImageDiffer } from './image-differ.ts';
+import type { DiffDetails } from './run.schema.ts';
+import type { RunRecord } from './runs.repository.ts';
+
+export interface Comparison {
+  baselineEntryId: string | null;
+  diffPixels: number | null;
+  diffPercent: number | null;
+  diffLevel: DiffLevel | null;
+  details: DiffDetails;
+  /** Diff image and heatmap, written; the caller records or removes them. */
+  artifacts: ArtifactRecord[];
+}
+
+/** Raised when the comparison cannot be made; the execution fails with this message. */
+export class ComparisonError extends Error {
+  override readonly name = 'ComparisonError';
+}
+
+/**
+ * DESIGN.md section 3 step 7: the observed screenshot against the baseline image of the same
+ * cell. Equal hashes are `none` without reading the baseline; otherwise the diff engine
+ * (which also short-circuits on equal bytes) decides, ignoring the page's ignore regions and
+ * the capture's masked elements.
+ */
+export async function compareWithBaseline(
+  ctx: AppContext,
+  differ: ImageDiffer,
+  run: RunRecord,
+  execution: ExecutionRecord,
+  observed: { png: Buffer; sha256: string },
+  ignoreRegions: Rect[],
+): Promise<Comparison> {
+  if (run.baselineId === null) {
+    throw new ComparisonError('the baseline this run compares against has been deleted');
+  }
+  const entry = await findCurrentEntry(ctx.db, run.baselineId, execution.matrixKey);
+  if (!entry) {
+    return {
+      baselineEntryId: null,
+      diffPixels: null,
+      diffPercent: null,
+      diffLevel: null,
+      details: { noBaseline: true },
+      artifacts: [],
+    };
+  }
+  if (entry.sha256 === observed.sha256) {
+    return {
+      baselineEntryId: entry.id,
+      diffPixels: 0,
+      diffPercent: 0,
+      diffLevel: 'none',
+      details: { identical: true, changedRegions: [], sizeChange: { width: 0, height: 0 } },
+      artifacts: [],
+    };
+  }
+  const baselinePng = await ctx.artifacts.get(entry.storageKey);
+  const result = await differ.computeDiff(baselinePng, observed.png, { ignoreRegions });
+  const level = diffLevel(result.diffPercent, run.executionDiffThreshold);
+  const artifacts: ArtifactRecord[] = [];
+  const file = { projectId: run.projectId, runId: run.id, executionId: execution.id };
+  if (result.diffImage && level !== 'none') {
+    artifacts.push(
+      await writeArtifactFile(ctx.artifacts, {
+        ...file,
+        kind: 'diff',
+        extension: 'png',
+        bytes: result.diffImage,
+        width: Math.max(result.baselineSize.width, result.observedSize.width),
+        height: Math.max(result.baselineSize.height, result.observedSize.height),
+      }),
+    );
+  }
+  if (result.heatmap && level !== 'none') {
+    artifacts.push(
+      await writeArtifactFile(ctx.artifacts, {
+        ...file,
+        kind: 'heatmap',
+        extension: 'png',
+        bytes: result.heatmap,
+      }),
+    );
+  }
+  return {
+    baselineEntryId: entry.id,
+    diffPixels: result.diffPixels,
+    diffPercent: result.diffPercent,
+    diffLevel: level,
+    details: {
+      identical: result.identical,
+      changedRegions: result.changedRegions,
+      sizeChange: result.sizeChange,
+      dimensionsChanged: result.dimensionsChanged,
+    },
+    artifacts,
+  };
+}

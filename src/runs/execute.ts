@@ -1,0 +1,516 @@
+import type { AppContext } from '../app-context.ts';
+import { sha256Of, writeArtifactFile } from '../artifacts/artifact-files.ts';
+import { insertArtifact, type ArtifactRecord } from '../artifacts/artifacts.repository.ts';
+import {
+  insertBaselineEntry,
+  supersedeCurrentEntry,
+  touchBaseline,
+} from '../baselines/baselines.repository.ts';
+import type { BrowserPool } from '../capture/browser-pool.ts';
+import { CaptureError } from '../capture/capture-error.ts';
+import { captureExecution } from '../capture/capture-execution.ts';
+import type { CaptureLogLine, CaptureResult } from '../capture/capture.types.ts';
+import type { ExecutionJob } from '../queue/queue.ts';
+import { nowIso } from '../shared/clock.ts';
+import { invariant } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
+import { ExecutionSetupError, loadCaptureInputs, type CaptureInputs } from './capture-inputs.ts';
+import { ComparisonError, compareWithBaseline, type Comparison } from './compare-with-baseline.ts';
+import {
+  claimExecution,
+  completeRunningExecution,
+  findExecution,
+  incrementAttempt,
+  requeueRunningExecution,
+  type ExecutionOutcomeUpdate,
+  type ExecutionRecord,
+} from './executions.repository.ts';
+import { cellLabel } from './cell-label.ts';
+import type { ImageDiffer } from './image-differ.ts';
+import { recordExecutionFailedWebhook, runTransaction, syncRunStatus } from './run-lifecycle.ts';
+import type { NewRunLogLine } from './run.schema.ts';
+import { findRun, type RunRecord } from './runs.repository.ts';
+
+export interface ExecutorDeps {
+  ctx: AppContext;
+  pool: BrowserPool;
+  differ: ImageDiffer;
+  /** Attempts per execution, counting retries after transient browser faults. */
+  maxAttempts: number;
+  /** Record a Playwright trace of each capture (kept for failures and successes). */
+  trace: boolean;
+}
+
+/** The attempt was abandoned: recorded as failed, cancelled or requeued, or already handled. */
+class Discarded extends Error {
+  override readonly name = 'Discarded';
+}
+
+/**
+ * The job handler: runs one execution (DESIGN.md section 3) and records its outcome.
+ * Idempotent: an execution that is not queued is skipped. Never throws for the execution's own
+ * failures; they are recorded.
+ */
+export async function executeJob(
+  deps: ExecutorDeps,
+  job: ExecutionJob,
+  jobSignal: AbortSignal,
+): Promise<void> {
+  const claimed = await claim(deps.ctx, job.executionId);
+  if (!claimed) return;
+  try {
+    await runClaimedExecution(deps, claimed.run, claimed.execution, jobSignal);
+  } catch (error) {
+    // A bug or a database outage: fail the execution rather than leave it running. If even
+    // that fails, recovery at the next start re-queues it.
+    deps.ctx.logger.error({ err: error, executionId: job.executionId }, 'execution crashed');
+    const latest = await findExecution(deps.ctx.db, job.executionId);
+    if (latest?.status === 'running') {
+      await recordFailure(deps, claimed.run, latest, describeFailure(error), []);
+    }
+  }
+}
+
+async function runClaimedExecution(
+  deps: ExecutorDeps,
+  run: RunRecord,
+  claimedExecution: ExecutionRecord,
+  jobSignal: AbortSignal,
+): Promise<void> {
+  const { ctx } = deps;
+  let execution = claimedExecution;
+  let inputs: CaptureInputs;
+  try {
+    inputs = await loadCaptureInputs(ctx.db, run.projectId, execution, { trace: deps.trace });
+  } catch (error) {
+    if (!(error instanceof ExecutionSetupError)) throw error;
+    await recordFailure(deps, run, execution, { message: error.message }, []);
+    return;
+  }
+
+  for (;;) {
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort('timeout'), inputs.executionTimeoutMs);
+    const signal = AbortSignal.any([jobSignal, timeout.signal]);
+    const logLines: NewRunLogLine[] = [];
+    const written: ArtifactRecord[] = [];
+    let lastStep = 'start';
+    const onLog = (line: CaptureLogLine): void => {
+      lastStep = line.step;
+      const runLine = toRunLogLine(line, execution.id);
+      logLines.push(runLine);
+      ctx.events.publish({
+        type: 'run.log',
+        projectId: run.projectId,
+        runId: run.id,
+        line: runLine,
+      });
+    };
+    try {
+      const capture = await captureExecution(deps.pool, inputs.request, { signal, onLog });
+      written.push(...(await writeCaptureFiles(ctx, run, execution, capture)));
+      const observedSha = sha256Of(capture.observed.png);
+      const comparison =
+        run.mode === 'compare'
+          ? await compareWithBaseline(
+              ctx,
+              deps.differ,
+              run,
+              execution,
+              { png: capture.observed.png, sha256: observedSha },
+              [...inputs.ignoreRegions, ...capture.maskRects],
+            )
+          : undefined;
+      if (comparison) written.push(...comparison.artifacts);
+      signal.throwIfAborted();
+      await recordSuccess(deps, run, execution, capture, written, comparison, logLines);
+      return;
+    } catch (error) {
+      if (signal.aborted) {
+        await ctx.artifacts.remove(written.map((a) => a.storageKey));
+        await recordAbort(deps, run, execution, {
+          byTimeout: timeout.signal.aborted && !jobSignal.aborted,
+          jobReason: jobSignal.reason,
+          timeoutMs: inputs.executionTimeoutMs,
+          lastStep,
+          logLines,
+        });
+        return;
+      }
+      if (error instanceof Discarded) {
+        await ctx.artifacts.remove(written.map((a) => a.storageKey));
+        return;
+      }
+      if (
+        error instanceof CaptureError &&
+        error.kind === 'transient' &&
+        execution.attempt < deps.maxAttempts
+      ) {
+        await ctx.artifacts.remove(written.map((a) => a.storageKey));
+        const next = await retryAfterTransientFault(ctx, run, execution, error, logLines);
+        if (!next) return;
+        execution = next;
+        continue;
+      }
+      const failureFiles = await writeFailureFiles(ctx, run, execution, error);
+      await recordFailure(deps, run, execution, describeFailure(error), logLines, [
+        ...written,
+        ...failureFiles,
+      ]);
+      return;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+async function claim(
+  ctx: AppContext,
+  executionId: string,
+): Promise<{ run: RunRecord; execution: ExecutionRecord } | undefined> {
+  return runTransaction(ctx, async (trx, changes) => {
+    const execution = await findExecution(trx, executionId);
+    if (execution?.status !== 'queued') return undefined;
+    const run = await findRun(trx, execution.runId);
+    invariant(run, `run of execution ${executionId} exists`);
+    const now = nowIso();
+    if (!(await claimExecution(trx, executionId, now))) return undefined;
+    const claimed: ExecutionRecord = {
+      ...execution,
+      status: 'running',
+      attempt: execution.attempt + 1,
+      startedAt: now,
+    };
+    changes.log(run, {
+      level: 'info',
+      kind: 'started',
+      executionId,
+      message: `${cellLabel(claimed)}: started (attempt ${claimed.attempt})`,
+    });
+    changes.touchExecution(run, executionId);
+    const synced = await syncRunStatus(trx, ctx, run.id, changes);
+    return { run: synced, execution: claimed };
+  });
+}
+
+async function retryAfterTransientFault(
+  ctx: AppContext,
+  run: RunRecord,
+  execution: ExecutionRecord,
+  error: CaptureError,
+  logLines: NewRunLogLine[],
+): Promise<ExecutionRecord | undefined> {
+  return runTransaction(ctx, async (trx, changes) => {
+    for (const line of logLines) changes.log(run, line);
+    if (!(await incrementAttempt(trx, execution.id, execution.attempt))) return undefined;
+    changes.log(run, {
+      level: 'warn',
+      kind: 'retry',
+      executionId: execution.id,
+      message: `${cellLabel(execution)}: ${error.message}; retrying with a fresh context (attempt ${execution.attempt + 1})`,
+    });
+    changes.touchExecution(run, execution.id);
+    return { ...execution, attempt: execution.attempt + 1 };
+  });
+}
+
+async function writeCaptureFiles(
+  ctx: AppContext,
+  run: RunRecord,
+  execution: ExecutionRecord,
+  capture: CaptureResult,
+): Promise<ArtifactRecord[]> {
+  const file = { projectId: run.projectId, runId: run.id, executionId: execution.id };
+  const records = [
+    await writeArtifactFile(ctx.artifacts, {
+      ...file,
+      kind: 'screenshot',
+      extension: 'png',
+      bytes: capture.observed.png,
+      width: capture.observed.width,
+      height: capture.observed.height,
+    }),
+  ];
+  if (capture.reference) {
+    records.push(
+      await writeArtifactFile(ctx.artifacts, {
+        ...file,
+        kind: 'reference',
+        extension: 'png',
+        bytes: capture.reference.png,
+        width: capture.reference.width,
+        height: capture.reference.height,
+      }),
+    );
+  }
+  if (capture.trace) {
+    records.push(
+      await writeArtifactFile(ctx.artifacts, {
+        ...file,
+        kind: 'trace',
+        extension: 'zip',
+        bytes: capture.trace,
+      }),
+    );
+  }
+  records.push(
+    await writeArtifactFile(ctx.artifacts, {
+      ...file,
+      kind: 'log',
+      extension: 'txt',
+      bytes: Buffer.from(formatCaptureLog(capture.log)),
+    }),
+  );
+  return records;
+}
+
+async function writeFailureFiles(
+  ctx: AppContext,
+  run: RunRecord,
+  execution: ExecutionRecord,
+  error: unknown,
+): Promise<ArtifactRecord[]> {
+  if (!(error instanceof CaptureError)) return [];
+  const file = { projectId: run.projectId, runId: run.id, executionId: execution.id };
+  const records: ArtifactRecord[] = [];
+  try {
+    if (error.trace) {
+      records.push(
+        await writeArtifactFile(ctx.artifacts, {
+          ...file,
+          kind: 'trace',
+          extension: 'zip',
+          bytes: error.trace,
+        }),
+      );
+    }
+    if (error.log.length > 0) {
+      records.push(
+        await writeArtifactFile(ctx.artifacts, {
+          ...file,
+          kind: 'log',
+          extension: 'txt',
+          bytes: Buffer.from(formatCaptureLog(error.log)),
+        }),
+      );
+    }
+  } catch (writeError) {
+    ctx.logger.warn({ err: writeError }, 'could not store the artifacts of a failed execution');
+  }
+  return records;
+}
+
+function formatCaptureLog(lines: readonly CaptureLogLine[]): string {
+  return lines
+    .map(
+      (l) =>
+        `${l.at} ${l.level.toUpperCase().padEnd(5)} [${l.step}] ${l.message}${l.durationMs === undefined ? '' : ` (${l.durationMs} ms)`}`,
+    )
+    .join('\n')
+    .concat('\n');
+}
+
+function toRunLogLine(line: CaptureLogLine, executionId: string): NewRunLogLine {
+  return {
+    at: line.at,
+    level: line.level,
+    kind: 'step',
+    executionId,
+    message: `${line.step}: ${line.message}${line.durationMs === undefined ? '' : ` (${line.durationMs} ms)`}`,
+  };
+}
+
+interface FailureDescription {
+  message: string;
+  httpStatus?: number;
+}
+
+function describeFailure(error: unknown): FailureDescription {
+  if (error instanceof CaptureError) {
+    return {
+      message: error.message,
+      ...(error.httpStatus !== undefined && { httpStatus: error.httpStatus }),
+    };
+  }
+  if (error instanceof ComparisonError) return { message: error.message };
+  const message = error instanceof Error ? error.message : String(error);
+  return { message: `internal error while running the execution: ${message}` };
+}
+
+async function recordSuccess(
+  deps: ExecutorDeps,
+  run: RunRecord,
+  execution: ExecutionRecord,
+  capture: CaptureResult,
+  artifacts: ArtifactRecord[],
+  comparison: Comparison | undefined,
+  logLines: NewRunLogLine[],
+): Promise<void> {
+  const { ctx } = deps;
+  const screenshot = artifacts.find((a) => a.kind === 'screenshot');
+  invariant(screenshot, 'a successful capture stored its screenshot');
+  await runTransaction(ctx, async (trx, changes) => {
+    for (const artifact of artifacts) await insertArtifact(trx, artifact);
+    const now = nowIso();
+    const outcome: ExecutionOutcomeUpdate = {
+      status: 'finished',
+      error: null,
+      cancelReason: null,
+      httpStatus: capture.observed.httpStatus,
+      finalUrl: capture.observed.finalUrl,
+      baselineEntryId: comparison?.baselineEntryId ?? null,
+      diffPixels: comparison?.diffPixels ?? null,
+      diffPercent: comparison?.diffPercent ?? null,
+      diffLevel: comparison?.diffLevel ?? null,
+      diffDetails: comparison?.details ?? null,
+      finishedAt: now,
+    };
+    // Cancelled (or timed out) meanwhile: the transaction rolls back, the files go.
+    if (!(await completeRunningExecution(trx, execution.id, execution.attempt, outcome))) {
+      throw new Discarded('the execution was cancelled while it finished');
+    }
+    if (run.mode === 'baseline' && run.baselineId !== null) {
+      await supersedeCurrentEntry(trx, run.baselineId, execution.matrixKey, now);
+      await insertBaselineEntry(trx, {
+        id: newId(),
+        baselineId: run.baselineId,
+        matrixKey: execution.matrixKey,
+        pageId: execution.pageId,
+        taskId: execution.taskId,
+        browser: execution.browser,
+        viewportName: execution.viewport.name,
+        artifactId: screenshot.id,
+        sha256: screenshot.sha256,
+        sourceExecutionId: execution.id,
+        createdAt: now,
+      });
+      await touchBaseline(trx, run.baselineId, now);
+    }
+    for (const line of logLines) changes.log(run, line);
+    changes.log(run, {
+      level: 'info',
+      kind: 'finished',
+      executionId: execution.id,
+      message: `${cellLabel(execution)}: finished${describeComparison(comparison)}`,
+    });
+    changes.touchExecution(run, execution.id);
+    await syncRunStatus(trx, ctx, run.id, changes);
+  });
+}
+
+function describeComparison(comparison: Comparison | undefined): string {
+  if (!comparison) return ' (baseline image recorded)';
+  if (comparison.details.noBaseline) return ' (no baseline image for this cell: approve to add it)';
+  const percent = comparison.diffPercent ?? 0;
+  return ` (diff ${comparison.diffLevel ?? 'none'}, ${percent.toFixed(3)} % of pixels)`;
+}
+
+async function recordFailure(
+  deps: ExecutorDeps,
+  run: RunRecord,
+  execution: ExecutionRecord,
+  failure: FailureDescription,
+  logLines: NewRunLogLine[],
+  artifacts: ArtifactRecord[] = [],
+): Promise<void> {
+  const { ctx } = deps;
+  try {
+    await runTransaction(ctx, async (trx, changes) => {
+      for (const artifact of artifacts) await insertArtifact(trx, artifact);
+      const recorded = await completeRunningExecution(trx, execution.id, execution.attempt, {
+        status: 'failed',
+        error: failure.message,
+        cancelReason: null,
+        httpStatus: failure.httpStatus ?? null,
+        finalUrl: null,
+        baselineEntryId: null,
+        diffPixels: null,
+        diffPercent: null,
+        diffLevel: null,
+        diffDetails: null,
+        finishedAt: nowIso(),
+      });
+      if (!recorded) throw new Discarded('the execution was cancelled while it failed');
+      for (const line of logLines) changes.log(run, line);
+      changes.log(run, {
+        level: 'error',
+        kind: 'failure',
+        executionId: execution.id,
+        message: `${cellLabel(execution)}: failed: ${failure.message}`,
+      });
+      changes.touchExecution(run, execution.id);
+      await recordExecutionFailedWebhook(trx, ctx, run, execution.id, changes);
+      await syncRunStatus(trx, ctx, run.id, changes);
+    });
+  } catch (error) {
+    await ctx.artifacts.remove(artifacts.map((a) => a.storageKey));
+    if (!(error instanceof Discarded)) throw error;
+  }
+}
+
+async function recordAbort(
+  deps: ExecutorDeps,
+  run: RunRecord,
+  execution: ExecutionRecord,
+  abort: {
+    byTimeout: boolean;
+    jobReason: unknown;
+    timeoutMs: number;
+    lastStep: string;
+    logLines: NewRunLogLine[];
+  },
+): Promise<void> {
+  const { ctx } = deps;
+  if (abort.byTimeout) {
+    await runTransaction(ctx, async (trx, changes) => {
+      const message = `timed out after ${abort.timeoutMs / 1000} s (executionTimeoutSeconds) during step '${abort.lastStep}'`;
+      const recorded = await completeRunningExecution(trx, execution.id, execution.attempt, {
+        status: 'cancelled',
+        error: message,
+        cancelReason: 'timeout',
+        httpStatus: null,
+        finalUrl: null,
+        baselineEntryId: null,
+        diffPixels: null,
+        diffPercent: null,
+        diffLevel: null,
+        diffDetails: null,
+        finishedAt: nowIso(),
+      });
+      if (!recorded) return;
+      for (const line of abort.logLines) changes.log(run, line);
+      changes.log(run, {
+        level: 'error',
+        kind: 'failure',
+        executionId: execution.id,
+        message: `${cellLabel(execution)}: cancelled: ${message}`,
+      });
+      changes.touchExecution(run, execution.id);
+      await syncRunStatus(trx, ctx, run.id, changes);
+    });
+    return;
+  }
+  if (abort.jobReason === 'shutdown') {
+    // Graceful shutdown: the execution goes back to the queue, not to `cancelled`, so that the
+    // next start finishes the run. The attempt is given back: the page did nothing wrong.
+    await runTransaction(ctx, async (trx, changes) => {
+      if (!(await requeueRunningExecution(trx, execution.id, execution.attempt))) return;
+      changes.log(run, {
+        level: 'warn',
+        kind: 'interrupted',
+        executionId: execution.id,
+        message: `${cellLabel(execution)}: interrupted by a server shutdown; re-queued for the next start`,
+      });
+      changes.touchExecution(run, execution.id);
+      await syncRunStatus(trx, ctx, run.id, changes);
+    });
+    return;
+  }
+  // Cancelled by a user or the run's deadline: cancelRun/cancelExecution already recorded it.
+  if (abort.logLines.length > 0) {
+    await runTransaction(ctx, (_trx, changes) => {
+      for (const line of abort.logLines) changes.log(run, line);
+      return Promise.resolve();
+    });
+  }
+}

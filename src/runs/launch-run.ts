@@ -1,0 +1,159 @@
+import type { AppContext } from '../app-context.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { Actor } from '../audit/audit.types.ts';
+import { insertBaseline } from '../baselines/baselines.repository.ts';
+import { resolveBaselineForCompare } from '../baselines/baselines.service.ts';
+import { getBatch } from '../batches/batches.service.ts';
+import { findPages } from '../pages/pages.repository.ts';
+import { getEffectiveSettings } from '../settings/settings.service.ts';
+import { isoAfter, nowIso } from '../shared/clock.ts';
+import type { Viewport } from '../shared/domain.ts';
+import { unprocessable } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
+import { findTasks } from '../tasks/tasks.repository.ts';
+import { insertExecutions } from './executions.repository.ts';
+import { runTransaction } from './run-lifecycle.ts';
+import { expandRunMatrix } from './run-matrix.ts';
+import type { LaunchRunInput, Run } from './run.schema.ts';
+import { insertRun } from './runs.repository.ts';
+import { getRun } from './runs.service.ts';
+
+/**
+ * Launches a batch: expands pages × tasks × browsers × viewports into executions, stores them
+ * `queued` with the run in one transaction, then hands their ids to the queue. A baseline run
+ * records a new baseline of the batch; a compare run compares against the baseline given (id
+ * or unique prefix) or the batch's latest.
+ */
+export async function launchRun(
+  ctx: AppContext,
+  batchId: string,
+  input: LaunchRunInput,
+  actor: Actor,
+): Promise<Run> {
+  const launched = await runTransaction(ctx, async (trx, changes) => {
+    const batch = await getBatch(trx, batchId);
+    const settings = await getEffectiveSettings(trx, batch.projectId);
+
+    const viewports = batch.viewports.map((name): Viewport => {
+      const viewport = settings.viewports.find((v) => v.name === name);
+      if (!viewport) {
+        throw unprocessable(
+          `batch viewport '${name}' is not defined in the settings (defined: ${settings.viewports.map((v) => v.name).join(', ')})`,
+        );
+      }
+      return viewport;
+    });
+    const unknownBrowsers = batch.browsers.filter(
+      (b) => !(settings.browsers as string[]).includes(b),
+    );
+    if (unknownBrowsers.length > 0) {
+      throw unprocessable(
+        `batch browser(s) ${unknownBrowsers.join(', ')} not enabled in the settings (enabled: ${settings.browsers.join(', ')})`,
+      );
+    }
+    const pagesById = new Map((await findPages(trx, batch.pageIds)).map((p) => [p.id, p]));
+    const tasksById = new Map((await findTasks(trx, batch.taskIds)).map((t) => [t.id, t]));
+    const pages = batch.pageIds.flatMap((id) => pagesById.get(id) ?? []);
+    const tasks = batch.taskIds.flatMap((id) => tasksById.get(id) ?? []);
+    if (pages.length === 0) throw unprocessable(`batch '${batch.name}' has no pages to capture`);
+
+    if (input.mode === 'baseline' && input.baselineId !== undefined) {
+      throw unprocessable(
+        'baselineId applies to compare runs; a baseline run records a new baseline',
+      );
+    }
+    const compareWith =
+      input.mode === 'compare'
+        ? await resolveBaselineForCompare(trx, batchId, input.baselineId)
+        : undefined;
+
+    const cells = expandRunMatrix({ pages, tasks, browsers: batch.browsers, viewports });
+    const now = nowIso();
+    const runId = newId();
+    let baselineId = compareWith?.id ?? null;
+    if (input.mode === 'baseline') {
+      baselineId = newId();
+      const baseline = {
+        id: baselineId,
+        projectId: batch.projectId,
+        batchId,
+        sourceRunId: runId,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await insertBaseline(trx, baseline);
+      await recordAudit(trx, {
+        actor,
+        action: 'create',
+        entityType: 'baseline',
+        entityId: baselineId,
+        projectId: batch.projectId,
+        before: null,
+        after: baseline,
+      });
+    }
+    const jiraIssue = input.jiraIssue === undefined ? (batch.jiraIssue ?? null) : input.jiraIssue;
+    const run = {
+      id: runId,
+      projectId: batch.projectId,
+      batchId,
+      mode: input.mode,
+      baselineId,
+      status: 'queued' as const,
+      jiraIssue,
+      cancelReason: null,
+      deadlineAt: isoAfter(settings.runTimeoutSeconds * 1000),
+      createdAt: now,
+      startedAt: null,
+      finishedAt: null,
+    };
+    await insertRun(trx, run);
+    const executions = cells.map((cell) => ({
+      id: newId(),
+      runId,
+      position: cell.position,
+      matrixKey: cell.matrixKey,
+      pageId: cell.page.id,
+      pageName: cell.page.name,
+      taskId: cell.task?.id ?? null,
+      taskName: cell.task?.name ?? null,
+      browser: cell.browser,
+      viewport: cell.viewport,
+      createdAt: now,
+    }));
+    await insertExecutions(trx, executions);
+    await recordAudit(trx, {
+      actor,
+      action: 'create',
+      entityType: 'run',
+      entityId: runId,
+      projectId: batch.projectId,
+      before: null,
+      after: {
+        batchId,
+        mode: input.mode,
+        baselineId,
+        jiraIssue,
+        executions: executions.length,
+      },
+    });
+    changes.log(run, {
+      level: 'info',
+      kind: 'queued',
+      message:
+        `${input.mode} run of batch '${batch.name}' queued by ${actor}: ${executions.length} execution(s) = ` +
+        `${pages.length} page(s) × ${Math.max(tasks.length, 1)} task state(s) × ${batch.browsers.length} browser(s) × ${viewports.length} viewport(s)` +
+        (input.mode === 'compare'
+          ? `, against baseline ${baselineId ?? '?'}`
+          : `, recording baseline ${baselineId ?? '?'}`),
+    });
+    changes.touchRun(run);
+    return { runId, executionIds: executions.map((e) => e.id) };
+  });
+  // After the commit: a crash before this line leaves the executions queued, and recovery
+  // dispatches them at the next start.
+  await ctx.queue.enqueue(
+    launched.executionIds.map((executionId) => ({ executionId, runId: launched.runId })),
+  );
+  return getRun(ctx.db, launched.runId);
+}

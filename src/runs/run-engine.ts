@@ -1,0 +1,118 @@
+import type { AppContext } from '../app-context.ts';
+import { BrowserPool } from '../capture/browser-pool.ts';
+import { CaptureError } from '../capture/capture-error.ts';
+import { findChromium } from '../capture/find-chromium.ts';
+import { getEffectiveSettings } from '../settings/settings.service.ts';
+import { nowIso } from '../shared/clock.ts';
+import { AppError } from '../shared/errors.ts';
+import { cancelRun } from './cancel.ts';
+import { executeJob, type ExecutorDeps } from './execute.ts';
+import { createInThreadDiffer, type ImageDiffer } from './image-differ.ts';
+import { recoverExecutions, type RecoveryReport } from './recovery.ts';
+import { findOverdueRunIds } from './runs.repository.ts';
+
+export interface RunEngineOptions {
+  /** Run captures in this process (SCENE_EMBEDDED_WORKER); otherwise only deadlines and recovery. */
+  embeddedWorker: boolean;
+  /** Attempts per execution, counting retries after transient browser faults. Default 3. */
+  maxAttempts?: number;
+  /** Record a Playwright trace of every capture. Default false: failures still get the log. */
+  trace?: boolean;
+  /** How often run deadlines and the concurrency setting are checked. Default 1000 ms. */
+  checkIntervalMs?: number;
+  /** The image differ; default the diff engine in this thread. */
+  differ?: ImageDiffer;
+}
+
+export interface RunEngine {
+  readonly recovery: RecoveryReport;
+  /**
+   * Graceful stop: no new jobs; running captures are aborted with reason 'shutdown' and their
+   * executions go back to `queued` (not `cancelled`), so the next start finishes the runs.
+   */
+  stop(): Promise<void>;
+}
+
+const defaultMaxAttempts = 3;
+
+/**
+ * Starts what makes runs progress in this process: recovery of what a previous process left
+ * (before any job is taken), the embedded worker (browser pool, capture, diff) consuming the
+ * queue, and the run-deadline check.
+ */
+export async function startRunEngine(
+  ctx: AppContext,
+  options: RunEngineOptions,
+): Promise<RunEngine> {
+  const maxAttempts = options.maxAttempts ?? defaultMaxAttempts;
+  let pool: BrowserPool | undefined;
+  let differ: ImageDiffer | undefined;
+
+  const recovery = await recoverExecutions(ctx, maxAttempts);
+  if (recovery.requeued + recovery.failed + recovery.dispatched > 0) {
+    ctx.logger.info(recovery, 'recovered executions left by the previous process');
+  }
+
+  if (options.embeddedWorker) {
+    try {
+      findChromium(ctx.config.chromiumPath);
+    } catch (error) {
+      // Serve anyway (the UI and API work); every execution fails with this same message.
+      if (!(error instanceof CaptureError)) throw error;
+      ctx.logger.error(`captures will fail: ${error.message}`);
+    }
+    pool = new BrowserPool({
+      ...(ctx.config.chromiumPath !== undefined && { chromiumPath: ctx.config.chromiumPath }),
+      logger: ctx.logger,
+    });
+    differ = options.differ ?? createInThreadDiffer();
+    const deps: ExecutorDeps = {
+      ctx,
+      pool,
+      differ,
+      maxAttempts,
+      trace: options.trace ?? false,
+    };
+    const settings = await getEffectiveSettings(ctx.db);
+    ctx.queue.consume((job, signal) => executeJob(deps, job, signal), {
+      concurrency: settings.maxConcurrentExecutions,
+    });
+  } else if (ctx.queue.kind === 'in-process') {
+    ctx.logger.warn(
+      'SCENE_EMBEDDED_WORKER=false with the in-process queue: no process runs captures, runs stay queued',
+    );
+  }
+
+  let checking: Promise<void> = Promise.resolve();
+  const check = async (): Promise<void> => {
+    try {
+      for (const runId of await findOverdueRunIds(ctx.db, nowIso())) {
+        await cancelRun(ctx, runId, 'timeout', 'system').catch((error: unknown) => {
+          // Ended on its own meanwhile: nothing to cancel.
+          if (!(error instanceof AppError && error.code === 'conflict')) throw error;
+        });
+      }
+      if (options.embeddedWorker) {
+        const settings = await getEffectiveSettings(ctx.db);
+        ctx.queue.setConcurrency(settings.maxConcurrentExecutions);
+      }
+    } catch (error) {
+      ctx.logger.error({ err: error }, 'run deadline check failed');
+    }
+  };
+  const timer = setInterval(() => {
+    checking = checking.then(check);
+  }, options.checkIntervalMs ?? 1000);
+  timer.unref();
+
+  return {
+    recovery,
+    async stop() {
+      clearInterval(timer);
+      await checking;
+      await ctx.queue.close();
+      await pool?.close();
+      await differ?.close();
+    },
+  };
+}

@@ -1,0 +1,226 @@
+import type { AppContext } from '../app-context.ts';
+import type { Conn } from '../db/connect.ts';
+import type { Transaction } from 'kysely';
+import type { Database } from '../db/database.ts';
+import { nowIso } from '../shared/clock.ts';
+import type { RunStatus } from '../shared/domain.ts';
+import { invariant } from '../shared/errors.ts';
+import { recordWebhookEvent } from '../webhooks/outbox.ts';
+import type { WebhookEventType } from '../webhooks/webhook-events.ts';
+import { findExecution } from './executions.repository.ts';
+import { insertRunLogLines } from './run-log.repository.ts';
+import { absoluteUrls, executionLinks, runLinks } from './run-links.ts';
+import type { NewRunLogLine } from './run.schema.ts';
+import { deriveRunStatus } from './run-summary.ts';
+import { toExecutions, toRuns } from './run-views.ts';
+import {
+  countCancelledByReason,
+  countExecutionsByStatus,
+  findRun,
+  updateRunState,
+  type RunRecord,
+} from './runs.repository.ts';
+
+type Trx = Transaction<Database>;
+
+interface RunRef {
+  id: string;
+  projectId: string;
+}
+
+/**
+ * What one transaction changed, for the event bus: published only after the commit, so that
+ * listeners reading the database see the change (and never see a rolled-back one).
+ */
+export class RunChanges {
+  readonly logLines: { run: RunRef; line: NewRunLogLine }[] = [];
+  readonly runs = new Map<string, RunRef>();
+  readonly executions = new Map<string, RunRef>();
+  /** A webhook event was recorded: wake the deliverer after the commit. */
+  webhookRecorded = false;
+
+  log(run: RunRef, line: Omit<NewRunLogLine, 'at'> & { at?: string }): void {
+    this.logLines.push({ run, line: { ...line, at: line.at ?? nowIso() } });
+  }
+
+  touchRun(run: RunRef): void {
+    this.runs.set(run.id, { id: run.id, projectId: run.projectId });
+  }
+
+  touchExecution(run: RunRef, executionId: string): void {
+    this.touchRun(run);
+    this.executions.set(executionId, { id: run.id, projectId: run.projectId });
+  }
+}
+
+/**
+ * Runs `work` in a transaction, stores its log lines in that transaction, then publishes what
+ * changed. Keep `work` short and free of anything but database calls on `trx`: SQLite has one
+ * connection, and a query on ctx.db inside would wait for this transaction forever.
+ */
+export async function runTransaction<T>(
+  ctx: AppContext,
+  work: (trx: Trx, changes: RunChanges) => Promise<T>,
+): Promise<T> {
+  const changes = new RunChanges();
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    const value = await work(trx, changes);
+    for (const [runId, lines] of groupLines(changes)) {
+      await insertRunLogLines(trx, runId, lines);
+    }
+    return value;
+  });
+  if (changes.webhookRecorded) ctx.webhookOutbox.kick();
+  await publishChanges(ctx, changes);
+  return result;
+}
+
+function groupLines(changes: RunChanges): Map<string, NewRunLogLine[]> {
+  const byRun = new Map<string, NewRunLogLine[]>();
+  for (const { run, line } of changes.logLines) {
+    const lines = byRun.get(run.id) ?? [];
+    lines.push(line);
+    byRun.set(run.id, lines);
+  }
+  return byRun;
+}
+
+/** Publishes log lines, then the current state of every run and execution touched. */
+export async function publishChanges(ctx: AppContext, changes: RunChanges): Promise<void> {
+  for (const { run, line } of changes.logLines) {
+    ctx.events.publish({ type: 'run.log', projectId: run.projectId, runId: run.id, line });
+  }
+  try {
+    for (const [executionId, run] of changes.executions) {
+      if (!ctx.events.hasListeners(run.id, run.projectId)) continue;
+      const record = await findExecution(ctx.db, executionId);
+      if (!record) continue;
+      const [execution] = await toExecutions(ctx.db, run.projectId, [record]);
+      if (execution) {
+        ctx.events.publish({
+          type: 'execution.updated',
+          projectId: run.projectId,
+          runId: run.id,
+          execution,
+        });
+      }
+    }
+    for (const run of changes.runs.values()) {
+      if (!ctx.events.hasListeners(run.id, run.projectId)) continue;
+      const record = await findRun(ctx.db, run.id);
+      if (!record) continue;
+      const [view] = await toRuns(ctx.db, [record]);
+      if (view)
+        ctx.events.publish({
+          type: 'run.updated',
+          projectId: run.projectId,
+          runId: run.id,
+          run: view,
+        });
+    }
+  } catch (error) {
+    // Live updates are best effort; the change itself is committed.
+    ctx.logger.warn({ err: error }, 'could not publish run updates');
+  }
+}
+
+const terminalWebhook: Partial<Record<RunStatus, WebhookEventType>> = {
+  finished: 'run.finished',
+  failed: 'run.failed',
+  cancelled: 'run.cancelled',
+};
+
+/**
+ * Stores the run's status as derived from its executions (DESIGN.md section 2), in the
+ * transaction that changed them. On entering `running` or a terminal status it writes the
+ * webhook event and a log line. Returns the run as stored now.
+ */
+export async function syncRunStatus(
+  trx: Trx,
+  ctx: AppContext,
+  runId: string,
+  changes: RunChanges,
+): Promise<RunRecord> {
+  const run = await findRun(trx, runId);
+  invariant(run, `run ${runId} exists while its executions change`);
+  const counts = await countExecutionsByStatus(trx, runId);
+  const timedOut = (await countCancelledByReason(trx, runId)).timeout ?? 0;
+  const status = deriveRunStatus({
+    counts,
+    timedOut,
+    runCancelReason: run.cancelReason,
+    started: run.startedAt !== null,
+  });
+  changes.touchRun(run);
+  if (status === run.status) return run;
+
+  const now = nowIso();
+  const terminal = status === 'finished' || status === 'failed' || status === 'cancelled';
+  const next: RunRecord = {
+    ...run,
+    status,
+    startedAt: run.startedAt ?? (status === 'queued' ? null : now),
+    finishedAt: terminal ? now : null,
+  };
+  await updateRunState(trx, runId, next);
+
+  if (status === 'running' && run.status !== 'running') {
+    changes.log(run, { level: 'info', kind: 'started', message: 'run started' });
+    await recordRunWebhook(trx, ctx, next, 'run.started');
+    changes.webhookRecorded = true;
+  }
+  const webhook = terminalWebhook[status];
+  if (webhook) {
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    changes.log(run, {
+      level: status === 'finished' ? 'info' : status === 'failed' ? 'error' : 'warn',
+      kind: 'finished',
+      message:
+        `run ${status}${next.cancelReason ? ` (${next.cancelReason})` : ''}: ` +
+        `${counts.finished}/${total} finished, ${counts.failed} failed, ${counts.cancelled} cancelled`,
+    });
+    await recordRunWebhook(trx, ctx, next, webhook);
+    changes.webhookRecorded = true;
+  }
+  return next;
+}
+
+async function recordRunWebhook(
+  trx: Trx,
+  ctx: AppContext,
+  run: RunRecord,
+  type: WebhookEventType,
+): Promise<void> {
+  const [view] = await toRuns(trx, [run]);
+  invariant(view, 'a run maps to its view');
+  await recordWebhookEvent(trx, {
+    projectId: run.projectId,
+    type,
+    data: { run: view, links: runLinks(ctx.config, run.id) },
+  });
+}
+
+/** The execution.failed webhook, in the transaction that failed it. */
+export async function recordExecutionFailedWebhook(
+  trx: Conn,
+  ctx: AppContext,
+  run: RunRecord,
+  executionId: string,
+  changes: RunChanges,
+): Promise<void> {
+  changes.webhookRecorded = true;
+  const record = await findExecution(trx, executionId);
+  if (!record) return;
+  const [view] = await toExecutions(trx, run.projectId, [record]);
+  invariant(view, 'an execution maps to its view');
+  const execution = { ...view, artifacts: absoluteUrls(ctx.config, view.artifacts) };
+  await recordWebhookEvent(trx, {
+    projectId: run.projectId,
+    type: 'execution.failed',
+    data: {
+      execution,
+      run: { id: run.id, batchId: run.batchId, mode: run.mode, jiraIssue: run.jiraIssue },
+      links: { ...executionLinks(ctx.config, executionId), run: runLinks(ctx.config, run.id) },
+    },
+  });
+}

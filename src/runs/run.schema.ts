@@ -1,0 +1,167 @@
+import { z } from 'zod';
+import type {
+  CancelReason,
+  DiffLevel,
+  RunMode,
+  RunStatus,
+} from '../shared/domain.ts';
+import { jiraIssueSchema } from '../batches/batch.schema.ts';
+import { idSchema, listQuerySchema, rectSchema } from '../shared/schemas.ts';
+
+export const runStatuses = ['queued', 'running', 'finished', 'failed', 'cancelled'] as const;
+export const terminalStatuses = ['finished', 'failed', 'cancelled'] as const;
+export const runModes = ['baseline', 'compare'] as const;
+export const cancelReasons = ['user', 'timeout', 'shutdown'] as const;
+export const diffLevels = ['none', 'minor', 'major'] as const;
+
+export function isTerminal(status: RunStatus): boolean {
+  return (terminalStatuses as readonly string[]).includes(status);
+}
+
+const statusSchema = z.enum(runStatuses) satisfies z.ZodType<RunStatus>;
+const cancelReasonSchema = z.enum(cancelReasons) satisfies z.ZodType<CancelReason>;
+const diffLevelSchema = z.enum(diffLevels) satisfies z.ZodType<DiffLevel>;
+
+export const runSummarySchema = z.object({
+  total: z.number().int(),
+  queued: z.number().int(),
+  running: z.number().int(),
+  finished: z.number().int(),
+  failed: z.number().int(),
+  cancelled: z.number().int(),
+  none: z.number().int(),
+  minor: z.number().int(),
+  major: z.number().int(),
+  /** Compare executions that found no baseline image for their cell (new pages, tasks...). */
+  noBaseline: z.number().int(),
+  avgDiffPercent: z.number().nullable(),
+  maxDiffPercent: z.number().nullable(),
+  diffLevel: diffLevelSchema.nullable(),
+});
+export type RunSummary = z.infer<typeof runSummarySchema>;
+
+export const runSchema = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  batchId: z.string(),
+  batchName: z.string().optional(),
+  mode: z.enum(runModes) satisfies z.ZodType<RunMode>,
+  baselineId: z
+    .string()
+    .optional()
+    .describe('compare: the baseline compared against; baseline: the baseline this run records'),
+  status: statusSchema,
+  jiraIssue: z.string().optional(),
+  cancelReason: cancelReasonSchema.optional(),
+  deadlineAt: z.string().optional(),
+  createdAt: z.string(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  summary: runSummarySchema,
+});
+export type Run = z.infer<typeof runSchema>;
+
+export const executionArtifactsSchema = z.object({
+  screenshot: z.string().optional(),
+  baseline: z.string().optional(),
+  diff: z.string().optional(),
+  heatmap: z.string().optional(),
+  reference: z.string().optional(),
+  trace: z.string().optional(),
+  video: z.string().optional(),
+  log: z.string().optional(),
+});
+export type ExecutionArtifacts = z.infer<typeof executionArtifactsSchema>;
+export type ArtifactKind = keyof ExecutionArtifacts;
+
+export const executionSchema = z.object({
+  id: z.string(),
+  runId: z.string(),
+  projectId: z.string(),
+  position: z.number().int(),
+  matrixKey: z.string(),
+  pageId: z.string(),
+  pageName: z.string(),
+  taskId: z.string().optional(),
+  taskName: z.string().optional(),
+  browser: z.string(),
+  viewport: z.object({ name: z.string(), width: z.number().int(), height: z.number().int() }),
+  status: statusSchema,
+  attempt: z.number().int(),
+  error: z.string().optional(),
+  cancelReason: cancelReasonSchema.optional(),
+  httpStatus: z.number().int().optional(),
+  finalUrl: z.string().optional(),
+  diffPixels: z.number().int().optional(),
+  diffPercent: z.number().optional(),
+  diffLevel: diffLevelSchema.optional(),
+  changedRegions: z.array(rectSchema).optional(),
+  sizeChange: z.object({ width: z.number().int(), height: z.number().int() }).optional(),
+  noBaseline: z
+    .boolean()
+    .optional()
+    .describe('compare: the baseline has no image for this cell; approving adds it'),
+  approved: z
+    .boolean()
+    .describe('this execution’s screenshot is the current baseline image of its cell'),
+  artifacts: executionArtifactsSchema,
+  createdAt: z.string(),
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+});
+export type Execution = z.infer<typeof executionSchema>;
+
+/** executions.diff_details: what the diff found beyond the counts. */
+export interface DiffDetails {
+  changedRegions?: { x: number; y: number; width: number; height: number }[];
+  sizeChange?: { width: number; height: number };
+  dimensionsChanged?: boolean;
+  identical?: boolean;
+  noBaseline?: boolean;
+}
+
+export const launchRunSchema = z.strictObject({
+  mode: z.enum(runModes),
+  baselineId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe('compare only: a baseline id or a unique prefix of one; default the latest'),
+  jiraIssue: jiraIssueSchema
+    .nullable()
+    .optional()
+    .describe('overrides the batch’s JIRA issue key; null: none for this run'),
+});
+export type LaunchRunInput = z.infer<typeof launchRunSchema>;
+
+export const runListQuerySchema = listQuerySchema.extend({
+  projectId: idSchema.optional(),
+  batchId: idSchema.optional(),
+  status: statusSchema.optional(),
+  jiraIssue: z.string().max(100).optional(),
+});
+export type RunListQuery = z.infer<typeof runListQuerySchema>;
+
+export const runLogLineSchema = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  level: z.enum(['info', 'warn', 'error']),
+  kind: z.string().describe('queued, started, step, retry, failure, finished, cancelled, ...'),
+  executionId: z.string().optional(),
+  message: z.string(),
+});
+export type RunLogLine = z.infer<typeof runLogLineSchema>;
+export type NewRunLogLine = Omit<RunLogLine, 'seq'>;
+
+export const runLogQuerySchema = z.strictObject({
+  after: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('return lines after this seq (pass back nextCursor)'),
+  limit: z.coerce.number().int().min(1).max(5000).optional(),
+  executionId: idSchema.optional(),
+});

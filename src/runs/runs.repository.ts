@@ -1,0 +1,227 @@
+import type { Conn } from '../db/connect.ts';
+import { afterCursor, toPage, type Page } from '../db/pagination.ts';
+import type { CancelReason, ExecutionStatus, RunMode, RunStatus } from '../shared/domain.ts';
+
+/** A run as stored, with what the batch contributes (name, run threshold). */
+export interface RunRecord {
+  id: string;
+  projectId: string;
+  batchId: string;
+  batchName: string;
+  runDiffThreshold: number;
+  executionDiffThreshold: number;
+  mode: RunMode;
+  baselineId: string | null;
+  status: RunStatus;
+  jiraIssue: string | null;
+  cancelReason: CancelReason | null;
+  deadlineAt: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export type NewRun = Omit<RunRecord, 'batchName' | 'runDiffThreshold' | 'executionDiffThreshold'>;
+
+export interface RunState {
+  status: RunStatus;
+  cancelReason: CancelReason | null;
+  deadlineAt: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface RunFilter {
+  projectId?: string | undefined;
+  batchId?: string | undefined;
+  status?: RunStatus | undefined;
+  jiraIssue?: string | undefined;
+}
+
+function selectRuns(conn: Conn) {
+  return conn
+    .selectFrom('runs')
+    .innerJoin('batches', 'batches.id', 'runs.batch_id')
+    .selectAll('runs')
+    .select([
+      'batches.name as batch_name',
+      'batches.run_diff_threshold',
+      'batches.execution_diff_threshold',
+    ]);
+}
+
+type RunRow = Awaited<ReturnType<ReturnType<typeof selectRuns>['executeTakeFirstOrThrow']>>;
+
+function rowToRunRecord(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    batchId: row.batch_id,
+    batchName: row.batch_name,
+    runDiffThreshold: Number(row.run_diff_threshold),
+    executionDiffThreshold: Number(row.execution_diff_threshold),
+    mode: row.mode as RunMode,
+    baselineId: row.baseline_id,
+    status: row.status as RunStatus,
+    jiraIssue: row.jira_issue,
+    cancelReason: row.cancel_reason as CancelReason | null,
+    deadlineAt: row.deadline_at,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+export async function insertRun(conn: Conn, run: NewRun): Promise<void> {
+  await conn
+    .insertInto('runs')
+    .values({
+      id: run.id,
+      project_id: run.projectId,
+      batch_id: run.batchId,
+      mode: run.mode,
+      baseline_id: run.baselineId,
+      status: run.status,
+      jira_issue: run.jiraIssue,
+      cancel_reason: run.cancelReason,
+      deadline_at: run.deadlineAt,
+      created_at: run.createdAt,
+      started_at: run.startedAt,
+      finished_at: run.finishedAt,
+    })
+    .execute();
+}
+
+export async function findRun(conn: Conn, id: string): Promise<RunRecord | undefined> {
+  const row = await selectRuns(conn).where('runs.id', '=', id).executeTakeFirst();
+  return row && rowToRunRecord(row);
+}
+
+export async function listRunRecords(
+  conn: Conn,
+  filter: RunFilter,
+  cursor: string | undefined,
+  limit: number,
+): Promise<Page<RunRecord>> {
+  let query = selectRuns(conn);
+  if (filter.projectId !== undefined) query = query.where('runs.project_id', '=', filter.projectId);
+  if (filter.batchId !== undefined) query = query.where('runs.batch_id', '=', filter.batchId);
+  if (filter.status !== undefined) query = query.where('runs.status', '=', filter.status);
+  if (filter.jiraIssue !== undefined) query = query.where('runs.jira_issue', '=', filter.jiraIssue);
+  if (cursor !== undefined) query = query.where(afterCursor(cursor, 'runs'));
+  const rows = await query
+    .orderBy('runs.created_at', 'desc')
+    .orderBy('runs.id', 'desc')
+    .limit(limit + 1)
+    .execute();
+  return toPage(rows, limit, rowToRunRecord);
+}
+
+export async function updateRunState(conn: Conn, id: string, state: RunState): Promise<void> {
+  await conn
+    .updateTable('runs')
+    .set({
+      status: state.status,
+      cancel_reason: state.cancelReason,
+      deadline_at: state.deadlineAt,
+      started_at: state.startedAt,
+      finished_at: state.finishedAt,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function deleteRunRow(conn: Conn, id: string): Promise<void> {
+  await conn.deleteFrom('runs').where('id', '=', id).execute();
+}
+
+/** Runs not yet terminal whose deadline has passed. */
+export async function findOverdueRunIds(conn: Conn, now: string): Promise<string[]> {
+  const rows = await conn
+    .selectFrom('runs')
+    .select('id')
+    .where('status', 'in', ['queued', 'running'])
+    .where('deadline_at', '<=', now)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Runs of a baseline that are still queued or running. */
+export async function findActiveRunIdsUsingBaseline(
+  conn: Conn,
+  baselineId: string,
+): Promise<string[]> {
+  const rows = await conn
+    .selectFrom('runs')
+    .select('id')
+    .where('baseline_id', '=', baselineId)
+    .where('status', 'in', ['queued', 'running'])
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export async function countExecutionsByStatus(
+  conn: Conn,
+  runId: string,
+): Promise<Record<ExecutionStatus, number>> {
+  const rows = await conn
+    .selectFrom('executions')
+    .select(['status', conn.fn.countAll<number | string>().as('n')])
+    .where('run_id', '=', runId)
+    .groupBy('status')
+    .execute();
+  const counts: Record<ExecutionStatus, number> = {
+    queued: 0,
+    running: 0,
+    finished: 0,
+    failed: 0,
+    cancelled: 0,
+  };
+  for (const row of rows) counts[row.status as ExecutionStatus] = Number(row.n);
+  return counts;
+}
+
+/** Counts of executions cancelled for each reason (none for a run without cancellations). */
+export async function countCancelledByReason(
+  conn: Conn,
+  runId: string,
+): Promise<Partial<Record<CancelReason, number>>> {
+  const rows = await conn
+    .selectFrom('executions')
+    .select(['cancel_reason', conn.fn.countAll<number | string>().as('n')])
+    .where('run_id', '=', runId)
+    .where('status', '=', 'cancelled')
+    .groupBy('cancel_reason')
+    .execute();
+  const counts: Partial<Record<CancelReason, number>> = {};
+  for (const row of rows) {
+    if (row.cancel_reason !== null) counts[row.cancel_reason as CancelReason] = Number(row.n);
+  }
+  return counts;
+}
+
+/** What a run summary is computed from: one small row per execution. */
+export interface ExecutionOutcome {
+  runId: string;
+  status: ExecutionStatus;
+  diffPercent: number | null;
+  diffLevel: string | null;
+}
+
+export async function listExecutionOutcomes(
+  conn: Conn,
+  runIds: readonly string[],
+): Promise<ExecutionOutcome[]> {
+  if (runIds.length === 0) return [];
+  const rows = await conn
+    .selectFrom('executions')
+    .select(['run_id', 'status', 'diff_percent', 'diff_level'])
+    .where('run_id', 'in', [...runIds])
+    .execute();
+  return rows.map((row) => ({
+    runId: row.run_id,
+    status: row.status as ExecutionStatus,
+    diffPercent: row.diff_percent === null ? null : Number(row.diff_percent),
+    diffLevel: row.diff_level,
+  }));
+}
