@@ -1,6 +1,8 @@
 import type { ArtifactStore } from './artifacts/artifact-store.ts';
 import type { Config } from './config/config.ts';
 import type { Db } from './db/connect.ts';
+import type { EventBus } from './events/event-bus.ts';
+import type { Queue } from './queue/queue.ts';
 import type { Logger } from './shared/logger.ts';
 import type { WebhookOutboxSignal } from './webhooks/outbox-signal.ts';
 
@@ -10,6 +12,10 @@ export interface AppContext {
   db: Db;
   logger: Logger;
   artifacts: ArtifactStore;
+  /** Where launched executions wait for a worker (ids only). */
+  queue: Queue;
+  /** Live run updates for SSE and the UI, published after each commit. */
+  events: EventBus;
   /** Kick after committing webhook events (recordWebhookEvent): wakes this process's deliverer. */
   webhookOutbox: WebhookOutboxSignal;
 }

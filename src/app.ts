@@ -3,6 +3,9 @@ import { DiskArtifactStore } from './artifacts/disk-artifact-store.ts';
 import type { Config } from './config/config.ts';
 import { connectDatabase } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { InProcessEventBus } from './events/event-bus.ts';
+import { InProcessQueue } from './queue/in-process-queue.ts';
+import { startRunEngine, type RunEngine, type RunEngineOptions } from './runs/run-engine.ts';
 import type { Logger } from './shared/logger.ts';
 import { WebhookDeliverer } from './webhooks/deliverer.ts';
 import { WebhookOutboxSignal } from './webhooks/outbox-signal.ts';
@@ -10,10 +13,20 @@ import { WebhookOutboxSignal } from './webhooks/outbox-signal.ts';
 export interface App extends AppContext {
   /** Sends the webhook outbox; `scene serve` starts it, close() stops it first. */
   webhookDeliverer: WebhookDeliverer;
+  /**
+   * Recovery of what a previous process left, the embedded worker (unless
+   * SCENE_EMBEDDED_WORKER=false) and run deadlines. `scene serve` calls it; tests call it
+   * when they need runs to progress.
+   */
+  startRunEngine(options?: Partial<RunEngineOptions>): Promise<RunEngine>;
+  /**
+   * Stops the run engine (running executions go back to `queued` for the next start), then
+   * closes the database.
+   */
   close(): Promise<void>;
 }
 
-/** Builds the context every process shares: database (migrated), artifact store. */
+/** Builds the context every process shares: database (migrated), artifact store, queue, events. */
 export async function createApp(config: Config, logger: Logger): Promise<App> {
   const db = connectDatabase(config.database);
   try {
@@ -24,17 +37,29 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     throw error;
   }
   const artifacts = new DiskArtifactStore(config.artifactsDir);
-  const webhookOutbox = new WebhookOutboxSignal();
-  const webhookDeliverer = new WebhookDeliverer({ db, logger, webhookOutbox });
-  return {
+  const ctx: AppContext = {
     config,
     db,
     logger,
     artifacts,
-    webhookOutbox,
+    queue: new InProcessQueue(logger),
+    events: new InProcessEventBus(logger),
+    webhookOutbox: new WebhookOutboxSignal(),
+  };
+  const webhookDeliverer = new WebhookDeliverer(ctx);
+  let engine: RunEngine | undefined;
+  return {
+    ...ctx,
     webhookDeliverer,
+    async startRunEngine(options = {}) {
+      if (engine) throw new Error('the run engine is already started');
+      engine = await startRunEngine(ctx, { embeddedWorker: config.embeddedWorker, ...options });
+      return engine;
+    },
     async close() {
       await webhookDeliverer.stop();
+      await engine?.stop();
+      await ctx.queue.close();
       await db.destroy();
     },
   };

@@ -8,6 +8,14 @@ import { onShutdown } from './shutdown.ts';
 /** `scene serve`: HTTP (API, UI, artifacts) plus, by default, the embedded worker. */
 export async function serve(config: Config, logger: Logger): Promise<void> {
   const app = await createApp(config, logger);
+  // Recovery runs before anything is served: executions a killed process left `running` are
+  // re-queued (or failed once their attempts are spent) and queued ones dispatched again.
+  try {
+    await app.startRunEngine();
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   const server = await buildServer(app);
   await server.listen({ port: config.port, host: config.host });
   app.webhookDeliverer.start(); // stopped by app.close()
@@ -18,9 +26,13 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
       url: `http://localhost:${port}`,
       database: describeDatabase(config.database),
       artifacts: config.artifactsDir,
+      embeddedWorker: config.embeddedWorker,
     },
     `Scene is running: open http://localhost:${port}`,
   );
+  // Graceful stop: the HTTP server stops accepting (live event streams are ended), then the
+  // engine stops taking jobs and re-queues the executions it was running, then the database
+  // closes. A restart finishes those runs.
   onShutdown(logger, async () => {
     await server.close();
     await app.close();

@@ -7,7 +7,8 @@ import { nowIso } from '../shared/clock.ts';
 import { AppError } from '../shared/errors.ts';
 import { cancelRun } from './cancel.ts';
 import { executeJob, type ExecutorDeps } from './execute.ts';
-import { createInThreadDiffer, type ImageDiffer } from './image-differ.ts';
+import { createDiffPool } from '../diff/index.ts';
+import type { ImageDiffer } from './image-differ.ts';
 import { recoverExecutions, type RecoveryReport } from './recovery.ts';
 import { findOverdueRunIds } from './runs.repository.ts';
 
@@ -20,7 +21,7 @@ export interface RunEngineOptions {
   trace?: boolean;
   /** How often run deadlines and the concurrency setting are checked. Default 1000 ms. */
   checkIntervalMs?: number;
-  /** The image differ; default the diff engine in this thread. */
+  /** The image differ; default the diff engine's worker-thread pool. */
   differ?: ImageDiffer;
 }
 
@@ -65,7 +66,8 @@ export async function startRunEngine(
       ...(ctx.config.chromiumPath !== undefined && { chromiumPath: ctx.config.chromiumPath }),
       logger: ctx.logger,
     });
-    differ = options.differ ?? createInThreadDiffer();
+    // Diffs run on worker threads: a large comparison never stalls HTTP or cancellations.
+    differ = options.differ ?? createDiffPool();
     const deps: ExecutorDeps = {
       ctx,
       pool,
