@@ -1,12 +1,20 @@
 import type { AppContext } from '../../app-context.ts';
 import type { ApiApp } from './api-types.ts';
 import { registerAuditRoutes } from './audit.routes.ts';
+import { registerBatchRoutes } from './batches.routes.ts';
+import { registerPageRoutes } from './pages.routes.ts';
 import { registerProjectRoutes } from './projects.routes.ts';
+import { registerSettingsRoutes } from './settings.routes.ts';
+import { registerTaskRoutes } from './tasks.routes.ts';
 import { registerWebhookRoutes } from './webhooks.routes.ts';
 
 /** Every REST operation under /api/v1. */
 export function registerApiRoutes(app: ApiApp, ctx: AppContext): void {
   registerProjectRoutes(app, ctx);
+  registerPageRoutes(app, ctx);
+  registerTaskRoutes(app, ctx);
+  registerBatchRoutes(app, ctx);
+  registerSettingsRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
 }
