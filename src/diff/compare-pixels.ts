@@ -1,9 +1,10 @@
 import type { Rect } from '../shared/domain.ts';
-import { hasManySiblings, isAntiAliased, isAntiAliasedOpaque } from './anti-aliasing.ts';
+import { isAntiAliased, isAntiAliasedOpaque } from './anti-aliasing.ts';
 import { BrightnessRows } from './brightness-rows.ts';
 import { colorDelta, maxDeltaFor } from './color-delta.ts';
 import type { DiffMask } from './diff-mask.ts';
 import { isIgnored } from './ignore-regions.ts';
+import { isInSolidArea } from './solid-area.ts';
 
 /**
  * How sensitive a comparison is (DESIGN.md section 3, "Sensitivity").
@@ -15,7 +16,8 @@ import { isIgnored } from './ignore-regions.ts';
  *    rule alone gives exactly pixelmatch's count.
  * 2. At or below `threshold` (down to a one-level change in one channel): it counts only when
  *    the pixel lies in a solid area — 3+ neighbours of exactly its colour in the baseline AND in
- *    the observed image (the test pixelmatch uses for "definitely not anti-aliased").
+ *    the observed image (pixelmatch's test for "definitely not anti-aliased", except that the
+ *    image border does not count as a neighbour).
  *
  * Why not simply a near-zero threshold? Pixelmatch's 0.1 hides a one-level change (that needs
  * t < 0.0013), yet a near-zero threshold turns every ±1–2 level wobble of font smoothing or a
@@ -133,8 +135,8 @@ export function comparePixels(
         changed =
           solidAreaSensitivity &&
           size > 0 &&
-          hasManySiblings(a32, x, y, width, height) &&
-          hasManySiblings(b32, x, y, width, height);
+          isInSolidArea(a32, x, y, width, height) &&
+          isInSolidArea(b32, x, y, width, height);
       }
       if (!changed || (checkIgnored && isIgnored(ignored, x, y))) continue;
       maskPixels[maskOffset + x] = 1;
