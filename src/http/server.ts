@@ -12,6 +12,7 @@ import { pingDatabase } from '../db/health.ts';
 import { AppError } from '../shared/errors.ts';
 import { registerApiRoutes } from './api/index.ts';
 import { sendError } from './http-errors.ts';
+import { registerUi } from './ui/register-ui.ts';
 
 export const apiPrefix = '/api/v1';
 
@@ -68,6 +69,8 @@ export async function buildServer(ctx: AppContext) {
     },
     { prefix: apiPrefix },
   );
+
+  await registerUi(app, ctx);
 
   return app;
 }

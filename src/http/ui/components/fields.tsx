@@ -1,0 +1,229 @@
+import { errorFor, type FieldErrors } from '../shared/form-errors.ts';
+
+interface FieldBase {
+  name: string;
+  label: string;
+  errors?: FieldErrors | undefined;
+  hint?: string | undefined;
+  required?: boolean | undefined;
+  /** Defaults to `field-<name>`. */
+  id?: string | undefined;
+}
+
+function fieldId(props: FieldBase): string {
+  return props.id ?? `field-${props.name.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
+}
+
+function describedBy(id: string, hint: string | undefined, error: string | undefined) {
+  const ids = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ');
+  return ids === '' ? undefined : ids;
+}
+
+function FieldMessages(props: {
+  id: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+}) {
+  return (
+    <>
+      {props.hint && (
+        <p class="field-hint" id={`${props.id}-hint`} safe>
+          {props.hint}
+        </p>
+      )}
+      {props.error && (
+        <p class="field-error" id={`${props.id}-error`} safe>
+          {props.error}
+        </p>
+      )}
+    </>
+  );
+}
+
+export function TextField(
+  props: FieldBase & {
+    value?: string | number | undefined;
+    type?: 'text' | 'url' | 'number' | 'password' | 'search';
+    placeholder?: string | undefined;
+    autofocus?: boolean;
+    min?: number;
+    max?: number;
+    step?: string;
+    autocomplete?: string;
+  },
+) {
+  const id = fieldId(props);
+  const error = errorFor(props.errors, props.name);
+  return (
+    <div class={['field', error && 'has-error']}>
+      <label for={id} safe>
+        {props.label}
+      </label>
+      <input
+        id={id}
+        name={props.name}
+        type={props.type ?? 'text'}
+        value={props.value === undefined ? undefined : String(props.value)}
+        placeholder={props.placeholder}
+        required={props.required}
+        autofocus={props.autofocus}
+        min={props.min === undefined ? undefined : String(props.min)}
+        max={props.max === undefined ? undefined : String(props.max)}
+        step={props.step}
+        autocomplete={props.autocomplete ?? 'off'}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(id, props.hint, error)}
+      />
+      <FieldMessages id={id} hint={props.hint} error={error} />
+    </div>
+  );
+}
+
+export function TextAreaField(
+  props: FieldBase & {
+    value?: string | undefined;
+    rows?: number;
+    placeholder?: string;
+    mono?: boolean;
+  },
+) {
+  const id = fieldId(props);
+  const error = errorFor(props.errors, props.name);
+  return (
+    <div class={['field', error && 'has-error']}>
+      <label for={id} safe>
+        {props.label}
+      </label>
+      <textarea
+        id={id}
+        name={props.name}
+        rows={String(props.rows ?? 3)}
+        placeholder={props.placeholder}
+        required={props.required}
+        class={props.mono ? 'mono' : undefined}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(id, props.hint, error)}
+        safe
+      >
+        {props.value ?? ''}
+      </textarea>
+      <FieldMessages id={id} hint={props.hint} error={error} />
+    </div>
+  );
+}
+
+export interface Option {
+  value: string;
+  label: string;
+}
+
+export function SelectField(
+  props: FieldBase & { value?: string | undefined; options: Option[]; emptyLabel?: string },
+) {
+  const id = fieldId(props);
+  const error = errorFor(props.errors, props.name);
+  return (
+    <div class={['field', error && 'has-error']}>
+      <label for={id} safe>
+        {props.label}
+      </label>
+      <select
+        id={id}
+        name={props.name}
+        required={props.required}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(id, props.hint, error)}
+      >
+        {props.emptyLabel !== undefined && (
+          <option value="" safe>
+            {props.emptyLabel}
+          </option>
+        )}
+        {props.options.map((option) => (
+          <option value={option.value} selected={option.value === props.value} safe>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      <FieldMessages id={id} hint={props.hint} error={error} />
+    </div>
+  );
+}
+
+export function CheckboxField(props: FieldBase & { checked?: boolean | undefined }) {
+  const id = fieldId(props);
+  const error = errorFor(props.errors, props.name);
+  return (
+    <div class={['field field-checkbox', error && 'has-error']}>
+      <input
+        id={id}
+        name={props.name}
+        type="checkbox"
+        value="true"
+        checked={props.checked}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(id, props.hint, error)}
+      />
+      <label for={id} safe>
+        {props.label}
+      </label>
+      <FieldMessages id={id} hint={props.hint} error={error} />
+    </div>
+  );
+}
+
+/** Several checkboxes sharing one name: the form posts every checked value. */
+export function CheckboxGroup(
+  props: FieldBase & { options: Option[]; checked: readonly string[]; emptyText?: string },
+) {
+  const id = fieldId(props);
+  const error = errorFor(props.errors, props.name);
+  return (
+    <fieldset
+      class={['field checkbox-group', error && 'has-error']}
+      id={id}
+      aria-describedby={describedBy(id, props.hint, error)}
+    >
+      <legend safe>{props.label}</legend>
+      {props.options.length === 0 ? (
+        <p class="muted" safe>
+          {props.emptyText ?? 'Nothing to choose from yet.'}
+        </p>
+      ) : (
+        <div class="checkbox-options">
+          {props.options.map((option, index) => (
+            <label class="checkbox-option" for={`${id}-${index}`}>
+              <input
+                type="checkbox"
+                id={`${id}-${index}`}
+                name={props.name}
+                value={option.value}
+                checked={props.checked.includes(option.value)}
+              />
+              <span safe>{option.label}</span>
+            </label>
+          ))}
+        </div>
+      )}
+      <FieldMessages id={id} hint={props.hint} error={error} />
+    </fieldset>
+  );
+}
+
+/** Errors that belong to no rendered field, at the top of the form. */
+export function FormErrors(props: { messages: string[] }) {
+  if (props.messages.length === 0) return '';
+  return (
+    <div class="form-errors" role="alert">
+      {props.messages.length === 1 ? (
+        <p safe>{props.messages[0]}</p>
+      ) : (
+        <ul>
+          {props.messages.map((message) => (
+            <li safe>{message}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

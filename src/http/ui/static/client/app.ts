@@ -1,0 +1,15 @@
+import { detailOf, type HtmxErrorDetail } from './htmx-events.ts';
+import { installConfirm, installModal } from './modal.ts';
+import { installTimestamps } from './timestamps.ts';
+import { installToasts, showToast } from './toasts.ts';
+
+installToasts();
+installModal();
+installConfirm();
+installTimestamps();
+
+document.addEventListener('htmx:error', (event) => {
+  const detail = detailOf<HtmxErrorDetail>(event);
+  if (detail?.error?.name === 'AbortError') return;
+  showToast('error', `Request failed: ${detail?.error?.message ?? 'the server did not answer'}`);
+});

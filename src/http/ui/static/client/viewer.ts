@@ -1,0 +1,2 @@
+// The execution viewer (built later in this file's folder).
+export {};
