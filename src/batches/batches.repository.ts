@@ -166,6 +166,16 @@ export async function deleteBatchRow(conn: Conn, id: string): Promise<void> {
   await conn.deleteFrom('batches').where('id', '=', id).execute();
 }
 
+/**
+ * Deletes every batch of a project (with their runs and baselines). Deleting the project row
+ * alone is not enough on Postgres: batch_pages/batch_tasks restrict the deletion of pages and
+ * tasks, and baseline_entries that of artifacts, and Postgres checks RESTRICT while the
+ * cascade from projects is still under way, before it has reached the batches.
+ */
+export async function deleteBatchesOfProject(conn: Conn, projectId: string): Promise<void> {
+  await conn.deleteFrom('batches').where('project_id', '=', projectId).execute();
+}
+
 export async function listBatchesUsingPage(conn: Conn, pageId: string): Promise<BatchRef[]> {
   return conn
     .selectFrom('batch_pages')

@@ -2,6 +2,7 @@ import type { AppContext } from '../app-context.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
 import { listArtifactKeysOfProject } from '../artifacts/artifacts.repository.ts';
+import { deleteBatchesOfProject } from '../batches/batches.repository.ts';
 import { pageSize, type Page, type PageRequest } from '../db/pagination.ts';
 import type { Conn } from '../db/connect.ts';
 import { nowIso } from '../shared/clock.ts';
@@ -99,6 +100,7 @@ export async function deleteProject(ctx: AppContext, id: string, actor: Actor): 
   const keys = await ctx.db.transaction().execute(async (trx) => {
     const before = await getProject(trx, id);
     const artifactKeys = await listArtifactKeysOfProject(trx, id);
+    await deleteBatchesOfProject(trx, id);
     await deleteProjectRow(trx, id);
     await recordAudit(trx, {
       actor,
