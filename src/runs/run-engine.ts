@@ -23,6 +23,8 @@ export interface RunEngineOptions {
   checkIntervalMs?: number;
   /** The image differ; default the diff engine's worker-thread pool. */
   differ?: ImageDiffer;
+  /** The browser pool; default one for this process (closed by stop() either way). */
+  pool?: BrowserPool;
 }
 
 export interface RunEngine {
@@ -62,10 +64,12 @@ export async function startRunEngine(
       if (!(error instanceof CaptureError)) throw error;
       ctx.logger.error(`captures will fail: ${error.message}`);
     }
-    pool = new BrowserPool({
-      ...(ctx.config.chromiumPath !== undefined && { chromiumPath: ctx.config.chromiumPath }),
-      logger: ctx.logger,
-    });
+    pool =
+      options.pool ??
+      new BrowserPool({
+        ...(ctx.config.chromiumPath !== undefined && { chromiumPath: ctx.config.chromiumPath }),
+        logger: ctx.logger,
+      });
     // Diffs run on worker threads: a large comparison never stalls HTTP or cancellations.
     differ = options.differ ?? createDiffPool();
     const deps: ExecutorDeps = {

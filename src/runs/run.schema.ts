@@ -1,10 +1,5 @@
 import { z } from 'zod';
-import type {
-  CancelReason,
-  DiffLevel,
-  RunMode,
-  RunStatus,
-} from '../shared/domain.ts';
+import type { CancelReason, DiffLevel, RunMode, RunStatus } from '../shared/domain.ts';
 import { jiraIssueSchema } from '../batches/batch.schema.ts';
 import { idSchema, listQuerySchema, rectSchema } from '../shared/schemas.ts';
 

@@ -1,9 +1,14 @@
 import type { AppContext } from '../../app-context.ts';
 import type { ApiApp } from './api-types.ts';
+import { registerArtifactRoutes } from './artifacts.routes.ts';
 import { registerAuditRoutes } from './audit.routes.ts';
+import { registerBaselineRoutes } from './baselines.routes.ts';
 import { registerBatchRoutes } from './batches.routes.ts';
 import { registerPageRoutes } from './pages.routes.ts';
+import { registerExecutionRoutes } from './executions.routes.ts';
 import { registerProjectRoutes } from './projects.routes.ts';
+import { registerRunEventRoutes } from './run-events.routes.ts';
+import { registerRunRoutes } from './runs.routes.ts';
 import { registerSettingsRoutes } from './settings.routes.ts';
 import { registerTaskRoutes } from './tasks.routes.ts';
 import { registerWebhookRoutes } from './webhooks.routes.ts';
@@ -16,5 +21,10 @@ export function registerApiRoutes(app: ApiApp, ctx: AppContext): void {
   registerBatchRoutes(app, ctx);
   registerSettingsRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
+  registerRunRoutes(app, ctx);
+  registerRunEventRoutes(app, ctx);
+  registerExecutionRoutes(app, ctx);
+  registerBaselineRoutes(app, ctx);
+  registerArtifactRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
 }

@@ -1,0 +1,19 @@
+import type { Readable } from 'node:stream';
+import type { AppContext } from '../app-context.ts';
+import { notFound } from '../shared/errors.ts';
+import { findArtifactByKey } from './artifacts.repository.ts';
+
+/**
+ * Opens a stored artifact for serving. Only keys Scene recorded are served: a key not in the
+ * database is 404 before the store is touched, and the store itself refuses keys that would
+ * leave its root.
+ */
+export async function openArtifact(
+  ctx: AppContext,
+  key: string,
+): Promise<{ stream: Readable; size: number; contentType: string }> {
+  const artifact = await findArtifactByKey(ctx.db, key);
+  if (!artifact) throw notFound('artifact', key);
+  const { stream, size } = await ctx.artifacts.open(artifact.storageKey);
+  return { stream, size, contentType: artifact.contentType };
+}

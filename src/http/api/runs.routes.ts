@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import type { AppContext } from '../../app-context.ts';
+import { cancelRun } from '../../runs/cancel.ts';
+import { launchRun } from '../../runs/launch-run.ts';
+import { retryRun } from '../../runs/retry.ts';
+import {
+  executionSchema,
+  launchRunSchema,
+  runListQuerySchema,
+  runLogLineSchema,
+  runSchema,
+} from '../../runs/run.schema.ts';
+import { deleteRun, getRun, getRunLog, listExecutions, listRuns } from '../../runs/runs.service.ts';
+import { idSchema, pageOf } from '../../shared/schemas.ts';
+import { actorOf } from '../actor.ts';
+import { errorResponses, idParams, type ApiApp } from './api-types.ts';
+
+const runLogQuerySchema = z.strictObject({
+  cursor: z.string().max(20).optional().describe('pass back nextCursor to continue'),
+  limit: z.coerce.number().int().min(1).max(5000).optional(),
+  executionId: idSchema.optional().describe('only the lines of this execution'),
+});
+
+export function registerRunRoutes(app: ApiApp, ctx: AppContext): void {
+  const tags = ['runs'];
+
+  app.post('/batches/:id/runs', {
+    schema: {
+      tags,
+      summary: 'Launch a run of a batch',
+      description:
+        'mode "baseline" records a new baseline; mode "compare" compares against `baselineId` (a full id or a unique prefix) or, without it, the batch’s latest baseline. 422 when the baseline is unknown, ambiguous (with the candidates) or missing.',
+      params: idParams,
+      body: launchRunSchema,
+      response: { 201: runSchema, ...errorResponses },
+    },
+    handler: async (request, reply) =>
+      reply
+        .status(201)
+        .send(await launchRun(ctx, request.params.id, request.body, actorOf(request))),
+  });
+
+  app.get('/runs', {
+    schema: {
+      tags,
+      summary: 'List runs, newest first',
+      querystring: runListQuerySchema,
+      response: { 200: pageOf(runSchema), 400: errorResponses[400] },
+    },
+    handler: (request) => listRuns(ctx, request.query),
+  });
+
+  app.get('/runs/:id', {
+    schema: {
+      tags,
+      summary: 'Get a run with its summary',
+      params: idParams,
+      response: { 200: runSchema, 404: errorResponses[404] },
+    },
+    handler: (request) => getRun(ctx.db, request.params.id),
+  });
+
+  app.delete('/runs/:id', {
+    schema: {
+      tags,
+      summary: 'Delete an ended run with its executions, log and artifacts',
+      description:
+        'Images a baseline still uses are kept. 409 while the run is queued or running: cancel it first.',
+      params: idParams,
+      response: { 204: z.null().describe('Deleted'), ...errorResponses },
+    },
+    handler: async (request, reply) => {
+      await deleteRun(ctx, request.params.id, actorOf(request));
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.post('/runs/:id/cancel', {
+    schema: {
+      tags,
+      summary: 'Cancel a run (reason "user")',
+      description:
+        'Queued executions are dropped and running captures aborted within 2 s. 409 when the run has already ended.',
+      params: idParams,
+      response: { 200: runSchema, ...errorResponses },
+    },
+    handler: async (request) => {
+      await cancelRun(ctx, request.params.id, 'user', actorOf(request));
+      return getRun(ctx.db, request.params.id);
+    },
+  });
+
+  app.post('/runs/:id/retry', {
+    schema: {
+      tags,
+      summary: 'Re-run the failed and cancelled executions of an ended run',
+      description: 'Against the same baseline. 409 while the run is active or when nothing failed.',
+      params: idParams,
+      response: { 200: runSchema, ...errorResponses },
+    },
+    handler: async (request) => {
+      await retryRun(ctx, request.params.id, actorOf(request));
+      return getRun(ctx.db, request.params.id);
+    },
+  });
+
+  app.get('/runs/:id/executions', {
+    schema: {
+      tags,
+      summary: 'The executions of a run, in matrix order',
+      params: idParams,
+      response: { 200: z.object({ items: z.array(executionSchema) }), 404: errorResponses[404] },
+    },
+    handler: async (request) => ({ items: await listExecutions(ctx.db, request.params.id) }),
+  });
+
+  app.get('/runs/:id/log', {
+    schema: {
+      tags,
+      summary: 'The run log, oldest first',
+      description:
+        'queued / started / step / retry / failure / finished / cancelled lines. Page with `cursor`.',
+      params: idParams,
+      querystring: runLogQuerySchema,
+      response: {
+        200: pageOf(runLogLineSchema),
+        400: errorResponses[400],
+        404: errorResponses[404],
+      },
+    },
+    handler: (request) => getRunLog(ctx.db, request.params.id, request.query),
+  });
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { InProcessQueue } from './in-process-queue.ts';
+import type { ExecutionJob } from './queue.ts';
+
+const job = (id: string): ExecutionJob => ({ executionId: id, runId: 'r' });
+
+/** A handler whose jobs finish when the test says so. */
+function controllableHandler() {
+  const started: string[] = [];
+  const finishers = new Map<string, () => void>();
+  const aborted = new Map<string, unknown>();
+  const handler = (j: ExecutionJob, signal: AbortSignal) =>
+    new Promise<void>((resolve) => {
+      started.push(j.executionId);
+      finishers.set(j.executionId, resolve);
+      signal.addEventListener('abort', () => {
+        aborted.set(j.executionId, signal.reason);
+        resolve();
+      });
+    });
+  return { handler, started, finishers, aborted };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('InProcessQueue', () => {
+  it('runs jobs first in, first out, at most `concurrency` at once', async () => {
+    const queue = new InProcessQueue();
+    const h = controllableHandler();
+    queue.consume(h.handler, { concurrency: 2 });
+    await queue.enqueue(['a', 'b', 'c', 'd'].map(job));
+    expect(h.started).toEqual(['a', 'b']);
+    expect(queue.stats()).toEqual({ waiting: 2, active: 2 });
+    h.finishers.get('a')?.();
+    await tick();
+    expect(h.started).toEqual(['a', 'b', 'c']);
+    queue.setConcurrency(3);
+    expect(h.started).toEqual(['a', 'b', 'c', 'd']);
+    await queue.close();
+  });
+
+  it('runs an execution enqueued twice once', async () => {
+    const queue = new InProcessQueue();
+    const h = controllableHandler();
+    await queue.enqueue([job('a'), job('a'), job('b')]);
+    expect(queue.stats().waiting).toBe(2);
+    queue.consume(h.handler, { concurrency: 1 });
+    expect(h.started).toEqual(['a']);
+    await queue.close();
+  });
+
+  it('cancel drops waiting jobs and aborts running ones with the reason', async () => {
+    const queue = new InProcessQueue();
+    const h = controllableHandler();
+    queue.consume(h.handler, { concurrency: 1 });
+    await queue.enqueue(['a', 'b', 'c'].map(job));
+    await queue.cancel(['a', 'b'], 'user');
+    expect(h.aborted.get('a')).toBe('user');
+    await tick();
+    expect(h.started).toEqual(['a', 'c']);
+    await queue.close();
+  });
+
+  it('close aborts running jobs with reason shutdown, waits for them and takes no more', async () => {
+    const queue = new InProcessQueue();
+    const h = controllableHandler();
+    queue.consume(h.handler, { concurrency: 1 });
+    await queue.enqueue(['a', 'b'].map(job));
+    await queue.close();
+    expect(h.aborted.get('a')).toBe('shutdown');
+    await queue.enqueue([job('c')]);
+    await tick();
+    expect(h.started).toEqual(['a']);
+    expect(queue.stats()).toEqual({ waiting: 0, active: 0 });
+  });
+
+  it('a job re-queued while its cancelled run settles runs again afterwards', async () => {
+    const queue = new InProcessQueue();
+    const h = controllableHandler();
+    let release: () => void = () => undefined;
+    let calls = 0;
+    queue.consume(
+      (j, signal) => {
+        calls++;
+        if (calls > 1) return h.handler(j, signal);
+        // The first run ignores the abort for a while, like a capture closing its context.
+        return new Promise<void>((resolve) => (release = resolve));
+      },
+      { concurrency: 2 },
+    );
+    await queue.enqueue([job('a')]);
+    await queue.cancel(['a'], 'user');
+    await queue.enqueue([job('a')]);
+    await tick();
+    expect(calls).toBe(1);
+    release();
+    await tick();
+    await tick();
+    expect(calls).toBe(2);
+    await queue.close();
+  });
+
+  it('contains a handler that throws', async () => {
+    const queue = new InProcessQueue();
+    const seen: string[] = [];
+    queue.consume(
+      (j) => {
+        seen.push(j.executionId);
+        return Promise.reject(new Error('boom'));
+      },
+      { concurrency: 1 },
+    );
+    await queue.enqueue(['a', 'b'].map(job));
+    await tick();
+    await tick();
+    expect(seen).toEqual(['a', 'b']);
+    await queue.close();
+  });
+});
