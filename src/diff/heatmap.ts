@@ -7,6 +7,9 @@ const BLUR_RADIUS = 2;
 const BLUR_PASSES = 2;
 /** Blurred density below this share of the peak stays transparent. */
 const VISIBLE_FROM = 0.002;
+const MAX_OPACITY = 0.75;
+/** The (square-rooted) share of the peak from which heat is drawn at MAX_OPACITY. */
+const FULL_OPACITY_FROM = 0.3;
 
 /**
  * Change density per cell, smoothed and coloured (blue = sparse → red = the densest area of this
@@ -34,7 +37,8 @@ export function renderDensityOverlay(grid: ChangeGrid): Buffer {
     overlay[i * 4] = r;
     overlay[i * 4 + 1] = g;
     overlay[i * 4 + 2] = b;
-    overlay[i * 4 + 3] = Math.round(255 * (0.3 + 0.45 * t));
+    // fades in from the sparse edge so the overlay has no hard rim
+    overlay[i * 4 + 3] = Math.round(255 * MAX_OPACITY * Math.min(1, t / FULL_OPACITY_FROM));
   }
   return overlay;
 }

@@ -20,7 +20,10 @@ async function decodePair(pair: ScreenshotPair): Promise<DecodedPair> {
   return { baseline: await decodeRgba(pair.baseline), changed: await decodeRgba(pair.changed) };
 }
 
-function pixelmatchMask(pair: DecodedPair, includeAA: boolean): { count: number; mask: Uint8Array } {
+function pixelmatchMask(
+  pair: DecodedPair,
+  includeAA: boolean,
+): { count: number; mask: Uint8Array } {
   const { width, height } = pair.baseline;
   const output = new Uint8Array(width * height * 4);
   const count = pixelmatch(pair.baseline.data, pair.changed.data, output, width, height, {
@@ -76,14 +79,23 @@ describe('real Chromium screenshots', () => {
     expect(result.diffImage).toBeDefined();
     const ours = await decodeRgba(result.diffImage ?? Buffer.alloc(0));
     const { width, height } = decoded.baseline;
-    const a32 = new Uint32Array(decoded.baseline.data.buffer, decoded.baseline.data.byteOffset, width * height);
-    const b32 = new Uint32Array(decoded.changed.data.buffer, decoded.changed.data.byteOffset, width * height);
+    const a32 = new Uint32Array(
+      decoded.baseline.data.buffer,
+      decoded.baseline.data.byteOffset,
+      width * height,
+    );
+    const b32 = new Uint32Array(
+      decoded.changed.data.buffer,
+      decoded.changed.data.byteOffset,
+      width * height,
+    );
     const maxDelta = maxDeltaFor(0.1);
 
     let extra = 0;
     let missing = 0;
     for (let i = 0; i < width * height; i++) {
-      const oursChanged = ours.data[i * 4] === 255 && ours.data[i * 4 + 1] === 0 && ours.data[i * 4 + 2] === 64;
+      const oursChanged =
+        ours.data[i * 4] === 255 && ours.data[i * 4 + 1] === 0 && ours.data[i * 4 + 2] === 64;
       const theirsChanged = mask[i * 4 + 3] === 255;
       if (theirsChanged && !oursChanged) missing++;
       if (!oursChanged || theirsChanged) continue;
@@ -93,7 +105,9 @@ describe('real Chromium screenshots', () => {
       const delta = Math.abs(colorDelta(decoded.baseline.data, decoded.changed.data, i * 4));
       expect(delta).toBeGreaterThan(0);
       expect(delta).toBeLessThanOrEqual(maxDelta);
-      expect(isInSolidArea(a32, x, y, width, height) && isInSolidArea(b32, x, y, width, height)).toBe(true);
+      expect(
+        isInSolidArea(a32, x, y, width, height) && isInSolidArea(b32, x, y, width, height),
+      ).toBe(true);
     }
     expect(missing).toBe(0);
     expect(result.diffPixels).toBe(count + extra);
