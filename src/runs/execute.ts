@@ -94,9 +94,9 @@ async function runClaimedExecution(
     const signal = AbortSignal.any([jobSignal, timeout.signal]);
     const logLines: NewRunLogLine[] = [];
     const written: ArtifactRecord[] = [];
-    let lastStep = 'start';
+    let lastStep = 'none';
     const onLog = (line: CaptureLogLine): void => {
-      lastStep = line.step;
+      if (line.level !== 'error') lastStep = line.step;
       const runLine = toRunLogLine(line, execution.id);
       logLines.push(runLine);
       ctx.events.publish({
@@ -463,7 +463,7 @@ async function recordAbort(
   const { ctx } = deps;
   if (abort.byTimeout) {
     await runTransaction(ctx, async (trx, changes) => {
-      const message = `timed out after ${abort.timeoutMs / 1000} s (executionTimeoutSeconds) during step '${abort.lastStep}'`;
+      const message = `timed out after ${abort.timeoutMs / 1000} s (executionTimeoutSeconds); last completed step: ${abort.lastStep}`;
       const recorded = await completeRunningExecution(trx, execution.id, execution.attempt, {
         status: 'cancelled',
         error: message,

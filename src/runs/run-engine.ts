@@ -79,6 +79,8 @@ export async function startRunEngine(
       maxAttempts,
       trace: options.trace ?? false,
     };
+    // Launched now rather than by the first execution, whose timeout would include it.
+    pool.acquire('chromium').catch(() => undefined);
     const settings = await getEffectiveSettings(ctx.db);
     ctx.queue.consume((job, signal) => executeJob(deps, job, signal), {
       concurrency: settings.maxConcurrentExecutions,
