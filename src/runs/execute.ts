@@ -201,7 +201,7 @@ async function retryAfterTransientFault(
   logLines: NewRunLogLine[],
 ): Promise<ExecutionRecord | undefined> {
   return runTransaction(ctx, async (trx, changes) => {
-    for (const line of logLines) changes.log(run, line);
+    changes.store(run, logLines);
     if (!(await incrementAttempt(trx, execution.id, execution.attempt))) return undefined;
     changes.log(run, {
       level: 'warn',
@@ -386,7 +386,7 @@ async function recordSuccess(
       });
       await touchBaseline(trx, run.baselineId, now);
     }
-    for (const line of logLines) changes.log(run, line);
+    changes.store(run, logLines);
     changes.log(run, {
       level: 'info',
       kind: 'finished',
@@ -431,7 +431,7 @@ async function recordFailure(
         finishedAt: nowIso(),
       });
       if (!recorded) throw new Discarded('the execution was cancelled while it failed');
-      for (const line of logLines) changes.log(run, line);
+      changes.store(run, logLines);
       changes.log(run, {
         level: 'error',
         kind: 'failure',
@@ -478,7 +478,7 @@ async function recordAbort(
         finishedAt: nowIso(),
       });
       if (!recorded) return;
-      for (const line of abort.logLines) changes.log(run, line);
+      changes.store(run, abort.logLines);
       changes.log(run, {
         level: 'error',
         kind: 'failure',
@@ -509,7 +509,7 @@ async function recordAbort(
   // Cancelled by a user or the run's deadline: cancelRun/cancelExecution already recorded it.
   if (abort.logLines.length > 0) {
     await runTransaction(ctx, (_trx, changes) => {
-      for (const line of abort.logLines) changes.log(run, line);
+      changes.store(run, abort.logLines);
       return Promise.resolve();
     });
   }

@@ -33,14 +33,19 @@ interface RunRef {
  * listeners reading the database see the change (and never see a rolled-back one).
  */
 export class RunChanges {
-  readonly logLines: { run: RunRef; line: NewRunLogLine }[] = [];
+  readonly logLines: { run: RunRef; line: NewRunLogLine; published: boolean }[] = [];
   readonly runs = new Map<string, RunRef>();
   readonly executions = new Map<string, RunRef>();
   /** A webhook event was recorded: wake the deliverer after the commit. */
   webhookRecorded = false;
 
   log(run: RunRef, line: Omit<NewRunLogLine, 'at'> & { at?: string }): void {
-    this.logLines.push({ run, line: { ...line, at: line.at ?? nowIso() } });
+    this.logLines.push({ run, line: { ...line, at: line.at ?? nowIso() }, published: false });
+  }
+
+  /** Stores lines that were already streamed live as they happened (capture steps). */
+  store(run: RunRef, lines: readonly NewRunLogLine[]): void {
+    for (const line of lines) this.logLines.push({ run, line, published: true });
   }
 
   touchRun(run: RunRef): void {
@@ -87,8 +92,10 @@ function groupLines(changes: RunChanges): Map<string, NewRunLogLine[]> {
 
 /** Publishes log lines, then the current state of every run and execution touched. */
 export async function publishChanges(ctx: AppContext, changes: RunChanges): Promise<void> {
-  for (const { run, line } of changes.logLines) {
-    ctx.events.publish({ type: 'run.log', projectId: run.projectId, runId: run.id, line });
+  for (const { run, line, published } of changes.logLines) {
+    if (!published) {
+      ctx.events.publish({ type: 'run.log', projectId: run.projectId, runId: run.id, line });
+    }
   }
   try {
     for (const [executionId, run] of changes.executions) {

@@ -152,6 +152,11 @@ describe('runs with Chromium on sqlite', () => {
       .filter((e) => e.event === 'log')
       .map((e) => (e.data as { line: { kind: string } }).line.kind);
     expect(logLines).toEqual(expect.arrayContaining(['step', 'finished']));
+    // Each line once: capture steps stream live and are not sent again when stored.
+    const keys = events
+      .filter((e) => e.event === 'log')
+      .map((e) => JSON.stringify({ ...(e.data as { line: object }).line, seq: undefined }));
+    expect(new Set(keys).size).toBe(keys.length);
 
     // Approve the home page: its screenshot becomes the baseline image (old one kept as history).
     const homeId = cells.home?.id ?? '';

@@ -1,0 +1,183 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Execution, Run, RunLogLine } from '../../src/runs/run.schema.ts';
+import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
+
+// `bin/scene serve` as a child process on a temporary data directory: killed (SIGKILL) or
+// stopped (SIGTERM) while executions run, then started again; the run must finish.
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+  exited: Promise<number | null>;
+}
+
+async function startServer(dataDir: string): Promise<Server> {
+  const child = spawn(path.join(repoRoot, 'bin/scene'), ['serve'], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      SCENE_DATA_DIR: dataDir,
+      SCENE_PORT: '0',
+      SCENE_HOST: '127.0.0.1',
+      SCENE_LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /"url":"(http:\/\/localhost:\d+)"/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    void exited.then(() => reject(new Error(`server exited:\n${output}`)));
+  });
+  return { child, url: url.replace('localhost', '127.0.0.1'), exited };
+}
+
+async function call<T>(server: Server, method: string, url: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${server.url}/api/v1${url}`, {
+    method,
+    ...(body !== undefined && {
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    }),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${text}`);
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+async function pollUntil<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  what: string,
+): Promise<T> {
+  const giveUpAt = Date.now() + 90_000;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > giveUpAt)
+      throw new Error(`gave up waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('a server killed or stopped mid-run finishes the run after a restart', () => {
+  let site: FixtureSite;
+  let dataDir: string;
+  let server: Server | undefined;
+  let batchId: string;
+
+  beforeAll(async () => {
+    site = await startFixtureSite();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scene-crash-'));
+    server = await startServer(dataDir);
+    await call(server, 'PATCH', '/settings', { maxConcurrentExecutions: 2 });
+    const project = await call<{ id: string }>(server, 'POST', '/projects', { name: 'crash' });
+    const pageIds: string[] = [];
+    for (let n = 1; n <= 6; n++) {
+      // /slow answers after 1.5 s: executions are reliably in flight when the process dies.
+      const page = await call<{ id: string }>(server, 'POST', `/projects/${project.id}/pages`, {
+        name: `slow ${n}`,
+        url: `${site.url}${fixturePaths.slow}?n=${n}`,
+      });
+      pageIds.push(page.id);
+    }
+    const batch = await call<{ id: string }>(server, 'POST', `/projects/${project.id}/batches`, {
+      name: 'slow pages',
+      pageIds,
+      browsers: ['chromium'],
+      viewports: ['desktop'],
+    });
+    batchId = batch.id;
+  });
+
+  afterAll(async () => {
+    if (server && server.child.exitCode === null) {
+      server.child.kill('SIGKILL');
+      await server.exited;
+    }
+    await site.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function launchAndInterrupt(
+    signal: 'SIGKILL' | 'SIGTERM',
+  ): Promise<{ run: Run; interrupted: string[] }> {
+    if (!server) throw new Error('no server');
+    const current = server;
+    const run = await call<Run>(current, 'POST', `/batches/${batchId}/runs`, { mode: 'baseline' });
+    const executions = await pollUntil(
+      async () =>
+        (await call<{ items: Execution[] }>(current, 'GET', `/runs/${run.id}/executions`)).items,
+      (items) => items.filter((e) => e.status === 'running').length === 2,
+      'two running executions',
+    );
+    current.child.kill(signal);
+    const code = await current.exited;
+    if (signal === 'SIGTERM') expect(code).toBe(0);
+    return { run, interrupted: executions.filter((e) => e.status === 'running').map((e) => e.id) };
+  }
+
+  async function finishAfterRestart(
+    runId: string,
+  ): Promise<{ run: Run; executions: Execution[]; log: RunLogLine[] }> {
+    server = await startServer(dataDir);
+    const current = server;
+    const run = await pollUntil(
+      () => call<Run>(current, 'GET', `/runs/${runId}`),
+      (r) => r.status === 'finished' || r.status === 'failed' || r.status === 'cancelled',
+      'the run to end',
+    );
+    const executions = (
+      await call<{ items: Execution[] }>(current, 'GET', `/runs/${runId}/executions`)
+    ).items;
+    const log = (
+      await call<{ items: RunLogLine[] }>(current, 'GET', `/runs/${runId}/log?limit=5000`)
+    ).items;
+    return { run, executions, log };
+  }
+
+  it('SIGKILL: executions left running are re-queued at start and the run finishes', async () => {
+    const { run, interrupted } = await launchAndInterrupt('SIGKILL');
+    const after = await finishAfterRestart(run.id);
+    expect(after.run).toMatchObject({
+      status: 'finished',
+      summary: { finished: 6, running: 0, queued: 0 },
+    });
+    expect(after.executions.every((e) => e.status === 'finished')).toBe(true);
+    for (const id of interrupted) {
+      // The killed attempt counts: the re-run is attempt 2.
+      expect(after.executions.find((e) => e.id === id)?.attempt).toBe(2);
+      expect(after.log.some((l) => l.kind === 'recovery' && l.executionId === id)).toBe(true);
+    }
+  });
+
+  it('SIGTERM: running executions go back to the queue (not cancelled) and a restart finishes the run', async () => {
+    const { run, interrupted } = await launchAndInterrupt('SIGTERM');
+    const after = await finishAfterRestart(run.id);
+    expect(after.run).toMatchObject({ status: 'finished', summary: { finished: 6 } });
+    expect(after.run).not.toHaveProperty('cancelReason');
+    for (const id of interrupted) {
+      // A graceful stop gives the attempt back.
+      expect(after.executions.find((e) => e.id === id)?.attempt).toBe(1);
+      expect(after.log.some((l) => l.kind === 'interrupted' && l.executionId === id)).toBe(true);
+    }
+  });
+});
