@@ -81,7 +81,7 @@ describe('loadConfig', () => {
     });
     expect(problems).toHaveLength(8);
     const byKey = (key: string) => problems.find((p) => p.startsWith(`${key}:`)) ?? '';
-    expect(byKey('SCENE_PORT')).toMatch(/number.*\(got "eighty"\)/);
+    expect(byKey('SCENE_PORT')).toMatch(/whole number from 0 to 65535 \(got "eighty"\)/);
     expect(byKey('SCENE_LOG_LEVEL')).toMatch(
       /"fatal"\|"error"\|"warn"\|"info"\|"debug"\|"trace".*"loud"/,
     );

@@ -73,7 +73,12 @@ const booleanString = z
   .transform((v) => v === 'true' || v === '1');
 
 const envSchema = z.object({
-  SCENE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  SCENE_PORT: z.coerce
+    .number({ message: 'must be a whole number from 0 to 65535' })
+    .int({ message: 'must be a whole number from 0 to 65535' })
+    .min(0, { message: 'must be a whole number from 0 to 65535' })
+    .max(65535, { message: 'must be a whole number from 0 to 65535' })
+    .default(8080),
   SCENE_HOST: z.string().min(1).default('0.0.0.0'),
   SCENE_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   SCENE_DATA_DIR: z.string().min(1).default('./data'),

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isUniqueViolation } from '../db/errors.ts';
 import { AppError, httpStatusOf, type ErrorCode } from '../shared/errors.ts';
 
 export interface ErrorBody {
@@ -9,26 +10,19 @@ export interface ErrorBody {
 interface ValidationIssue {
   instancePath?: string;
   message?: string;
-  params?: { issue?: { path?: PropertyKey[]; code?: string; keys?: string[] } };
 }
 
 function describeIssues(
   context: string,
   issues: ValidationIssue[],
 ): { message: string; details: unknown } {
-  const details = issues.map((issue) => {
-    const zodIssue = issue.params?.issue;
-    let path = (zodIssue?.path ?? []).map(String).join('.');
-    let message = issue.message ?? 'is not valid';
-    if (zodIssue?.code === 'unrecognized_keys' && zodIssue.keys) {
-      message = `unknown field(s): ${zodIssue.keys.join(', ')}`;
-      path = path || '(root)';
-    }
-    return {
-      field: path || issue.instancePath?.replace(/^\//, '').replaceAll('/', '.') || '(root)',
-      message,
-    };
-  });
+  const details = issues.map((issue) => ({
+    field: issue.instancePath?.replace(/^\//, '').replaceAll('/', '.') || '(root)',
+    message: (issue.message ?? 'is not valid').replace(
+      /^Unrecognized keys?:/,
+      'unknown field(s), remove:',
+    ),
+  }));
   const where = context === 'body' ? 'request body' : context;
   const message = `invalid ${where}: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`;
   return { message, details };
@@ -43,6 +37,15 @@ export function toErrorResponse(
     const body: ErrorBody = { error: { code: error.code, message: error.message } };
     if (error.details !== undefined) body.error.details = error.details;
     return { status: httpStatusOf[error.code], body };
+  }
+  if (isUniqueViolation(error)) {
+    // Two requests raced past the service's duplicate check; the database kept the first.
+    return {
+      status: 409,
+      body: {
+        error: { code: 'conflict', message: 'a resource with the same unique name already exists' },
+      },
+    };
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const { message, details } = describeIssues(

@@ -329,7 +329,7 @@ describe.each(dialects)('batches API on %s', (dialect) => {
         400,
         /pageIds: lists a page more than once/,
       ],
-      [{ ...valid, name: 'B', extra: true }, 400, /Unrecognized key: "extra"/],
+      [{ ...valid, name: 'B', extra: true }, 400, /unknown field\(s\), remove: "extra"/],
       [{ ...valid, name: 'x'.repeat(201) }, 400, /name: must be at most 200 characters/],
       [valid, 409, /already has a batch named 'Valid'/],
     ];

@@ -122,7 +122,7 @@ describe.each(dialects)('settings API on %s', (dialect) => {
       [{ maxConcurrentExecutions: 1.5 }, /maxConcurrentExecutions: must be a whole number/],
       [{ executionTimeoutSeconds: '60' }, /executionTimeoutSeconds/],
       [{ timestampDisplay: 'cet' }, /timestampDisplay/],
-      [{ theme: 'dark' }, /Unrecognized key: "theme"/],
+      [{ theme: 'dark' }, /unknown field\(s\), remove: "theme"/],
       [{ cookieBanner: { removeSelectors: [] } }, /cookieBanner\.cookies/],
     ];
     for (const [payload, message] of cases) {

@@ -74,7 +74,7 @@ describe.each(dialects)('tasks API on %s', (dialect) => {
     const cases: [unknown, number, RegExp][] = [
       [{}, 400, /name/],
       [{ name: ['x'] }, 400, /name: .*string/i],
-      [{ name: 'x', steps: [] }, 400, /Unrecognized key: "steps"/],
+      [{ name: 'x', steps: [] }, 400, /unknown field\(s\), remove: "steps"/],
       [{ name: 'x', script: 'x'.repeat(100_001) }, 400, /script: must be at most 100000/],
       [{ name: 'x', actions: [{ type: 'type', selector: 'input' }] }, 400, /needs a value/],
       [{ name: 'x', actions: 'click' }, 400, /actions/],
