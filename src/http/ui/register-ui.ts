@@ -25,9 +25,14 @@
  */
 import formBody from '@fastify/formbody';
 import type { AppContext } from '../../app-context.ts';
+import { registerAuditScreens } from './audit/audit.routes.tsx';
 import { uiErrorHandler } from './layout/error-page.tsx';
 import { registerMissingProjectTabs } from './layout/tab-placeholder.tsx';
+import { registerBatchScreens } from './batches/batches.routes.tsx';
+import { registerPageScreens } from './pages/pages.routes.tsx';
 import { registerProjectScreens } from './projects/projects.routes.tsx';
+import { registerSettingsScreens } from './settings/settings.routes.tsx';
+import { registerTaskScreens } from './tasks/tasks.routes.tsx';
 import type { UiApp } from './shared/ui-types.ts';
 import { registerStaticAssets } from './static/static.routes.ts';
 
@@ -38,6 +43,11 @@ export async function registerUi(app: UiApp, ctx: AppContext): Promise<void> {
     ui.setErrorHandler(uiErrorHandler(ctx));
     registerStaticAssets(ui);
     registerProjectScreens(ui, ctx);
+    registerPageScreens(ui, ctx);
+    registerTaskScreens(ui, ctx);
+    registerBatchScreens(ui, ctx);
+    registerSettingsScreens(ui, ctx);
+    registerAuditScreens(ui, ctx);
     // Last: fills the project tabs no screen above registered.
     registerMissingProjectTabs(ui, ctx);
   });

@@ -1,13 +1,19 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../app-context.ts';
+import { getEffectiveSettings } from '../../../settings/settings.service.ts';
 import { takeFlash } from '../shared/toast.ts';
 import type { PageContext } from './layout.tsx';
 
-/** Per-request data every full page needs: the flash toast and the timestamp display. */
-export function pageContextOf(
+/**
+ * Per-request data every full page needs: the flash toast and the timestamp display (the
+ * project's setting on a project's screens, else the global one).
+ */
+export async function pageContextOf(
   request: FastifyRequest,
   reply: FastifyReply,
-  _ctx: AppContext,
+  ctx: AppContext,
+  projectId?: string,
 ): Promise<PageContext> {
-  return Promise.resolve({ flash: takeFlash(request, reply), timestampDisplay: 'utc' });
+  const settings = await getEffectiveSettings(ctx.db, projectId);
+  return { flash: takeFlash(request, reply), timestampDisplay: settings.timestampDisplay };
 }

@@ -1,12 +1,20 @@
 import type { z } from 'zod';
 import { AppError } from '../../../shared/errors.ts';
-import { fieldErrorsOf, serviceErrorsOf, type Validated } from './form-errors.ts';
+import {
+  fieldErrorsOf,
+  serviceErrorsOf,
+  type FieldChooser,
+  type Validated,
+} from './form-errors.ts';
 
 /**
  * Runs a service call from a form handler: a rule the service refuses becomes form errors
  * (at `field` when given); unexpected errors propagate to the error handler.
  */
-export async function attempt<T>(call: () => Promise<T>, field?: string): Promise<Validated<T>> {
+export async function attempt<T>(
+  call: () => Promise<T>,
+  field?: FieldChooser,
+): Promise<Validated<T>> {
   try {
     return { ok: true, value: await call() };
   } catch (error) {

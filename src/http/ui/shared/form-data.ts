@@ -65,3 +65,43 @@ export function linesField(body: FormBody, name: string): string[] {
     .map((line) => line.trim())
     .filter((line) => line !== '');
 }
+
+/** Rows of parallel repeated fields (`<name>.<column>`), e.g. the actions editor. */
+export function rowsField<C extends string>(
+  body: FormBody,
+  name: string,
+  columns: readonly C[],
+): Record<C, string>[] {
+  const values = columns.map((column) => {
+    const value = body[`${name}.${column}`];
+    return value === undefined ? [] : Array.isArray(value) ? value : [value];
+  });
+  const count = Math.max(0, ...values.map((v) => v.length));
+  const rows: Record<C, string>[] = [];
+  for (let i = 0; i < count; i++) {
+    const row = {} as Record<C, string>;
+    columns.forEach((column, c) => {
+      row[column] = values[c]?.[i] ?? '';
+    });
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** The actions editor's rows as typed (every row is kept: a half-filled row gets its error). */
+export function actionRowsField(body: FormBody, name: string) {
+  return rowsField(body, name, ['type', 'selector', 'value', 'ms'] as const);
+}
+
+/** Editor rows as actions for the schema: the value box is an `evaluate` step's script. */
+export function actionsOf(
+  rows: readonly { type: string; selector: string; value: string; ms: string }[],
+): Record<string, unknown>[] {
+  return rows.map((row) => {
+    const action: Record<string, unknown> = { type: row.type };
+    if (row.selector.trim() !== '') action['selector'] = row.selector.trim();
+    if (row.value !== '') action[row.type === 'evaluate' ? 'script' : 'value'] = row.value;
+    if (row.ms.trim() !== '') action['ms'] = Number(row.ms.trim());
+    return action;
+  });
+}

@@ -32,7 +32,9 @@ export function validateForm<S extends z.ZodType>(
  * Turns a rule the service refused (conflict, unprocessable, validation) into form errors,
  * at `field` when the caller knows which field it concerns. Anything else is rethrown.
  */
-export function serviceErrorsOf(error: unknown, field?: string): FieldErrors {
+export type FieldChooser = string | ((message: string) => string | undefined);
+
+export function serviceErrorsOf(error: unknown, field?: FieldChooser): FieldErrors {
   if (!(error instanceof AppError) || error.code === 'internal') throw error;
   const errors: FieldErrors = {};
   if (Array.isArray(error.details)) {
@@ -49,7 +51,10 @@ export function serviceErrorsOf(error: unknown, field?: string): FieldErrors {
       }
     }
   }
-  if (Object.keys(errors).length === 0) errors[field ?? formErrorKey] = error.message;
+  if (Object.keys(errors).length === 0) {
+    const key = typeof field === 'function' ? field(error.message) : field;
+    errors[key ?? formErrorKey] = error.message;
+  }
   return errors;
 }
 
@@ -76,4 +81,16 @@ export function errorFor(errors: FieldErrors | undefined, field: string): string
   const item = Number.isInteger(index) ? `item ${index + 1}` : where[0];
   const rest = where.slice(1).join('.');
   return `${item}${rest ? ` (${rest})` : ''}: ${message}`;
+}
+
+/** Moves errors from schema paths to the form's field names (e.g. basicAuth.username → authUsername). */
+export function renameErrorKeys(errors: FieldErrors, names: Record<string, string>): FieldErrors {
+  const renamed: FieldErrors = {};
+  for (const [key, message] of Object.entries(errors)) {
+    const target = Object.entries(names).find(
+      ([from]) => key === from || key.startsWith(`${from}.`),
+    );
+    renamed[target ? target[1] : key] ??= message;
+  }
+  return renamed;
 }

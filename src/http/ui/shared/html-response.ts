@@ -58,3 +58,23 @@ export function currentPagePath(request: FastifyRequest, fallback: string): stri
     return fallback;
   }
 }
+
+/**
+ * Answers an htmx request with fragments for other parts of the page (htmx 4 <hx-partial>):
+ * each replaces the element with its id; the requesting element itself is left as it is.
+ */
+export async function sendPartials(
+  reply: FastifyReply,
+  partials: { id: string; html: JSX.Element }[],
+): Promise<FastifyReply> {
+  let body = '';
+  for (const partial of partials) {
+    const id = partial.id.replace(/[^a-zA-Z0-9_-]/g, '');
+    body += `<hx-partial hx-target="#${id}" hx-swap="outerHTML">${await partial.html}</hx-partial>`;
+  }
+  return reply
+    .status(200)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(body);
+}

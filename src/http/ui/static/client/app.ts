@@ -1,5 +1,6 @@
 import { detailOf, type HtmxErrorDetail } from './htmx-events.ts';
 import { installConfirm, installModal } from './modal.ts';
+import { installRepeatableRows } from './repeatable-rows.ts';
 import { installTimestamps } from './timestamps.ts';
 import { installToasts, showToast } from './toasts.ts';
 
@@ -7,6 +8,7 @@ installToasts();
 installModal();
 installConfirm();
 installTimestamps();
+installRepeatableRows();
 
 document.addEventListener('htmx:error', (event) => {
   const detail = detailOf<HtmxErrorDetail>(event);

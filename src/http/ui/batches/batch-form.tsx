@@ -1,0 +1,186 @@
+import type { Batch } from '../../../batches/batch.schema.ts';
+import { defaultDiffThreshold } from '../../../batches/batch.schema.ts';
+import type { Page } from '../../../pages/page.schema.ts';
+import type { Settings } from '../../../settings/settings.schema.ts';
+import type { Task } from '../../../tasks/task.schema.ts';
+import { CheckboxGroup, TextField } from '../components/fields.tsx';
+import { ModalForm } from '../components/modal.tsx';
+import {
+  listField,
+  numberField,
+  optionalText,
+  textField,
+  type FormBody,
+} from '../shared/form-data.ts';
+import { unplacedErrors, type FieldErrors } from '../shared/form-errors.ts';
+
+export interface BatchFormValues {
+  name: string;
+  pageIds: string[];
+  taskIds: string[];
+  browsers: string[];
+  viewports: string[];
+  jiraIssue: string;
+  executionDiffThreshold: string;
+  runDiffThreshold: string;
+}
+
+export function batchFormValues(batch: Batch | undefined, settings: Settings): BatchFormValues {
+  return {
+    name: batch?.name ?? '',
+    pageIds: batch?.pageIds ?? [],
+    taskIds: batch?.taskIds ?? [],
+    browsers: batch?.browsers ?? settings.browsers.slice(0, 1),
+    viewports: batch?.viewports ?? settings.viewports.map((v) => v.name),
+    jiraIssue: batch?.jiraIssue ?? '',
+    executionDiffThreshold: String(batch?.executionDiffThreshold ?? defaultDiffThreshold),
+    runDiffThreshold: String(batch?.runDiffThreshold ?? defaultDiffThreshold),
+  };
+}
+
+export function batchFormValuesOf(body: FormBody): BatchFormValues {
+  return {
+    name: textField(body, 'name'),
+    pageIds: listField(body, 'pageIds'),
+    taskIds: listField(body, 'taskIds'),
+    browsers: listField(body, 'browsers'),
+    viewports: listField(body, 'viewports'),
+    jiraIssue: textField(body, 'jiraIssue'),
+    executionDiffThreshold: textField(body, 'executionDiffThreshold'),
+    runDiffThreshold: textField(body, 'runDiffThreshold'),
+  };
+}
+
+/** Input for createBatchSchema / updateBatchSchema (every field is sent: the form shows them all). */
+export function batchInputOf(body: FormBody, mode: 'create' | 'update') {
+  const jiraIssue = optionalText(body, 'jiraIssue')?.trim();
+  return {
+    name: textField(body, 'name'),
+    pageIds: listField(body, 'pageIds'),
+    taskIds: listField(body, 'taskIds'),
+    browsers: listField(body, 'browsers'),
+    viewports: listField(body, 'viewports'),
+    jiraIssue: mode === 'update' ? (jiraIssue ?? null) : jiraIssue,
+    executionDiffThreshold: numberField(body, 'executionDiffThreshold'),
+    runDiffThreshold: numberField(body, 'runDiffThreshold'),
+  };
+}
+
+/** Which form field a refusal of the batches service concerns. */
+export function batchFieldOfServiceError(message: string): string | undefined {
+  for (const field of ['pageIds', 'taskIds', 'browsers', 'viewports']) {
+    if (message.startsWith(`${field}:`)) return field;
+  }
+  return message.includes('named') ? 'name' : undefined;
+}
+
+const placed = [
+  'name',
+  'pageIds',
+  'taskIds',
+  'browsers',
+  'viewports',
+  'jiraIssue',
+  'executionDiffThreshold',
+  'runDiffThreshold',
+];
+
+export function BatchForm(props: {
+  projectId: string;
+  batch?: Batch | undefined;
+  pages: Page[];
+  tasks: Task[];
+  settings: Settings;
+  values: BatchFormValues;
+  errors?: FieldErrors | undefined;
+}) {
+  const { batch, values, errors, settings } = props;
+  return (
+    <ModalForm
+      title={batch ? 'Edit batch' : 'New batch'}
+      action={batch ? `/batches/${batch.id}` : `/projects/${props.projectId}/batches`}
+      method={batch ? 'patch' : 'post'}
+      submitLabel={batch ? 'Save changes' : 'Create batch'}
+      formErrors={errors ? unplacedErrors(errors, placed) : []}
+      wide
+    >
+      <div class="form-grid">
+        <TextField
+          name="name"
+          label="Name"
+          value={values.name}
+          errors={errors}
+          required
+          autofocus
+        />
+        <TextField
+          name="jiraIssue"
+          label="JIRA issue (optional)"
+          value={values.jiraIssue}
+          errors={errors}
+          placeholder="ABC-123"
+        />
+      </div>
+      <CheckboxGroup
+        name="pageIds"
+        label="Pages"
+        options={props.pages.map((p) => ({ value: p.id, label: p.name }))}
+        checked={values.pageIds}
+        errors={errors}
+        emptyText="This project has no pages yet: add pages first."
+      />
+      <CheckboxGroup
+        name="taskIds"
+        label="Tasks (optional)"
+        options={props.tasks.map((t) => ({ value: t.id, label: t.name }))}
+        checked={values.taskIds}
+        errors={errors}
+        hint="Each task runs on every page; with none, pages are captured as loaded."
+        emptyText="No tasks: pages are captured as loaded."
+      />
+      <div class="form-grid">
+        <CheckboxGroup
+          name="browsers"
+          label="Browsers"
+          options={settings.browsers.map((b) => ({ value: b, label: b }))}
+          checked={values.browsers}
+          errors={errors}
+        />
+        <CheckboxGroup
+          name="viewports"
+          label="Viewports"
+          options={settings.viewports.map((v) => ({
+            value: v.name,
+            label: `${v.name} (${v.width}×${v.height})`,
+          }))}
+          checked={values.viewports}
+          errors={errors}
+        />
+      </div>
+      <div class="form-grid">
+        <TextField
+          name="executionDiffThreshold"
+          label="Execution threshold (% of pixels)"
+          type="number"
+          step="any"
+          min={0}
+          max={100}
+          value={values.executionDiffThreshold}
+          errors={errors}
+          hint="Above it, a change is major; at or below, minor."
+        />
+        <TextField
+          name="runDiffThreshold"
+          label="Run threshold (% of pixels)"
+          type="number"
+          step="any"
+          min={0}
+          max={100}
+          value={values.runDiffThreshold}
+          errors={errors}
+          hint="Applied to the run's largest change."
+        />
+      </div>
+    </ModalForm>
+  );
+}

@@ -1,0 +1,131 @@
+import type { Batch } from '../../../batches/batch.schema.ts';
+import type { Page } from '../../../pages/page.schema.ts';
+import type { Task } from '../../../tasks/task.schema.ts';
+import { EmptyState } from '../components/empty-state.tsx';
+import { DangerButton, OpenModalButton } from '../components/modal.tsx';
+
+function matrixSize(batch: Batch): number {
+  return (
+    batch.pageIds.length *
+    Math.max(1, batch.taskIds.length) *
+    batch.browsers.length *
+    batch.viewports.length
+  );
+}
+
+export function BatchesPanel(props: {
+  projectId: string;
+  batches: Batch[];
+  pages: Page[];
+  tasks: Task[];
+}) {
+  const pageName = new Map(props.pages.map((p) => [p.id, p.name]));
+  const taskName = new Map(props.tasks.map((t) => [t.id, t.name]));
+  return (
+    <div id="batches-panel">
+      <div class="section-header">
+        <p class="muted">Test plans: pages × tasks × browsers × viewports, launched as runs.</p>
+        <OpenModalButton
+          href={`/projects/${props.projectId}/batches/new`}
+          label="New batch"
+          primary
+        />
+      </div>
+      {props.batches.length === 0 ? (
+        <EmptyState title="No batches yet">
+          <p>
+            {props.pages.length === 0
+              ? 'Add pages first, then group them in a batch.'
+              : 'Group pages in a batch to run them.'}
+          </p>
+        </EmptyState>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Batch</th>
+                <th scope="col" class="hide-narrow">
+                  Matrix
+                </th>
+                <th scope="col" class="hide-narrow">
+                  Thresholds
+                </th>
+                <th scope="col">
+                  <span class="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.batches.map((batch) => (
+                <tr id={`batch-${batch.id}`}>
+                  <td>
+                    <div class="cell-main" safe>
+                      {batch.name}
+                    </div>
+                    <div class="cell-sub">
+                      {`${matrixSize(batch)} execution${matrixSize(batch) === 1 ? '' : 's'} per run`}
+                      {batch.jiraIssue && (
+                        <>
+                          {' · '}
+                          <span class="mono" safe>
+                            {batch.jiraIssue}
+                          </span>
+                        </>
+                      )}
+                    </div>
+                  </td>
+                  <td class="hide-narrow">
+                    <div class="chips">
+                      {batch.pageIds.map((id) => (
+                        <span class="chip" safe>
+                          {pageName.get(id) ?? id}
+                        </span>
+                      ))}
+                      {batch.taskIds.map((id) => (
+                        <span class="chip chip-task" safe>
+                          {`task: ${taskName.get(id) ?? id}`}
+                        </span>
+                      ))}
+                    </div>
+                    <div class="cell-sub" safe>
+                      {`${batch.browsers.join(', ')} · ${batch.viewports.join(', ')}`}
+                    </div>
+                  </td>
+                  <td class="hide-narrow num">
+                    {`${batch.executionDiffThreshold}% / ${batch.runDiffThreshold}%`}
+                  </td>
+                  <td class="actions">
+                    <a
+                      class="button small primary"
+                      href={`/runs?projectId=${props.projectId}&batchId=${batch.id}#launch`}
+                      aria-label={`Run batch ${batch.name}`}
+                    >
+                      Run…
+                    </a>
+                    <button
+                      type="button"
+                      class="button small"
+                      hx-get={`/batches/${batch.id}/edit`}
+                      hx-target="#modal"
+                      aria-label={`Edit batch ${batch.name}`}
+                    >
+                      Edit
+                    </button>
+                    <DangerButton
+                      small
+                      label="Delete"
+                      ariaLabel={`Delete batch ${batch.name}`}
+                      href={`/batches/${batch.id}`}
+                      confirm={`Delete batch "${batch.name}" with its runs, baselines and their images? This cannot be undone.`}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+import type { Page } from '../../../pages/page.schema.ts';
+import { EmptyState } from '../components/empty-state.tsx';
+import { DangerButton, OpenModalButton } from '../components/modal.tsx';
+
+function optionsSummary(page: Page): string[] {
+  const parts: string[] = [];
+  if (page.actions.length > 0)
+    parts.push(`${page.actions.length} step${page.actions.length === 1 ? '' : 's'}`);
+  if (page.script) parts.push('script');
+  if (page.basicAuth) parts.push('basic auth');
+  const selectors =
+    page.hideSelectors.length + page.removeSelectors.length + page.maskSelectors.length;
+  if (selectors > 0)
+    parts.push(`${selectors} selector${selectors === 1 ? '' : 's'} hidden/removed/masked`);
+  if (page.ignoreRegions.length > 0) parts.push(`${page.ignoreRegions.length} ignored region(s)`);
+  if (page.waitMs !== undefined) parts.push(`wait ${page.waitMs} ms`);
+  return parts;
+}
+
+/** The project's pages (replaced as a whole after each change). */
+export function PagesPanel(props: { projectId: string; pages: Page[] }) {
+  return (
+    <div id="pages-panel">
+      <div class="section-header">
+        <p class="muted">The URLs Scene captures. Group them in a batch to run them.</p>
+        <OpenModalButton href={`/projects/${props.projectId}/pages/new`} label="New page" primary />
+      </div>
+      {props.pages.length === 0 ? (
+        <EmptyState title="No pages yet">
+          <p>Add the first URL to capture.</p>
+        </EmptyState>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Page</th>
+                <th scope="col" class="hide-narrow">
+                  Options
+                </th>
+                <th scope="col">
+                  <span class="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.pages.map((page) => (
+                <tr id={`page-${page.id}`}>
+                  <td>
+                    <div class="cell-main" safe>
+                      {page.name}
+                    </div>
+                    <div class="cell-sub">
+                      <a href={page.url} rel="noreferrer" target="_blank" safe>
+                        {page.url}
+                      </a>
+                    </div>
+                    {page.referenceUrl && (
+                      <div class="cell-sub">
+                        reference:{' '}
+                        <a href={page.referenceUrl} rel="noreferrer" target="_blank" safe>
+                          {page.referenceUrl}
+                        </a>
+                      </div>
+                    )}
+                  </td>
+                  <td class="hide-narrow">
+                    <div class="chips">
+                      {optionsSummary(page).map((part) => (
+                        <span class="chip" safe>
+                          {part}
+                        </span>
+                      ))}
+                    </div>
+                  </td>
+                  <td class="actions">
+                    <button
+                      type="button"
+                      class="button small"
+                      hx-get={`/pages/${page.id}/edit`}
+                      hx-target="#modal"
+                      aria-label={`Edit page ${page.name}`}
+                    >
+                      Edit
+                    </button>
+                    <DangerButton
+                      small
+                      label="Delete"
+                      ariaLabel={`Delete page ${page.name}`}
+                      href={`/pages/${page.id}`}
+                      confirm={`Delete page "${page.name}"? Batches that use it must drop it first.`}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

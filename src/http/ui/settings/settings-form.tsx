@@ -1,0 +1,361 @@
+import type { Children } from '@kitajs/html';
+import {
+  browserNames,
+  settingsKeys,
+  type Settings,
+  type SettingsKey,
+} from '../../../settings/settings.schema.ts';
+import {
+  CheckboxField,
+  CheckboxGroup,
+  FormErrors,
+  SelectField,
+  TextAreaField,
+  TextField,
+} from '../components/fields.tsx';
+import { RowEditor } from '../components/row-editor.tsx';
+import {
+  checkboxField,
+  linesField,
+  listField,
+  numberField,
+  rowsField,
+  textField,
+  type FormBody,
+} from '../shared/form-data.ts';
+import { unplacedErrors, type FieldErrors } from '../shared/form-errors.ts';
+
+/** The settings form as typed. */
+export interface SettingsFormValues {
+  browsers: string[];
+  viewports: Record<'name' | 'width' | 'height', string>[];
+  maxConcurrentExecutions: string;
+  executionTimeoutSeconds: string;
+  runTimeoutSeconds: string;
+  defaultWaitMs: string;
+  suppressAnimations: boolean;
+  hideCaret: boolean;
+  removeSelectors: string;
+  cookies: Record<'name' | 'value' | 'domain' | 'path', string>[];
+  timestampDisplay: string;
+  /** Project form: the keys this project overrides. */
+  overridden: SettingsKey[];
+}
+
+export function settingsFormValues(
+  settings: Settings,
+  overridden: SettingsKey[] = [],
+): SettingsFormValues {
+  return {
+    browsers: settings.browsers,
+    viewports: settings.viewports.map((v) => ({
+      name: v.name,
+      width: String(v.width),
+      height: String(v.height),
+    })),
+    maxConcurrentExecutions: String(settings.maxConcurrentExecutions),
+    executionTimeoutSeconds: String(settings.executionTimeoutSeconds),
+    runTimeoutSeconds: String(settings.runTimeoutSeconds),
+    defaultWaitMs: String(settings.defaultWaitMs),
+    suppressAnimations: settings.suppressAnimations,
+    hideCaret: settings.hideCaret,
+    removeSelectors: settings.cookieBanner.removeSelectors.join('\n'),
+    cookies: settings.cookieBanner.cookies.map((c) => ({
+      name: c.name,
+      value: c.value,
+      domain: c.domain ?? '',
+      path: c.path ?? '',
+    })),
+    timestampDisplay: settings.timestampDisplay,
+    overridden,
+  };
+}
+
+const viewportColumns = ['name', 'width', 'height'] as const;
+const cookieColumns = ['name', 'value', 'domain', 'path'] as const;
+
+export function settingsFormValuesOf(body: FormBody): SettingsFormValues {
+  return {
+    browsers: listField(body, 'browsers'),
+    viewports: rowsField(body, 'viewports', viewportColumns),
+    maxConcurrentExecutions: textField(body, 'maxConcurrentExecutions'),
+    executionTimeoutSeconds: textField(body, 'executionTimeoutSeconds'),
+    runTimeoutSeconds: textField(body, 'runTimeoutSeconds'),
+    defaultWaitMs: textField(body, 'defaultWaitMs'),
+    suppressAnimations: checkboxField(body, 'suppressAnimations'),
+    hideCaret: checkboxField(body, 'hideCaret'),
+    removeSelectors: textField(body, 'cookieBanner.removeSelectors'),
+    cookies: rowsField(body, 'cookieBanner.cookies', cookieColumns),
+    timestampDisplay: textField(body, 'timestampDisplay'),
+    overridden: settingsKeys.filter((key) => checkboxField(body, `override.${key}`)),
+  };
+}
+
+const blankToUndefined = (value: string) => (value.trim() === '' ? undefined : value.trim());
+
+/** Every setting from the form, for settingsPatchSchema. */
+function settingsValuesOf(body: FormBody): Record<SettingsKey, unknown> {
+  return {
+    browsers: listField(body, 'browsers'),
+    viewports: rowsField(body, 'viewports', viewportColumns).map((row) => ({
+      name: row.name,
+      width: row.width.trim() === '' ? NaN : Number(row.width),
+      height: row.height.trim() === '' ? NaN : Number(row.height),
+    })),
+    maxConcurrentExecutions: numberField(body, 'maxConcurrentExecutions'),
+    executionTimeoutSeconds: numberField(body, 'executionTimeoutSeconds'),
+    runTimeoutSeconds: numberField(body, 'runTimeoutSeconds'),
+    defaultWaitMs: numberField(body, 'defaultWaitMs'),
+    suppressAnimations: checkboxField(body, 'suppressAnimations'),
+    hideCaret: checkboxField(body, 'hideCaret'),
+    cookieBanner: {
+      removeSelectors: linesField(body, 'cookieBanner.removeSelectors'),
+      cookies: rowsField(body, 'cookieBanner.cookies', cookieColumns).map((row) => ({
+        name: row.name.trim(),
+        value: row.value,
+        ...(blankToUndefined(row.domain) !== undefined && { domain: row.domain.trim() }),
+        ...(blankToUndefined(row.path) !== undefined && { path: row.path.trim() }),
+      })),
+    },
+    timestampDisplay: textField(body, 'timestampDisplay'),
+  };
+}
+
+/** The global settings form as a patch that sets every key. */
+export function globalSettingsPatchOf(body: FormBody): Record<string, unknown> {
+  return settingsValuesOf(body);
+}
+
+/** A project's form as a patch: overridden keys get their value, the others go back to inherited (null). */
+export function projectSettingsPatchOf(body: FormBody): Record<string, unknown> {
+  const values = settingsValuesOf(body);
+  return Object.fromEntries(
+    settingsKeys.map((key) => [key, checkboxField(body, `override.${key}`) ? values[key] : null]),
+  );
+}
+
+/** Which field a refusal of the settings service (a browser or viewport in use) concerns. */
+export function settingsFieldOfServiceError(message: string): string | undefined {
+  if (message.startsWith('viewport')) return 'viewports';
+  if (message.startsWith('browser')) return 'browsers';
+  return undefined;
+}
+
+const placed = [...settingsKeys, 'cookieBanner.removeSelectors', 'cookieBanner.cookies'];
+
+function Group(props: {
+  settingKey: SettingsKey;
+  title: string;
+  mode: 'global' | 'project';
+  values: SettingsFormValues;
+  children: Children;
+}) {
+  if (props.mode === 'global') {
+    return (
+      <section class="settings-group" aria-label={props.title}>
+        <h3 safe>{props.title}</h3>
+        {props.children}
+      </section>
+    );
+  }
+  const overridden = props.values.overridden.includes(props.settingKey);
+  return (
+    <section class={['settings-group', !overridden && 'inherited']} aria-label={props.title}>
+      <div class="settings-group-head">
+        <h3 safe>{props.title}</h3>
+        <label class="override-toggle">
+          <input
+            type="checkbox"
+            name={`override.${props.settingKey}`}
+            value="true"
+            checked={overridden}
+          />
+          Override for this project
+        </label>
+      </div>
+      {props.children}
+    </section>
+  );
+}
+
+export function SettingsForm(props: {
+  mode: 'global' | 'project';
+  action: string;
+  values: SettingsFormValues;
+  errors?: FieldErrors | undefined;
+}) {
+  const { values, errors, mode } = props;
+  const group = (settingKey: SettingsKey, title: string, children: Children) => (
+    <Group settingKey={settingKey} title={title} mode={mode} values={values}>
+      {children}
+    </Group>
+  );
+  return (
+    <form
+      id="settings-form"
+      class="settings-form"
+      hx-post={props.action}
+      hx-target="this"
+      hx-swap="outerHTML"
+      novalidate
+    >
+      <FormErrors messages={errors ? unplacedErrors(errors, placed) : []} />
+      {mode === 'project' && (
+        <p class="notice">
+          Settings not overridden here come from the global settings and follow their changes.
+        </p>
+      )}
+      <div class="settings-grid">
+        {group(
+          'browsers',
+          'Browsers',
+          <CheckboxGroup
+            name="browsers"
+            label="Available browsers"
+            options={browserNames.map((b) => ({ value: b, label: b }))}
+            checked={values.browsers}
+            errors={errors}
+            hint="Firefox and WebKit need their Playwright builds on the machine."
+          />,
+        )}
+        {group(
+          'timestampDisplay',
+          'Timestamps',
+          <SelectField
+            name="timestampDisplay"
+            label="Show times in"
+            value={values.timestampDisplay}
+            options={[
+              { value: 'utc', label: 'UTC' },
+              { value: 'local', label: "The browser's local time" },
+            ]}
+            errors={errors}
+          />,
+        )}
+      </div>
+      {group(
+        'viewports',
+        'Viewports',
+        <RowEditor
+          name="viewports"
+          legend="Viewports batches can use"
+          itemLabel="Viewport"
+          columns={[
+            { key: 'name', label: 'Name' },
+            { key: 'width', label: 'Width (px)', type: 'number' },
+            { key: 'height', label: 'Height (px)', type: 'number' },
+          ]}
+          rows={values.viewports}
+          errors={errors}
+          addLabel="+ Add viewport"
+        />,
+      )}
+      <div class="settings-grid">
+        {group(
+          'maxConcurrentExecutions',
+          'Concurrency',
+          <TextField
+            name="maxConcurrentExecutions"
+            label="Executions at once"
+            type="number"
+            min={1}
+            max={32}
+            value={values.maxConcurrentExecutions}
+            errors={errors}
+          />,
+        )}
+        {group(
+          'executionTimeoutSeconds',
+          'Execution timeout',
+          <TextField
+            name="executionTimeoutSeconds"
+            label="Seconds per execution"
+            type="number"
+            min={1}
+            value={values.executionTimeoutSeconds}
+            errors={errors}
+          />,
+        )}
+        {group(
+          'runTimeoutSeconds',
+          'Run timeout',
+          <TextField
+            name="runTimeoutSeconds"
+            label="Seconds per run"
+            type="number"
+            min={10}
+            value={values.runTimeoutSeconds}
+            errors={errors}
+          />,
+        )}
+        {group(
+          'defaultWaitMs',
+          'Wait before capture',
+          <TextField
+            name="defaultWaitMs"
+            label="Default extra wait (ms)"
+            type="number"
+            min={0}
+            value={values.defaultWaitMs}
+            errors={errors}
+          />,
+        )}
+        {group(
+          'suppressAnimations',
+          'Animations',
+          <CheckboxField
+            name="suppressAnimations"
+            label="Stop animations and transitions"
+            checked={values.suppressAnimations}
+            errors={errors}
+          />,
+        )}
+        {group(
+          'hideCaret',
+          'Caret',
+          <CheckboxField
+            name="hideCaret"
+            label="Hide the text caret"
+            checked={values.hideCaret}
+            errors={errors}
+          />,
+        )}
+      </div>
+      {group(
+        'cookieBanner',
+        'Cookie banners',
+        <>
+          <TextAreaField
+            name="cookieBanner.removeSelectors"
+            label="Remove these elements"
+            value={values.removeSelectors}
+            errors={errors}
+            rows={3}
+            mono
+            hint="One CSS selector per line, removed before every capture."
+          />
+          <RowEditor
+            name="cookieBanner.cookies"
+            legend="Preset cookies"
+            itemLabel="Cookie"
+            columns={[
+              { key: 'name', label: 'Name' },
+              { key: 'value', label: 'Value' },
+              { key: 'domain', label: 'Domain', placeholder: 'Domain (optional)' },
+              { key: 'path', label: 'Path', placeholder: 'Path (optional)' },
+            ]}
+            rows={values.cookies}
+            errors={errors}
+            hint="Set before navigation, e.g. a consent cookie so the banner never shows."
+            addLabel="+ Add cookie"
+          />
+        </>,
+      )}
+      <div class="form-actions">
+        <button type="submit" class="button primary">
+          Save settings
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,27 @@
+/**
+ * Editors made of rows (action steps, viewports, cookies): "add" clones the <template>
+ * named by data-add-row into the list named by data-rows; "remove" deletes its row.
+ */
+export function installRepeatableRows(): void {
+  document.addEventListener('click', (event) => {
+    const target = event.target as Element | null;
+    const add = target?.closest<HTMLElement>('[data-add-row]');
+    if (add) {
+      const template = document.getElementById(add.dataset['addRow'] ?? '');
+      const list = document.getElementById(add.dataset['rows'] ?? '');
+      if (!(template instanceof HTMLTemplateElement) || !list) return;
+      const fragment = template.content.cloneNode(true) as DocumentFragment;
+      const row = fragment.firstElementChild;
+      list.append(fragment);
+      row?.querySelector<HTMLElement>('select, input')?.focus();
+      return;
+    }
+    const remove = target?.closest('[data-remove-row]');
+    if (remove) {
+      const row = remove.closest('[data-row]');
+      const next = row?.nextElementSibling ?? row?.previousElementSibling;
+      row?.remove();
+      next?.querySelector<HTMLElement>('select, input')?.focus();
+    }
+  });
+}

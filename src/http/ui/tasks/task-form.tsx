@@ -1,0 +1,89 @@
+import type { Task } from '../../../tasks/task.schema.ts';
+import { actionRowsOf, ActionsEditor, type ActionRow } from '../components/actions-editor.tsx';
+import { TextAreaField, TextField } from '../components/fields.tsx';
+import { ModalForm } from '../components/modal.tsx';
+import {
+  actionRowsField,
+  actionsOf,
+  optionalText,
+  textField,
+  type FormBody,
+} from '../shared/form-data.ts';
+import { unplacedErrors, type FieldErrors } from '../shared/form-errors.ts';
+
+export interface TaskFormValues {
+  name: string;
+  actions: ActionRow[];
+  script: string;
+}
+
+export function taskFormValues(task?: Task): TaskFormValues {
+  return {
+    name: task?.name ?? '',
+    actions: actionRowsOf(task?.actions ?? []),
+    script: task?.script ?? '',
+  };
+}
+
+export function taskFormValuesOf(body: FormBody): TaskFormValues {
+  return {
+    name: textField(body, 'name'),
+    actions: actionRowsField(body, 'actions'),
+    script: textField(body, 'script'),
+  };
+}
+
+/** Input for createTaskSchema, or updateTaskSchema (a blank script is removed). */
+export function taskInputOf(body: FormBody, mode: 'create' | 'update') {
+  const script = optionalText(body, 'script');
+  return {
+    name: textField(body, 'name'),
+    actions: actionsOf(actionRowsField(body, 'actions')),
+    script: mode === 'update' ? (script ?? null) : script,
+  };
+}
+
+export function TaskForm(props: {
+  projectId: string;
+  task?: Task | undefined;
+  values: TaskFormValues;
+  errors?: FieldErrors | undefined;
+}) {
+  const { task, values, errors } = props;
+  return (
+    <ModalForm
+      title={task ? 'Edit task' : 'New task'}
+      action={task ? `/tasks/${task.id}` : `/projects/${props.projectId}/tasks`}
+      method={task ? 'patch' : 'post'}
+      submitLabel={task ? 'Save changes' : 'Create task'}
+      formErrors={errors ? unplacedErrors(errors, ['name', 'actions', 'script']) : []}
+      wide
+    >
+      <TextField
+        name="name"
+        label="Name"
+        value={values.name}
+        errors={errors}
+        required
+        autofocus
+        hint="What the interaction does, e.g. “open menu”."
+      />
+      <ActionsEditor
+        name="actions"
+        label="Steps"
+        rows={values.actions}
+        errors={errors}
+        hint="Run in order on each page of a batch before its screenshot."
+      />
+      <TextAreaField
+        name="script"
+        label="Script (optional)"
+        value={values.script}
+        errors={errors}
+        rows={4}
+        mono
+        hint="JavaScript run in the page (never in Scene's server) after the steps."
+      />
+    </ModalForm>
+  );
+}

@@ -1,0 +1,83 @@
+import type { Task } from '../../../tasks/task.schema.ts';
+import { EmptyState } from '../components/empty-state.tsx';
+import { DangerButton, OpenModalButton } from '../components/modal.tsx';
+
+export function TasksPanel(props: { projectId: string; tasks: Task[] }) {
+  return (
+    <div id="tasks-panel">
+      <div class="section-header">
+        <p class="muted">
+          Interactions run on a page before its screenshot. A page with no task is captured as
+          loaded.
+        </p>
+        <OpenModalButton href={`/projects/${props.projectId}/tasks/new`} label="New task" primary />
+      </div>
+      {props.tasks.length === 0 ? (
+        <EmptyState title="No tasks yet">
+          <p>
+            Tasks are optional: add one to capture a page after an interaction such as opening a
+            menu.
+          </p>
+        </EmptyState>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Task</th>
+                <th scope="col" class="hide-narrow">
+                  Steps
+                </th>
+                <th scope="col">
+                  <span class="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.tasks.map((task) => (
+                <tr id={`task-${task.id}`}>
+                  <td>
+                    <div class="cell-main" safe>
+                      {task.name}
+                    </div>
+                    <div class="cell-sub">
+                      {`${task.actions.length} step${task.actions.length === 1 ? '' : 's'}${task.script ? ' + script' : ''}`}
+                    </div>
+                  </td>
+                  <td class="hide-narrow">
+                    <div class="chips">
+                      {task.actions.slice(0, 6).map((action) => (
+                        <span class="chip mono" safe>
+                          {`${action.type}${action.selector ? ` ${action.selector}` : ''}`}
+                        </span>
+                      ))}
+                      {task.actions.length > 6 && <span class="chip">…</span>}
+                    </div>
+                  </td>
+                  <td class="actions">
+                    <button
+                      type="button"
+                      class="button small"
+                      hx-get={`/tasks/${task.id}/edit`}
+                      hx-target="#modal"
+                      aria-label={`Edit task ${task.name}`}
+                    >
+                      Edit
+                    </button>
+                    <DangerButton
+                      small
+                      label="Delete"
+                      ariaLabel={`Delete task ${task.name}`}
+                      href={`/tasks/${task.id}`}
+                      confirm={`Delete task "${task.name}"? Batches that use it must drop it first.`}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}
