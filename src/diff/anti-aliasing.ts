@@ -6,7 +6,7 @@ import { brightnessDelta } from './color-delta.ts';
 
 /** Whether the pixel has 3+ neighbours of exactly its colour (the image border counts as one). */
 export function hasManySiblings(
-  img32: Uint32Array,
+  img32: Int32Array,
   x1: number,
   y1: number,
   width: number,
@@ -35,8 +35,8 @@ export function isAntiAliased(
   y1: number,
   width: number,
   height: number,
-  a32: Uint32Array,
-  b32: Uint32Array,
+  a32: Int32Array,
+  b32: Int32Array,
 ): boolean {
   const x0 = Math.max(x1 - 1, 0);
   const y0 = Math.max(y1 - 1, 0);
@@ -98,8 +98,8 @@ export function isAntiAliasedOpaque(
   y1: number,
   width: number,
   height: number,
-  a32: Uint32Array,
-  b32: Uint32Array,
+  a32: Int32Array,
+  b32: Int32Array,
 ): boolean {
   if (x1 === 0 || y1 === 0 || x1 === width - 1 || y1 === height - 1) {
     return isAntiAliasedOpaqueAtBorder(
@@ -223,8 +223,8 @@ function isAntiAliasedOpaqueAtBorder(
   y1: number,
   width: number,
   height: number,
-  a32: Uint32Array,
-  b32: Uint32Array,
+  a32: Int32Array,
+  b32: Int32Array,
 ): boolean {
   const x0 = Math.max(x1 - 1, 0);
   const y0 = Math.max(y1 - 1, 0);

@@ -11,7 +11,7 @@ export class BrightnessRows {
   private readonly rowInSlot = new Int32Array([-1, -1, -1]);
 
   constructor(
-    private readonly img32: Uint32Array,
+    private readonly img32: Int32Array,
     private readonly width: number,
   ) {
     this.values = new Float64Array(width * 3);

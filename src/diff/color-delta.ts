@@ -74,3 +74,15 @@ export function brightnessDelta(img: Uint8Array, k: number, m: number): number {
   }
   return dr * 0.29889531 + dg * 0.58662247 + db * 0.11448223;
 }
+
+/** colorDelta for two opaque pixels given as little-endian RGBA words (same result). */
+export function colorDeltaOpaque(word1: number, word2: number): number {
+  const dr = (word1 & 0xff) - (word2 & 0xff);
+  const dg = ((word1 >>> 8) & 0xff) - ((word2 >>> 8) & 0xff);
+  const db = ((word1 >>> 16) & 0xff) - ((word2 >>> 16) & 0xff);
+  const y = dr * 0.29889531 + dg * 0.58662247 + db * 0.11448223;
+  const i = dr * 0.59597799 - dg * 0.2741761 - db * 0.32180189;
+  const q = dr * 0.21147017 - dg * 0.52261711 + db * 0.31114694;
+  const delta = 0.5053 * y * y + 0.299 * i * i + 0.1957 * q * q;
+  return y > 0 ? -delta : delta;
+}

@@ -1,7 +1,9 @@
 import type { Rect } from '../shared/domain.ts';
 import { isAntiAliased, isAntiAliasedOpaque } from './anti-aliasing.ts';
 import { BrightnessRows } from './brightness-rows.ts';
-import { colorDelta, maxDeltaFor } from './color-delta.ts';
+import { colorDelta, colorDeltaOpaque, maxDeltaFor } from './color-delta.ts';
+import { recordChange } from './change-grid.ts';
+import type { ChangeGrid } from './change-grid.ts';
 import type { DiffMask } from './diff-mask.ts';
 import { isIgnored } from './ignore-regions.ts';
 import { isInSolidArea } from './solid-area.ts';
@@ -33,8 +35,8 @@ export interface Sensitivity {
 }
 
 /**
- * Compares two RGBA images of the same size, marks counted pixels in `mask` (whose width may be
- * larger: the images are its top-left corner) and returns how many were counted. Ignored
+ * Compares two RGBA images of the same size, marks counted pixels in `mask` and `grid` (whose
+ * width may be larger: the images are their top-left corner) and returns how many were counted. Ignored
  * pixels are never counted or marked. `opaque`: neither image has a transparent pixel, which
  * allows the faster anti-aliasing check (same answers).
  */
@@ -46,10 +48,12 @@ export function comparePixels(
   sensitivity: Sensitivity,
   ignored: readonly Rect[],
   mask: DiffMask,
+  grid: ChangeGrid,
   opaque: boolean,
 ): number {
-  const a32 = new Uint32Array(baseline.buffer, baseline.byteOffset, width * height);
-  const b32 = new Uint32Array(observed.buffer, observed.byteOffset, width * height);
+  // Int32 rather than Uint32 views: opaque pixels exceed 2^31 and would be handled as doubles
+  const a32 = new Int32Array(baseline.buffer, baseline.byteOffset, width * height);
+  const b32 = new Int32Array(observed.buffer, observed.byteOffset, width * height);
   const maxDelta = maxDeltaFor(sensitivity.threshold);
   const { includeAntiAliasing, solidAreaSensitivity } = sensitivity;
   const checkIgnored = ignored.length > 0;
@@ -79,8 +83,10 @@ export function comparePixels(
     let bBelow = 0;
     for (let x = 0; x < width; x++) {
       const i = rowOffset + x;
-      if (a32[i] === b32[i]) continue;
-      const delta = colorDelta(baseline, observed, i * 4);
+      const wordA = a32[i] ?? 0;
+      const wordB = b32[i] ?? 0;
+      if (wordA === wordB) continue;
+      const delta = opaque ? colorDeltaOpaque(wordA, wordB) : colorDelta(baseline, observed, i * 4);
       const size = delta < 0 ? -delta : delta;
       let changed: boolean;
       if (size > maxDelta) {
@@ -140,6 +146,7 @@ export function comparePixels(
       }
       if (!changed || (checkIgnored && isIgnored(ignored, x, y))) continue;
       maskPixels[maskOffset + x] = 1;
+      recordChange(grid, x, y);
       rowCount++;
     }
     if (rowCount > 0) {
@@ -160,6 +167,7 @@ export function markNonOverlap(
   observed: { width: number; height: number },
   ignored: readonly Rect[],
   mask: DiffMask,
+  grid: ChangeGrid,
 ): number {
   let counted = 0;
   for (let y = 0; y < mask.height; y++) {
@@ -171,6 +179,7 @@ export function markNonOverlap(
       if (!inBaseline && !inObserved) continue;
       if (ignored.length > 0 && isIgnored(ignored, x, y)) continue;
       mask.pixels[y * mask.width + x] = 1;
+      recordChange(grid, x, y);
       rowCount++;
     }
     if (rowCount > 0) {

@@ -1,15 +1,14 @@
-import { buildChangeGrid } from './change-grid.ts';
+import { createChangeGrid } from './change-grid.ts';
 import { findChangedRegions } from './changed-regions.ts';
 import { comparePixels, markNonOverlap } from './compare-pixels.ts';
 import type { Sensitivity } from './compare-pixels.ts';
 import { decodePng, pngSize, readPngBytes } from './decode-png.ts';
 import type { RgbaImage } from './decode-png.ts';
-import { renderDiffImage } from './diff-image.ts';
 import { createDiffMask } from './diff-mask.ts';
 import type { DiffOptions, DiffResult, ImageSize, PngInput } from './diff.types.ts';
-import { renderHeatmap } from './heatmap.ts';
 import { clipIgnoreRegions } from './ignore-regions.ts';
-import { encodeOpaquePng } from './png-encoding.ts';
+import { encodeIndexedPng } from './indexed-png.ts';
+import { renderImages } from './render-images.ts';
 import { AppError } from '../shared/errors.ts';
 
 export const DEFAULT_THRESHOLD = 0.1;
@@ -52,6 +51,7 @@ async function compareImages(
   };
   const ignored = clipIgnoreRegions(options.ignoreRegions ?? [], width, height);
   const mask = createDiffMask(width, height);
+  const grid = createChangeGrid(width, height);
 
   let diffPixels = comparePixels(
     commonArea(baseline, common),
@@ -61,20 +61,20 @@ async function compareImages(
     sensitivity,
     ignored,
     mask,
+    grid,
     baseline.opaque && observed.opaque,
   );
-  diffPixels += markNonOverlap(common, baseline, observed, ignored, mask);
+  diffPixels += markNonOverlap(common, baseline, observed, ignored, mask, grid);
 
-  const grid = buildChangeGrid(mask);
-  const wantDiffImage = options.outputs?.diffImage ?? true;
-  const wantHeatmap = options.outputs?.heatmap ?? true;
-  // Each image is encoded on libuv's pool while this thread draws the next one.
-  const diffImage = wantDiffImage
-    ? encodeOpaquePng(renderDiffImage(baseline, observed, mask, ignored), width, height)
-    : undefined;
-  const heatmap = wantHeatmap
-    ? encodeOpaquePng(renderHeatmap(grid, observed, width, height), width, height)
-    : undefined;
+  const rendered = renderImages(baseline, observed, mask, grid, ignored, {
+    diffImage: options.outputs?.diffImage ?? true,
+    heatmap: options.outputs?.heatmap ?? true,
+  });
+  // both deflate on libuv's pool, in parallel, while this thread finds the regions
+  const encoded = Promise.all([
+    rendered.diffImage && encodeIndexedPng(rendered.diffImage),
+    rendered.heatmap && encodeIndexedPng(rendered.heatmap),
+  ]);
 
   const largerImagePixels = Math.max(
     baseline.width * baseline.height,
@@ -96,7 +96,7 @@ async function compareImages(
     },
     changedRegions: findChangedRegions(grid),
   };
-  const [diffImageBytes, heatmapBytes] = await Promise.all([diffImage, heatmap]);
+  const [diffImageBytes, heatmapBytes] = await encoded;
   if (diffImageBytes) result.diffImage = diffImageBytes;
   if (heatmapBytes) result.heatmap = heatmapBytes;
   return result;

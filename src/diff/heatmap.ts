@@ -1,6 +1,9 @@
 import type { ChangeGrid } from './change-grid.ts';
 import { CELL_SIZE } from './change-grid.ts';
-import type { RgbaImage } from './decode-png.ts';
+
+// The heatmap: change density per grid cell, smoothed, coloured blue (sparse) → red (the
+// densest area of this comparison) over the observed image, greyed so the colours read.
+// Heat and grey are quantised (11 heat levels × 21 greys) into one 8-bit palette.
 
 /** Box-blur radius in cells; two passes approximate a Gaussian of about 2 cells (16 px). */
 const BLUR_RADIUS = 2;
@@ -10,13 +13,16 @@ const VISIBLE_FROM = 0.002;
 const MAX_OPACITY = 0.75;
 /** The (square-rooted) share of the peak from which heat is drawn at MAX_OPACITY. */
 const FULL_OPACITY_FROM = 0.3;
+/** Opacity of the greyed observed image under the heat. */
+const BACKGROUND_OPACITY = 0.5;
+const HEAT_LEVELS = 12; // 0 = no heat
+export const GREY_LEVELS = 21;
 
 /**
- * Change density per cell, smoothed and coloured (blue = sparse → red = the densest area of this
- * comparison), as a small RGBA image with one pixel per grid cell. Density is relative to the
- * peak and square-rooted so that small changes stay visible next to large ones.
+ * Heat per cell, 0 (none) to 1 (the peak): blurred density relative to the peak, square-rooted
+ * so that small changes stay visible next to large ones.
  */
-export function renderDensityOverlay(grid: ChangeGrid): Buffer {
+export function heatField(grid: ChangeGrid): Float32Array {
   const { columns, rows } = grid;
   let density: Float32Array = new Float32Array(columns * rows);
   for (let i = 0; i < density.length; i++) density[i] = grid.counts[i] ?? 0;
@@ -26,100 +32,66 @@ export function renderDensityOverlay(grid: ChangeGrid): Buffer {
   }
   let peak = 0;
   for (const value of density) if (value > peak) peak = value;
-
-  const overlay = Buffer.alloc(columns * rows * 4);
-  if (peak === 0) return overlay;
+  if (peak === 0) return density;
   for (let i = 0; i < density.length; i++) {
     const share = (density[i] ?? 0) / peak;
-    if (share < VISIBLE_FROM) continue;
-    const t = Math.sqrt(share);
-    const [r, g, b] = ramp(t);
-    overlay[i * 4] = r;
-    overlay[i * 4 + 1] = g;
-    overlay[i * 4 + 2] = b;
-    // fades in from the sparse edge so the overlay has no hard rim
-    overlay[i * 4 + 3] = Math.round(255 * MAX_OPACITY * Math.min(1, t / FULL_OPACITY_FROM));
+    density[i] = share < VISIBLE_FROM ? 0 : Math.sqrt(share);
   }
-  return overlay;
+  return density;
 }
-
-/** Opacity of the greyed observed image under the heat colours. */
-const BACKGROUND_OPACITY = 0.5;
 
 /**
- * The heatmap as raw RGBA on the comparison canvas: the density overlay scaled up bilinearly
- * (premultiplied, so transparent cells do not darken their neighbours) over the observed image,
- * greyed so the heat colours read. Rows without heat take a fast path.
+ * Interpolates the heat field bilinearly (cell centres at CELL_SIZE/2) for one output row,
+ * writing palette base offsets (heat level × GREY_LEVELS) per pixel. Returns false, leaving
+ * `out` untouched, when the row has no heat at all.
  */
-export function renderHeatmap(
-  grid: ChangeGrid,
-  observed: RgbaImage,
-  width: number,
-  height: number,
-): Buffer {
-  const overlay = renderDensityOverlay(grid);
-  const { columns, rows } = grid;
-  const premultiplied = premultiply(overlay);
-  const cellRowHasHeat = new Uint8Array(rows);
-  for (let i = 0; i < columns * rows; i++)
-    if ((overlay[i * 4 + 3] ?? 0) > 0) cellRowHasHeat[(i / columns) | 0] = 1;
+export class HeatRows {
+  private readonly left: Int32Array;
+  private readonly right: Int32Array;
+  private readonly weight: Float32Array;
+  private readonly cellRow: Float32Array;
+  private readonly rowHasHeat: Uint8Array;
 
-  const left = new Int32Array(width);
-  const right = new Int32Array(width);
-  const weight = new Float32Array(width);
-  for (let x = 0; x < width; x++) {
-    const [c0, c1, f] = interpolationAt(x, columns);
-    left[x] = c0 * 4;
-    right[x] = c1 * 4;
-    weight[x] = f;
-  }
-
-  const out = Buffer.allocUnsafe(width * height * 4);
-  const out32 = new Uint32Array(out.buffer, out.byteOffset, width * height);
-  const obs32 = new Uint32Array(
-    observed.data.buffer,
-    observed.data.byteOffset,
-    observed.width * observed.height,
-  );
-  const cellRow = new Float32Array(columns * 4);
-  for (let y = 0; y < height; y++) {
-    const [r0, r1, fy] = interpolationAt(y, rows);
-    const hasHeat = cellRowHasHeat[r0] === 1 || cellRowHasHeat[r1] === 1;
-    if (hasHeat) {
-      for (let k = 0; k < columns * 4; k++) {
-        const top = premultiplied[r0 * columns * 4 + k] ?? 0;
-        cellRow[k] = top + ((premultiplied[r1 * columns * 4 + k] ?? 0) - top) * fy;
-      }
-    }
-    const rowOut = y * width;
-    const rowObs = y * observed.width;
-    const visible = y < observed.height ? observed.width : 0;
+  constructor(
+    private readonly field: Float32Array,
+    private readonly columns: number,
+    private readonly rows: number,
+    width: number,
+  ) {
+    this.left = new Int32Array(width);
+    this.right = new Int32Array(width);
+    this.weight = new Float32Array(width);
     for (let x = 0; x < width; x++) {
-      const grey = x < visible ? greyLevel(obs32[rowObs + x] ?? 0) : 255;
-      if (!hasHeat) {
-        out32[rowOut + x] = (0xff000000 | (grey * 0x010101)) >>> 0;
-        continue;
-      }
-      const l = left[x] ?? 0;
-      const r = right[x] ?? 0;
-      const f = weight[x] ?? 0;
-      const a = lerp(cellRow[l + 3] ?? 0, cellRow[r + 3] ?? 0, f);
-      const keep = grey * (1 - a);
-      const red = keep + lerp(cellRow[l] ?? 0, cellRow[r] ?? 0, f);
-      const green = keep + lerp(cellRow[l + 1] ?? 0, cellRow[r + 1] ?? 0, f);
-      const blue = keep + lerp(cellRow[l + 2] ?? 0, cellRow[r + 2] ?? 0, f);
-      out32[rowOut + x] =
-        (0xff000000 | ((blue & 0xff) << 16) | ((green & 0xff) << 8) | (red & 0xff)) >>> 0;
+      const [c0, c1, f] = interpolationAt(x, columns);
+      this.left[x] = c0;
+      this.right[x] = c1;
+      this.weight[x] = f;
     }
+    this.cellRow = new Float32Array(columns);
+    this.rowHasHeat = new Uint8Array(rows);
+    for (let i = 0; i < field.length; i++)
+      if ((field[i] ?? 0) > 0) this.rowHasHeat[(i / columns) | 0] = 1;
   }
-  return out;
+
+  fill(y: number, out: Uint8Array): boolean {
+    const [r0, r1, fy] = interpolationAt(y, this.rows);
+    if (this.rowHasHeat[r0] !== 1 && this.rowHasHeat[r1] !== 1) return false;
+    const { field, columns, cellRow, left, right, weight } = this;
+    const scale = HEAT_LEVELS - 2;
+    for (let c = 0; c < columns; c++) {
+      const top = field[r0 * columns + c] ?? 0;
+      cellRow[c] = (top + ((field[r1 * columns + c] ?? 0) - top) * fy) * scale;
+    }
+    for (let x = 0; x < out.length; x++) {
+      const from = cellRow[left[x] ?? 0] ?? 0;
+      const v = from + ((cellRow[right[x] ?? 0] ?? 0) - from) * (weight[x] ?? 0);
+      // level 1 + round(v) for any heat, 0 for none
+      out[x] = v > 0 ? ((v + 1.5) | 0) * GREY_LEVELS : 0;
+    }
+    return true;
+  }
 }
 
-function lerp(from: number, to: number, f: number): number {
-  return from + (to - from) * f;
-}
-
-// Cell indices around output coordinate `p` (cell centres at CELL_SIZE/2) and the weight of the second.
 function interpolationAt(p: number, cells: number): [number, number, number] {
   const position = (p + 0.5) / CELL_SIZE - 0.5;
   if (position <= 0) return [0, 0, 0];
@@ -128,25 +100,32 @@ function interpolationAt(p: number, cells: number): [number, number, number] {
   return [first, second, position - Math.floor(position)];
 }
 
-// RGBA bytes → premultiplied floats: colour channels 0..255 × alpha, alpha 0..1.
-function premultiply(rgba: Buffer): Float32Array {
-  const out = new Float32Array(rgba.length);
-  for (let i = 0; i < rgba.length; i += 4) {
-    const alpha = (rgba[i + 3] ?? 0) / 255;
-    out[i] = (rgba[i] ?? 0) * alpha;
-    out[i + 1] = (rgba[i + 1] ?? 0) * alpha;
-    out[i + 2] = (rgba[i + 2] ?? 0) * alpha;
-    out[i + 3] = alpha;
-  }
-  return out;
+/** Palette offset of the heatmap's background grey for each luma 0..255. */
+export const heatGreyIndex = new Uint8Array(256);
+const greyLevelValues: number[] = [];
+for (let g = 0; g < GREY_LEVELS; g++)
+  greyLevelValues.push(
+    Math.round(255 * (1 - BACKGROUND_OPACITY) + (g * 255 * BACKGROUND_OPACITY) / (GREY_LEVELS - 1)),
+  );
+for (let luma = 0; luma < 256; luma++) {
+  heatGreyIndex[luma] = Math.round((luma / 255) * (GREY_LEVELS - 1));
 }
 
-function greyLevel(word: number): number {
-  const luma =
-    ((word & 0xff) * 77 + ((word >>> 8) & 0xff) * 150 + ((word >>> 16) & 0xff) * 29) >> 8;
-  const alpha = word >>> 24;
-  const visible = alpha === 255 ? luma : 255 + ((luma - 255) * alpha) / 255;
-  return (255 + (visible - 255) * BACKGROUND_OPACITY) | 0;
+export const heatPalette = new Uint8Array(HEAT_LEVELS * GREY_LEVELS * 3);
+for (let h = 0; h < HEAT_LEVELS; h++) {
+  const t = h === 0 ? 0 : (h - 1) / (HEAT_LEVELS - 2);
+  const alpha =
+    h === 0
+      ? 0
+      : MAX_OPACITY * Math.min(1, Math.max(t, 0.5 / (HEAT_LEVELS - 2)) / FULL_OPACITY_FROM);
+  const [r, g, b] = ramp(t);
+  for (let level = 0; level < GREY_LEVELS; level++) {
+    const grey = greyLevelValues[level] ?? 255;
+    const i = (h * GREY_LEVELS + level) * 3;
+    heatPalette[i] = Math.round(grey + (r - grey) * alpha);
+    heatPalette[i + 1] = Math.round(grey + (g - grey) * alpha);
+    heatPalette[i + 2] = Math.round(grey + (b - grey) * alpha);
+  }
 }
 
 // Blue → cyan → green → yellow → red.

@@ -4,7 +4,7 @@
  * a 1-px line or gradient column along the border is not "solid".
  */
 export function isInSolidArea(
-  img32: Uint32Array,
+  img32: Int32Array,
   x: number,
   y: number,
   width: number,
