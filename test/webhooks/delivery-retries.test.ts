@@ -3,7 +3,14 @@ import { WebhookDeliverer } from '../../src/webhooks/deliverer.ts';
 import { recordWebhookEvent } from '../../src/webhooks/outbox.ts';
 import { verifyWebhookSignature } from '../../src/webhooks/signing.ts';
 import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
-import { api, fastDelivery, TestReceiver, waitFor, type DeliveryJson } from './support.ts';
+import {
+  api,
+  fastDelivery,
+  TestReceiver,
+  waitFor,
+  type DeliveryJson,
+  closeTestApp,
+} from './support.ts';
 
 describe.each(dialects)('webhook retries on %s', (dialect) => {
   let t: TestApp;
@@ -15,7 +22,7 @@ describe.each(dialects)('webhook retries on %s', (dialect) => {
   });
   afterAll(async () => {
     await receiver.stop().catch(() => undefined);
-    await t.close();
+    await closeTestApp(t);
   });
 
   it('delivers each event exactly once as a success through 500s, a timeout and refused connections', async () => {
@@ -55,7 +62,7 @@ describe.each(dialects)('webhook retries on %s', (dialect) => {
       })
       .catch(() => undefined);
 
-    const deliverer = new WebhookDeliverer(t.app, { ...fastDelivery, timeoutMs: 400 });
+    const deliverer = new WebhookDeliverer(t.app, { ...fastDelivery, timeoutMs: 3_000 });
     deliverer.start();
     try {
       const deliveries = async () => client.deliveries(webhook.id);
@@ -71,7 +78,7 @@ describe.each(dialects)('webhook retries on %s', (dialect) => {
       await everyDeliveryHas('a 500 on every delivery', (a) => a.statusCode === 500);
       phase = 'hang';
       await everyDeliveryHas('a timeout on every delivery', (a) =>
-        /timed out after 400 ms/.test(a.error ?? ''),
+        /timed out after 3000 ms/.test(a.error ?? ''),
       );
       await receiver.stop();
       await everyDeliveryHas('a refused connection on every delivery', (a) =>

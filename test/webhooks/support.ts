@@ -1,7 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import pg from 'pg';
 import type { SceneServer } from '../../src/http/server.ts';
 import type { DelivererOptions } from '../../src/webhooks/deliverer.ts';
+import { postgresAdminUrl } from '../support/postgres.ts';
+import type { TestApp } from '../support/test-app.ts';
 
 /** Deliverer options in milliseconds, so retries and windows play out within a test. */
 export const fastDelivery: Partial<DelivererOptions> = {
@@ -198,4 +201,33 @@ export function api(server: SceneServer) {
       return items;
     },
   };
+}
+
+/**
+ * Closes a test app. pg's pool.end() resolves before its sockets have closed, and the harness
+ * then drops the scratch database with (force), which can terminate a still-closing connection
+ * into an unhandled pool error. So on Postgres: destroy the pool, wait until the server has no
+ * connection to the database left, then close (the harness's second destroy is a no-op).
+ */
+export async function closeTestApp(t: TestApp): Promise<void> {
+  const { database } = t.app.config;
+  if (database.dialect === 'postgres') {
+    await t.app.webhookDeliverer.stop();
+    await t.app.db.destroy();
+    const name = new URL(database.url).pathname.slice(1);
+    const admin = new pg.Client({ connectionString: postgresAdminUrl });
+    await admin.connect();
+    try {
+      await waitFor('the pool connections to close', async () => {
+        const result = await admin.query<{ n: number }>(
+          'select count(*)::int as n from pg_stat_activity where datname = $1',
+          [name],
+        );
+        return result.rows[0]?.n === 0;
+      });
+    } finally {
+      await admin.end();
+    }
+  }
+  await t.close();
 }
