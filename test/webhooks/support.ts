@@ -204,30 +204,34 @@ export function api(server: SceneServer) {
 }
 
 /**
- * Closes a test app. pg's pool.end() resolves before its sockets have closed, and the harness
- * then drops the scratch database with (force), which can terminate a still-closing connection
- * into an unhandled pool error. So on Postgres: destroy the pool, wait until the server has no
- * connection to the database left, then close (the harness's second destroy is a no-op).
+ * pg's pool.end() resolves before its sockets have closed; dropping the database with (force)
+ * right after can terminate a still-closing connection into an unhandled pool error. Waits
+ * until the server has no connection to this database left.
  */
+export async function waitForPostgresConnectionsClosed(databaseUrl: string): Promise<void> {
+  const name = new URL(databaseUrl).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: postgresAdminUrl });
+  await admin.connect();
+  try {
+    await waitFor('the pool connections to close', async () => {
+      const result = await admin.query<{ n: number }>(
+        'select count(*)::int as n from pg_stat_activity where datname = $1',
+        [name],
+      );
+      return result.rows[0]?.n === 0;
+    });
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Closes a test app; on Postgres first lets the pool's connections finish closing. */
 export async function closeTestApp(t: TestApp): Promise<void> {
   const { database } = t.app.config;
   if (database.dialect === 'postgres') {
     await t.app.webhookDeliverer.stop();
-    await t.app.db.destroy();
-    const name = new URL(database.url).pathname.slice(1);
-    const admin = new pg.Client({ connectionString: postgresAdminUrl });
-    await admin.connect();
-    try {
-      await waitFor('the pool connections to close', async () => {
-        const result = await admin.query<{ n: number }>(
-          'select count(*)::int as n from pg_stat_activity where datname = $1',
-          [name],
-        );
-        return result.rows[0]?.n === 0;
-      });
-    } finally {
-      await admin.end();
-    }
+    await t.app.db.destroy(); // the harness's second destroy is a no-op
+    await waitForPostgresConnectionsClosed(database.url);
   }
   await t.close();
 }
