@@ -31,6 +31,8 @@ import { registerMissingProjectTabs } from './layout/tab-placeholder.tsx';
 import { registerBatchScreens } from './batches/batches.routes.tsx';
 import { registerPageScreens } from './pages/pages.routes.tsx';
 import { registerProjectScreens } from './projects/projects.routes.tsx';
+import { registerRunDetailScreens } from './run-detail/run-detail.routes.tsx';
+import { registerRunScreens } from './runs/runs.routes.tsx';
 import { registerSettingsScreens } from './settings/settings.routes.tsx';
 import { registerTaskScreens } from './tasks/tasks.routes.tsx';
 import type { UiApp } from './shared/ui-types.ts';
@@ -46,6 +48,8 @@ export async function registerUi(app: UiApp, ctx: AppContext): Promise<void> {
     registerPageScreens(ui, ctx);
     registerTaskScreens(ui, ctx);
     registerBatchScreens(ui, ctx);
+    registerRunScreens(ui, ctx);
+    registerRunDetailScreens(ui, ctx);
     registerSettingsScreens(ui, ctx);
     registerAuditScreens(ui, ctx);
     // Last: fills the project tabs no screen above registered.

@@ -59,8 +59,6 @@ export function Layout(props: {
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/static/app.css" />
         <meta name="htmx-config" content={htmxConfig} />
-        <script src="/static/htmx.js" defer></script>
-        <script src="/static/hx-sse.js" defer></script>
         <script src="/static/app.js" type="module"></script>
         {(props.scripts ?? []).map((src) => (
           <script src={src} type="module"></script>
@@ -112,6 +110,10 @@ export function Layout(props: {
             </footer>
           </form>
         </dialog>
+        {/* Not deferred: htmx starts on DOMContentLoaded only while the document is still
+            loading, so its SSE extension is always registered before it processes the page. */}
+        <script src="/static/htmx.js"></script>
+        <script src="/static/hx-sse.js"></script>
       </body>
     </html>
   );

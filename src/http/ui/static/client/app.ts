@@ -1,6 +1,8 @@
 import { detailOf, type HtmxErrorDetail } from './htmx-events.ts';
 import { installConfirm, installModal } from './modal.ts';
 import { installRepeatableRows } from './repeatable-rows.ts';
+import { installRunLogFollow } from './run-log.ts';
+import { installRunsList } from './runs-list.ts';
 import { installTimestamps } from './timestamps.ts';
 import { installToasts, showToast } from './toasts.ts';
 
@@ -9,6 +11,8 @@ installModal();
 installConfirm();
 installTimestamps();
 installRepeatableRows();
+installRunsList();
+installRunLogFollow();
 
 document.addEventListener('htmx:error', (event) => {
   const detail = detailOf<HtmxErrorDetail>(event);

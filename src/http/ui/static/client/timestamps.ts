@@ -1,6 +1,7 @@
 import { onContent } from './htmx-events.ts';
 
 const pad = (n: number) => String(n).padStart(2, '0');
+const pad3 = (n: number) => String(n).padStart(3, '0');
 
 function formatLocal(date: Date): string {
   const offset = -date.getTimezoneOffset();
@@ -17,7 +18,11 @@ export function installTimestamps(): void {
       if (time.dataset['tsShown'] === time.dateTime) continue;
       const date = new Date(time.dateTime);
       if (Number.isNaN(date.getTime())) continue;
-      time.textContent = formatLocal(date);
+      const local = formatLocal(date);
+      time.textContent =
+        time.dataset['ts'] === 'time'
+          ? `${local.slice(11, 19)}.${pad3(date.getMilliseconds())}`
+          : local;
       time.title = `${time.dateTime} (UTC)`;
       time.dataset['tsShown'] = time.dateTime;
     }

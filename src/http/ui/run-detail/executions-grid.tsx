@@ -1,0 +1,73 @@
+import type { Execution } from '../../../runs/run.schema.ts';
+import { cancelReasonText, DiffBadge, StatusBadge } from '../components/badges.tsx';
+import { thumbnailUrl } from './thumbnails.ts';
+
+export function executionTitle(execution: Execution): string {
+  return execution.taskName ? `${execution.pageName} / ${execution.taskName}` : execution.pageName;
+}
+
+export function cellText(execution: Execution): string {
+  const v = execution.viewport;
+  return `${execution.browser} · ${v.name} ${v.width}×${v.height}`;
+}
+
+export function ExecutionCard(props: { execution: Execution }) {
+  const e = props.execution;
+  const thumb = thumbnailUrl(e.artifacts.screenshot);
+  const title = executionTitle(e);
+  return (
+    <li id={`exec-${e.id}`} class={`exec-card exec-${e.status}`}>
+      <a
+        href={`/executions/${e.id}`}
+        class="exec-link"
+        aria-label={`${title}, ${cellText(e)}: ${e.status}${e.diffLevel ? `, ${e.diffLevel} change` : ''}`}
+      >
+        <div class="thumb">
+          {thumb ? (
+            <img src={thumb} alt="" loading="lazy" width="320" height="200" />
+          ) : (
+            <span class="thumb-placeholder">
+              {e.status === 'queued' || e.status === 'running' ? `${e.status}…` : 'no screenshot'}
+            </span>
+          )}
+        </div>
+        <div class="exec-body">
+          <div class="exec-title" safe>
+            {title}
+          </div>
+          <div class="cell-sub" safe>
+            {cellText(e)}
+          </div>
+          <div class="exec-badges">
+            <StatusBadge status={e.status} />
+            <DiffBadge level={e.diffLevel} percent={e.diffPercent} />
+            {e.noBaseline && <span class="badge badge-queued">New: no baseline</span>}
+            {e.approved && e.diffLevel !== undefined && (
+              <span class="badge badge-finished">Approved</span>
+            )}
+          </div>
+          {e.error && (
+            <p class="exec-error" safe>
+              {e.error}
+            </p>
+          )}
+          {e.status === 'cancelled' && e.cancelReason && (
+            <p class="cell-sub" safe>
+              {cancelReasonText[e.cancelReason]}
+            </p>
+          )}
+        </div>
+      </a>
+    </li>
+  );
+}
+
+export function ExecutionsGrid(props: { executions: Execution[] }) {
+  return (
+    <ul class="exec-grid" id="exec-grid" aria-label="Executions">
+      {props.executions.map((execution) => (
+        <ExecutionCard execution={execution} />
+      ))}
+    </ul>
+  );
+}

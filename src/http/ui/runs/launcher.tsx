@@ -1,0 +1,169 @@
+import type { Baseline } from '../../../baselines/baseline.schema.ts';
+import type { Batch } from '../../../batches/batch.schema.ts';
+import type { Project } from '../../../projects/project.schema.ts';
+import { shortId } from '../components/badges.tsx';
+import { FormErrors, SelectField, TextField } from '../components/fields.tsx';
+import { formatUtc } from '../components/time.tsx';
+import { unplacedErrors, type FieldErrors } from '../shared/form-errors.ts';
+
+/** The launcher's choices; remembered in a cookie after each launch. */
+export interface LauncherChoice {
+  projectId?: string | undefined;
+  batchId?: string | undefined;
+  mode: 'baseline' | 'compare';
+  /** 'latest', a baseline id, or 'prefix' (then `baselinePrefix` holds the typed prefix). */
+  baselineChoice: string;
+  baselinePrefix: string;
+  jiraIssue: string;
+}
+
+export const defaultLauncherChoice: LauncherChoice = {
+  mode: 'compare',
+  baselineChoice: 'latest',
+  baselinePrefix: '',
+  jiraIssue: '',
+};
+
+const placed = ['projectId', 'batchId', 'mode', 'baselineChoice', 'baselinePrefix', 'jiraIssue'];
+
+/**
+ * project → batch → mode → baseline. Changing the project, batch or mode re-renders the
+ * form from the server (htmx keeps focus on the field with the same id).
+ */
+export function Launcher(props: {
+  projects: Project[];
+  batches: Batch[];
+  baselines: Baseline[];
+  choice: LauncherChoice;
+  /** On a project's Runs tab the project is fixed. */
+  fixedProjectId?: string | undefined;
+  errors?: FieldErrors | undefined;
+}) {
+  const { choice, errors } = props;
+  const batch = props.batches.find((b) => b.id === choice.batchId);
+  const refresh = {
+    'hx-get': '/runs/launcher',
+    'hx-trigger': 'change',
+    'hx-target': '#launcher',
+    'hx-swap': 'outerHTML',
+    'hx-include': 'closest form',
+  };
+  return (
+    <form
+      id="launcher"
+      class="launcher card"
+      hx-post="/runs"
+      hx-target="this"
+      hx-swap="outerHTML"
+      novalidate
+    >
+      <h2 id="launch">Launch a run</h2>
+      <FormErrors messages={errors ? unplacedErrors(errors, placed) : []} />
+      <div class="launcher-grid">
+        {props.fixedProjectId ? (
+          <input type="hidden" name="projectId" value={props.fixedProjectId} />
+        ) : (
+          <div {...refresh}>
+            <SelectField
+              name="projectId"
+              label="Project"
+              value={choice.projectId}
+              emptyLabel={props.projects.length === 0 ? 'No projects yet' : 'Choose a project'}
+              options={props.projects.map((p) => ({ value: p.id, label: p.name }))}
+              errors={errors}
+            />
+          </div>
+        )}
+        <input type="hidden" name="fixedProject" value={props.fixedProjectId ? 'true' : ''} />
+        <div {...refresh}>
+          <SelectField
+            name="batchId"
+            label="Batch"
+            value={choice.batchId}
+            emptyLabel={
+              choice.projectId === undefined
+                ? 'Choose a project first'
+                : props.batches.length === 0
+                  ? 'This project has no batches'
+                  : 'Choose a batch'
+            }
+            options={props.batches.map((b) => ({ value: b.id, label: b.name }))}
+            errors={errors}
+          />
+        </div>
+        <fieldset class="field mode-choice" {...refresh}>
+          <legend>Mode</legend>
+          <label class="checkbox-option">
+            <input
+              type="radio"
+              id="mode-baseline"
+              name="mode"
+              value="baseline"
+              checked={choice.mode === 'baseline'}
+            />
+            Baseline (record)
+          </label>
+          <label class="checkbox-option">
+            <input
+              type="radio"
+              id="mode-compare"
+              name="mode"
+              value="compare"
+              checked={choice.mode === 'compare'}
+            />
+            Compare
+          </label>
+        </fieldset>
+        {choice.mode === 'compare' && (
+          <div {...refresh}>
+            <SelectField
+              name="baselineChoice"
+              label="Compare against"
+              value={choice.baselineChoice}
+              options={[
+                {
+                  value: 'latest',
+                  label: batch ? 'The latest baseline' : 'The latest baseline of the batch',
+                },
+                ...props.baselines.map((b) => ({
+                  value: b.id,
+                  label: `${shortId(b.id)} · ${formatUtc(b.createdAt)} · ${b.entries} image${b.entries === 1 ? '' : 's'}`,
+                })),
+                { value: 'prefix', label: 'A baseline id (type a prefix)…' },
+              ]}
+              errors={errors}
+            />
+          </div>
+        )}
+        {choice.mode === 'compare' && choice.baselineChoice === 'prefix' && (
+          <TextField
+            name="baselinePrefix"
+            label="Baseline id or prefix"
+            value={choice.baselinePrefix}
+            errors={errors}
+            placeholder="e.g. 3f9a"
+            autocomplete="off"
+          />
+        )}
+        <TextField
+          name="jiraIssue"
+          label="JIRA issue (optional)"
+          value={choice.jiraIssue}
+          errors={errors}
+          placeholder={batch?.jiraIssue ?? 'ABC-123'}
+          hint={batch?.jiraIssue ? `Blank: the batch's ${batch.jiraIssue}.` : undefined}
+        />
+      </div>
+      <div class="button-row">
+        <button type="submit" class="button primary" disabled={!choice.batchId || undefined}>
+          Launch run
+        </button>
+        {batch && (
+          <span class="muted" safe>
+            {`${batch.pageIds.length * Math.max(1, batch.taskIds.length) * batch.browsers.length * batch.viewports.length} execution(s)`}
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}
