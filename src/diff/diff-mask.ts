@@ -9,11 +9,16 @@ export interface DiffMask {
   changedRows: Uint8Array;
 }
 
-export function createDiffMask(width: number, height: number): DiffMask {
+/** `shared`: in shared memory, for threads that compare bands of rows of one image pair. */
+export function createDiffMask(width: number, height: number, shared = false): DiffMask {
   return {
     width,
     height,
-    pixels: new Uint8Array(width * height),
-    changedRows: new Uint8Array(height),
+    pixels: new Uint8Array(memory(width * height, shared)),
+    changedRows: new Uint8Array(memory(height, shared)),
   };
+}
+
+export function memory(bytes: number, shared: boolean): ArrayBuffer | SharedArrayBuffer {
+  return shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
 }

@@ -1,11 +1,10 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { AppError } from '../shared/errors.ts';
 import { asBuffer } from './diff-worker-protocol.ts';
 import type { DiffJobMessage, DiffReplyMessage } from './diff-worker-protocol.ts';
 import type { DiffOptions, DiffResult, PngInput } from './diff.types.ts';
+import { startWorker } from './start-worker.ts';
 
 export interface DiffPoolOptions {
   /** Worker threads; default: available cores, at most 4. */
@@ -49,7 +48,7 @@ export function createDiffPool(options: DiffPoolOptions = {}): DiffPool {
   let closed = false;
 
   function spawn(): Slot {
-    const slot: Slot = { worker: startWorker(), job: undefined };
+    const slot: Slot = { worker: startWorker('diff-worker'), job: undefined };
     slot.worker.unref();
     slot.worker.on('message', (reply: DiffReplyMessage) => {
       const job = slot.job;
@@ -134,28 +133,4 @@ function revive(result: DiffResult): DiffResult {
   if (result.diffImage) result.diffImage = asBuffer(result.diffImage);
   if (result.heatmap) result.heatmap = asBuffer(result.heatmap);
   return result;
-}
-
-/**
- * The app runs TypeScript through tsx. A worker thread does not inherit tsx's module hooks
- * (on Node 20, `execArgv: ['--import', 'tsx']` still fails with ERR_UNKNOWN_FILE_EXTENSION for
- * the .ts entry), so a .ts worker starts from a tiny bootstrap that registers tsx's ESM hooks
- * in the worker and then imports the entry. Compiled (.js) builds start the entry directly.
- */
-function startWorker(): Worker {
-  const entry = new URL(`./diff-worker${extensionOf(import.meta.url)}`, import.meta.url);
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry);
-  const tsxApi = pathToFileURL(
-    createRequire(import.meta.url)
-      .resolve('tsx/esm/api')
-      .replace(/\.cjs$/, '.mjs'),
-  ).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)})
-    .then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(bootstrap, { eval: true });
-}
-
-function extensionOf(url: string): string {
-  const match = /\.[cm]?[jt]s$/.exec(new URL(url).pathname);
-  return match ? match[0] : '.js';
 }

@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { AppError } from '../shared/errors.ts';
 import { invariant } from '../shared/errors.ts';
-import { computeDiff } from './compute-diff.ts';
+import { computeDiffWith } from './compute-diff.ts';
 import { asBuffer } from './diff-worker-protocol.ts';
 import type { DiffJobMessage, DiffReplyMessage } from './diff-worker-protocol.ts';
 import type { PngInput } from './diff.types.ts';
@@ -17,7 +17,10 @@ function toInput(input: string | Uint8Array): PngInput {
 }
 
 port.on('message', (job: DiffJobMessage) => {
-  computeDiff(toInput(job.baseline), toInput(job.observed), job.options).then(
+  // the pool keeps the cores busy with separate comparisons: no band helper per worker
+  computeDiffWith(toInput(job.baseline), toInput(job.observed), job.options, {
+    bandThreads: false,
+  }).then(
     (result) => {
       const transfer: ArrayBuffer[] = [];
       for (const image of [result.diffImage, result.heatmap]) {

@@ -79,12 +79,12 @@ describe('real Chromium screenshots', () => {
     expect(result.diffImage).toBeDefined();
     const ours = await decodeRgba(result.diffImage ?? Buffer.alloc(0));
     const { width, height } = decoded.baseline;
-    const a32 = new Uint32Array(
+    const a32 = new Int32Array(
       decoded.baseline.data.buffer,
       decoded.baseline.data.byteOffset,
       width * height,
     );
-    const b32 = new Uint32Array(
+    const b32 = new Int32Array(
       decoded.changed.data.buffer,
       decoded.changed.data.byteOffset,
       width * height,
