@@ -1,6 +1,15 @@
 import { existsSync } from 'node:fs';
-import { chromium, firefox, webkit, type Browser, type BrowserType } from 'playwright-core';
+import {
+  chromium,
+  firefox,
+  webkit,
+  type Browser,
+  type BrowserContext,
+  type BrowserType,
+  type Page,
+} from 'playwright-core';
 import type { Logger } from '../shared/logger.ts';
+import { captureContextOptions, type ContextSpec } from './capture-context.ts';
 import { CaptureError, shortMessage } from './capture-error.ts';
 import { findChromium } from './find-chromium.ts';
 
@@ -28,6 +37,24 @@ export interface BrowserPoolOptions {
   /** SCENE_CHROMIUM_PATH, when set; otherwise the system Chromium is found automatically. */
   chromiumPath?: string;
   logger?: Logger;
+  /**
+   * Contexts created ahead of demand, per browser, so that opening one is off a capture's
+   * critical path. Each is still used by one capture only. Default 2; 0 turns it off.
+   */
+  spareContexts?: number;
+}
+
+/** A fresh context with its page, for one capture. */
+export interface CaptureContext {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** Opened ahead of demand (a spare), rather than for this request. */
+  prepared: boolean;
+}
+
+interface Spare extends CaptureContext {
+  viewport: ContextSpec['viewport'];
 }
 
 /**
@@ -38,6 +65,8 @@ export class BrowserPool {
   readonly #options: BrowserPoolOptions;
   readonly #browsers = new Map<BrowserName, Browser>();
   readonly #launching = new Map<BrowserName, Promise<Browser>>();
+  readonly #spares = new Map<BrowserName, Promise<Spare | undefined>[]>();
+  #spareViewport: ContextSpec['viewport'] | undefined;
   #closed = false;
 
   constructor(options: BrowserPoolOptions = {}) {
@@ -59,8 +88,88 @@ export class BrowserPool {
     return launching;
   }
 
+  /**
+   * A fresh context and page for one capture: a spare one when available (contexts with
+   * credentials are always created on demand), else created now.
+   */
+  async openContext(name: string, spec: ContextSpec): Promise<CaptureContext> {
+    const browser = await this.acquire(name);
+    const browserName = parseBrowserName(name);
+    this.#spareViewport = spec.viewport;
+    if (!spec.httpCredentials) {
+      const spare = await this.#takeSpare(browserName, browser);
+      if (spare) {
+        const { width, height } = spec.viewport;
+        if (spare.viewport.width !== width || spare.viewport.height !== height) {
+          await spare.page.setViewportSize(spec.viewport);
+        }
+        return { ...spare, prepared: true };
+      }
+    }
+    const context = await browser.newContext(captureContextOptions(spec));
+    try {
+      const page = await context.newPage();
+      this.#fillSpares(browserName, browser);
+      return { browser, context, page, prepared: false };
+    } catch (error) {
+      await context.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async #takeSpare(name: BrowserName, browser: Browser): Promise<Spare | undefined> {
+    const queue = this.#spares.get(name) ?? [];
+    this.#spares.set(name, queue);
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const spare = await next;
+      if (!spare) continue;
+      if (spare.browser === browser && browser.isConnected() && !spare.page.isClosed()) {
+        this.#fillSpares(name, browser);
+        return spare;
+      }
+      await spare.context.close().catch(() => undefined);
+    }
+    this.#fillSpares(name, browser);
+    return undefined;
+  }
+
+  #fillSpares(name: BrowserName, browser: Browser): void {
+    const target = this.#options.spareContexts ?? 2;
+    const queue = this.#spares.get(name) ?? [];
+    this.#spares.set(name, queue);
+    const viewport = this.#spareViewport;
+    while (viewport && queue.length < target && !this.#closed && browser.isConnected()) {
+      queue.push(this.#createSpare(browser, viewport));
+    }
+  }
+
+  async #createSpare(
+    browser: Browser,
+    viewport: ContextSpec['viewport'],
+  ): Promise<Spare | undefined> {
+    try {
+      const context = await browser.newContext(captureContextOptions({ viewport }));
+      const page = await context.newPage();
+      if (this.#closed) {
+        await context.close();
+        return undefined;
+      }
+      return { browser, context, page, viewport, prepared: true };
+    } catch {
+      return undefined;
+    }
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
+    const spares = [...this.#spares.values()].flat();
+    this.#spares.clear();
+    await Promise.allSettled(
+      spares.map(async (pending) => {
+        const spare = await pending;
+        await spare?.context.close();
+      }),
+    );
     await Promise.allSettled(this.#launching.values());
     const browsers = [...this.#browsers.values()];
     this.#browsers.clear();

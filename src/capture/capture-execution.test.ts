@@ -83,6 +83,8 @@ describe('captureExecution', () => {
   it('captures the whole height of a tall page', async () => {
     const result = await capture(fixturePaths.tall);
     expect(result.observed.height).toBe(tallPageHeight);
+    // Nothing on the tall page reacts to scrolling: the scroll-through is skipped.
+    expect(result.log.find((line) => line.step === 'scroll')?.message).toMatch(/^not scrolled/);
     expect(await pixelAt(result.observed.png, 10, tallPageHeight - 5)).toEqual(hexToRgb('#dc2626'));
   });
 
@@ -172,6 +174,9 @@ describe('captureExecution', () => {
     const result = await capture(fixturePaths.lazy, {
       maskSelectors: ['#lazy-image', '#js-lazy-image'],
     });
+    expect(result.log.find((line) => line.step === 'scroll')?.message).toMatch(
+      /^scrolled \d+ step\(s\) through \d+ px; 1 lazy image\(s\)\/iframe\(s\) forced$/,
+    );
     const [nativeRect, scriptedRect] = result.maskRects;
     expect(nativeRect).toMatchObject({ width: 400, height: 300 });
     expect(scriptedRect).toMatchObject({ width: 400, height: 300 });
@@ -290,6 +295,23 @@ describe('captureExecution', () => {
     expect(invalid.message).toContain('invalid CSS selector "##"');
   });
 
+  it('isolates captures: nothing leaks from one context to the next, viewports follow the request', async () => {
+    await capture(fixturePaths.menu, {
+      taskActions: [
+        { type: 'setLocalStorage', value: 'leak=yes' },
+        { type: 'setCookie', value: 'leak=yes' },
+      ],
+    });
+    const next = await capture(fixturePaths.menu, {
+      viewport: { width: 800, height: 600 },
+      taskScript: `
+        if (localStorage.getItem('leak') !== null) throw new Error('local storage leaked');
+        if (document.cookie.includes('leak')) throw new Error('cookie leaked');
+        if (innerWidth !== 800 || innerHeight !== 600) throw new Error('viewport ' + innerWidth + 'x' + innerHeight);`,
+    });
+    expect(next.observed.width).toBe(800);
+  });
+
   it('captures the reference URL with the same pipeline', async () => {
     const result = await capture(fixturePaths.home, {
       referenceUrl: site.url + fixturePaths.about,
@@ -312,10 +334,21 @@ describe('captureExecution', () => {
     );
     expect(failure.trace?.subarray(0, 2).toString()).toBe('PK');
   });
+});
+
+describe('cancellation', () => {
+  // Without spare contexts, every context left open in the browser would be a leak.
+  let abortPool: BrowserPool;
+  beforeAll(() => {
+    abortPool = new BrowserPool({ spareContexts: 0 });
+  });
+  afterAll(async () => {
+    await abortPool.close();
+  });
 
   it('rejects with aborted when cancelled mid-navigation on a hung page', async () => {
     const controller = new AbortController();
-    const capturing = captureExecution(pool, captureRequest(site.url + fixturePaths.hung), {
+    const capturing = captureExecution(abortPool, captureRequest(site.url + fixturePaths.hung), {
       signal: controller.signal,
       onLog: (line) => {
         if (line.step === 'context') setTimeout(() => controller.abort('user'), 200);
@@ -329,7 +362,7 @@ describe('captureExecution', () => {
   it('rejects with aborted when cancelled during the extra wait, and when already aborted', async () => {
     const controller = new AbortController();
     const capturing = captureExecution(
-      pool,
+      abortPool,
       captureRequest(site.url + fixturePaths.home, { waitMs: 60_000 }),
       {
         signal: controller.signal,
@@ -341,15 +374,19 @@ describe('captureExecution', () => {
     expect((await captureFailure(capturing)).kind).toBe('aborted');
 
     const already = await captureFailure(
-      captureExecution(pool, captureRequest(site.url), { signal: AbortSignal.abort() }),
+      captureExecution(abortPool, captureRequest(site.url), { signal: AbortSignal.abort() }),
     );
     expect(already.kind).toBe('aborted');
   });
 
   it('still captures after aborted captures (contexts were closed, browser intact)', async () => {
-    const browser = await pool.acquire('chromium');
+    const browser = await abortPool.acquire('chromium');
     expect(browser.contexts()).toHaveLength(0);
-    const result = await capture(fixturePaths.about);
+    const result = await captureExecution(
+      abortPool,
+      captureRequest(site.url + fixturePaths.about),
+      hooks(),
+    );
     expect(result.observed.httpStatus).toBe(200);
   });
 });

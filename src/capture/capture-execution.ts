@@ -1,11 +1,12 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { sleep } from '../shared/clock.ts';
 import type { Rect } from '../shared/domain.ts';
 import { runActions, runScript, type StepRunner } from './actions.ts';
-import type { BrowserPool } from './browser-pool.ts';
+import type { BrowserPool, CaptureContext } from './browser-pool.ts';
+import type { ContextSpec } from './capture-context.ts';
 import { CaptureError, isTransientFailure, shortMessage } from './capture-error.ts';
 import { CaptureLog, elapsedMs } from './capture-log.ts';
 import type {
@@ -15,7 +16,7 @@ import type {
   CaptureResult,
 } from './capture.types.ts';
 import { NetworkTracker } from './network-tracker.ts';
-import { scrollThroughPage, waitForReadiness } from './readiness.ts';
+import { scrollThroughPage, scrollWatchScript, waitForReadiness } from './readiness.ts';
 import { captureFullPage, resolveMaskRects, type FullPageShot } from './screenshot.ts';
 import { finalizeAnimations, hideAndRemove, installStability } from './stability.ts';
 
@@ -101,7 +102,7 @@ async function captureTarget(
   signal: AbortSignal,
 ): Promise<TargetCapture> {
   const started = performance.now();
-  const { browser, context } = await openContext(pool, request, target.url, signal);
+  const { browser, context, page, prepared } = await openContext(pool, request, target.url, signal);
   let closing: Promise<void> | undefined;
   const closeContext = (): Promise<void> => (closing ??= context.close().catch(() => undefined));
   const onAbort = (): void => void closeContext();
@@ -115,14 +116,12 @@ async function captureTarget(
         reject(toCaptureError(new Error('browser closed'), signal, browser));
       signal.addEventListener('abort', onStop, { once: true });
       context.on('close', onStop);
-      context.on('page', (page) =>
-        page.on('crash', () =>
-          reject(new CaptureError('transient', `the page crashed while capturing ${target.url}`)),
-        ),
+      page.on('crash', () =>
+        reject(new CaptureError('transient', `the page crashed while capturing ${target.url}`)),
       );
     });
     interrupted.catch(() => undefined);
-    const work = runPipeline(context, request, target, log, signal, state, started);
+    const work = runPipeline(context, page, request, target, log, signal, state, started, prepared);
     work.catch(() => undefined);
     return await Promise.race([work, interrupted]);
   } catch (error) {
@@ -140,12 +139,14 @@ async function captureTarget(
 
 async function runPipeline(
   context: BrowserContext,
+  page: Page,
   request: CaptureRequest,
   target: Target,
   log: CaptureLog,
   signal: AbortSignal,
   state: { tracing: boolean },
   started: number,
+  prepared: boolean,
 ): Promise<TargetCapture> {
   if (target.trace) {
     await context.tracing.start({ snapshots: true, screenshots: false, sources: false });
@@ -156,12 +157,13 @@ async function runPipeline(
     hideCaret: request.hideCaret,
     removeSelectors: request.cookieBanner.removeSelectors,
   });
+  await context.addInitScript({ content: scrollWatchScript });
   await presetCookies(context, request, target.url);
-  const page = await context.newPage();
   const network = new NetworkTracker(page);
   log.info(
     'context',
-    `fresh ${request.browser} context ${request.viewport.width}x${request.viewport.height}`,
+    `fresh ${request.browser} context ${request.viewport.width}x${request.viewport.height}` +
+      (prepared ? ' (opened ahead of time)' : ''),
     elapsedMs(started),
   );
 
@@ -171,6 +173,8 @@ async function runPipeline(
     request.navigationTimeoutMs ?? captureDefaults.navigationTimeoutMs,
     log,
   );
+  // Early too: a running animation renders 60 frames a second for the whole capture.
+  if (request.suppressAnimations) await finalizeAnimations(page);
 
   if (request.cookieBanner.removeSelectors.length > 0) {
     const { removed } = await selectorStep('cookie banner removeSelectors', () =>
@@ -253,36 +257,26 @@ async function openContext(
   request: CaptureRequest,
   url: string,
   signal: AbortSignal,
-): Promise<{ browser: Browser; context: BrowserContext }> {
+): Promise<CaptureContext> {
+  const spec: ContextSpec = { viewport: request.viewport };
+  if (request.basicAuth) {
+    // Scoped to the captured origin: the credentials are never offered to third parties.
+    spec.httpCredentials = { ...request.basicAuth, origin: new URL(url).origin };
+  }
   for (let attempt = 1; ; attempt++) {
-    const browser = await untilAborted(pool.acquire(request.browser), signal);
+    const opening = pool.openContext(request.browser, spec);
     try {
-      const context = await browser.newContext(contextOptions(request, url));
-      return { browser, context };
+      return await untilAborted(opening, signal);
     } catch (error) {
-      if (attempt >= 2 || browser.isConnected()) throw toCaptureError(error, signal, browser);
+      if (signal.aborted) {
+        void opening.then((opened) => opened.context.close()).catch(() => undefined);
+        throw error;
+      }
+      if (error instanceof CaptureError) throw error;
+      const browser = await pool.acquire(request.browser).catch(() => undefined);
+      if (attempt >= 2 || !browser) throw toCaptureError(error, signal);
     }
   }
-}
-
-function contextOptions(request: CaptureRequest, url: string): BrowserContextOptions {
-  const options: BrowserContextOptions = {
-    viewport: request.viewport,
-    deviceScaleFactor: 1,
-    locale: 'en-US',
-    timezoneId: 'UTC',
-    reducedMotion: 'reduce',
-    colorScheme: 'light',
-    // Stability styles are injected by script; a strict CSP must not block them.
-    bypassCSP: true,
-    // A service worker would serve requests the readiness check cannot see.
-    serviceWorkers: 'block',
-    acceptDownloads: false,
-  };
-  if (request.basicAuth) {
-    options.httpCredentials = { ...request.basicAuth, origin: new URL(url).origin };
-  }
-  return options;
 }
 
 async function presetCookies(

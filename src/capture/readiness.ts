@@ -7,47 +7,100 @@ export const readinessLimits = {
   /** Scroll steps (one viewport each) before giving up on an endlessly growing page. */
   maxScrollSteps: 60,
   /** No request in flight for this long counts as network quiet. */
-  networkQuietMs: 250,
+  networkQuietMs: 200,
   /** Readiness never blocks a capture longer than this; what is still pending is logged. */
   timeoutMs: 10_000,
   rounds: 3,
 };
 
+const scrollSensitiveKey = 'scene.scrollSensitive';
+
+/**
+ * Init script noting whether the page can react to scrolling at all: an IntersectionObserver
+ * observing something, or a scroll listener on the window or document. A string, not a
+ * function: transpilers may add helpers (e.g. __name) that do not exist in the page.
+ */
+export const scrollWatchScript = `(() => {
+  const key = Symbol.for(${JSON.stringify(scrollSensitiveKey)});
+  const mark = () => {
+    window[key] = true;
+    try { if (window.top !== window) window.top[key] = true; } catch {}
+  };
+  if (window[key] === undefined) window[key] = false;
+  if (window.IntersectionObserver) {
+    const observe = IntersectionObserver.prototype.observe;
+    IntersectionObserver.prototype.observe = function (target) {
+      mark();
+      return observe.call(this, target);
+    };
+  }
+  for (const target of [window, document]) {
+    const add = target.addEventListener;
+    target.addEventListener = function (type, listener, options) {
+      if (type === 'scroll') mark();
+      return add.call(this, type, listener, options);
+    };
+  }
+})();`;
+
 /**
  * Scrolls one viewport at a time to the bottom so scroll- and intersection-driven content
- * loads, then back to the top; native lazy images still not started are switched to eager.
+ * loads, then back to the top — only when something on the page reacts to scrolling (each
+ * step costs a rendered frame). Native lazy images and iframes are switched to eager.
  */
 export async function scrollThroughPage(page: Page, log: CaptureLog): Promise<void> {
   const started = performance.now();
-  const outcome = await page.evaluate(async (maxSteps) => {
-    const scroller = document.scrollingElement ?? document.documentElement;
-    const step = window.innerHeight;
-    let steps = 0;
-    // Two frames per position: intersection observers report after the first.
-    for (let y = step; y < scroller.scrollHeight && steps < maxSteps; y += step) {
-      window.scrollTo(0, y);
-      steps++;
-      for (let frame = 0; frame < 2; frame++) {
+  const outcome = await page.evaluate(
+    async ({ maxSteps, key }) => {
+      const scroller = document.scrollingElement ?? document.documentElement;
+      const flag: unknown = Reflect.get(window, Symbol.for(key));
+      // Without the watch script (flag undefined) nothing is known: scroll.
+      const sensitive =
+        flag !== false ||
+        window.onscroll !== null ||
+        document.onscroll !== null ||
+        document.querySelector('iframe') !== null;
+      const step = window.innerHeight;
+      const positions: number[] = [];
+      for (let y = step; sensitive && y < scroller.scrollHeight && positions.length < maxSteps;) {
+        positions.push(y);
+        y += step;
+      }
+      const steps = positions.length;
+      // -1: one more frame at the bottom, as observer callbacks for the last position are
+      // delivered after its frame; then back to the top.
+      if (steps > 0) positions.push(-1, 0);
+      // No named inner functions here: transpilers may wrap them in helpers (__name) that do
+      // not exist in the page.
+      for (const y of positions) {
+        if (y >= 0) window.scrollTo(0, y);
+        // One rendered frame per position is enough for intersection observers to see it: a
+        // task queued from requestAnimationFrame runs after that frame's rendering update. The
+        // timeout only guards against a page that renders no frames at all; skipping frames on
+        // a busy machine would make the capture depend on the machine's load.
         await new Promise<void>((resolve) => {
-          requestAnimationFrame(() => resolve());
-          setTimeout(resolve, 100);
+          requestAnimationFrame(() => setTimeout(resolve, 0));
+          setTimeout(resolve, 2000);
         });
       }
-    }
-    if (steps > 0) window.scrollTo(0, 0);
-    let forcedImages = 0;
-    for (const image of Array.from(document.images)) {
-      if (image.loading === 'lazy' && !image.complete) {
-        image.loading = 'eager';
-        forcedImages++;
+      let forced = 0;
+      for (const element of Array.from(document.querySelectorAll('img, iframe'))) {
+        const lazy = element as HTMLImageElement | HTMLIFrameElement;
+        if (lazy.loading === 'lazy' && !(lazy instanceof HTMLImageElement && lazy.complete)) {
+          lazy.loading = 'eager';
+          forced++;
+        }
       }
-    }
-    return { steps, forcedImages, height: scroller.scrollHeight };
-  }, readinessLimits.maxScrollSteps);
+      return { sensitive, steps, forced, height: scroller.scrollHeight };
+    },
+    { maxSteps: readinessLimits.maxScrollSteps, key: scrollSensitiveKey },
+  );
+  const forced = outcome.forced > 0 ? `; ${outcome.forced} lazy image(s)/iframe(s) forced` : '';
   log.info(
     'scroll',
-    `scrolled ${outcome.steps} step(s) through ${outcome.height} px` +
-      (outcome.forcedImages > 0 ? `, ${outcome.forcedImages} lazy image(s) forced` : ''),
+    outcome.sensitive
+      ? `scrolled ${outcome.steps} step(s) through ${outcome.height} px${forced}`
+      : `not scrolled: nothing on the page reacts to scrolling${forced}`,
     elapsedMs(started),
   );
 }

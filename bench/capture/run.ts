@@ -1,0 +1,227 @@
+// Captures per minute: Scene's capture engine against a naive playwright-core loop
+// (new context → goto → page.screenshot({ fullPage: true }) → close), side by side in one run:
+// same Chromium build and flags, same pages, same concurrency, 1280x800, full page.
+//
+//   npx tsx bench/capture/run.ts [--captures 30] [--concurrency 2,4] [--chunk 10]
+//
+// Two page mixes of the fixture site, reported separately:
+// - content: realistic pages (photo-like images, gradients, shadows, text), where Chromium's
+//   PNG encoding dominates a capture, as it does on real sites;
+// - simple: the small flat-colour test pages, where a capture is mostly the fixed cost of a
+//   fresh context (a renderer process), which both sides pay.
+// Each side runs in chunks of `--chunk` captures, alternating naive/scene chunk by chunk (and
+// which goes first), so load from anything else on the machine hits both alike. Besides wall
+// time, the CPU time per capture (the side's browser process tree plus this process) is printed:
+// it barely depends on the machine's load.
+
+import { createHash } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { chromium, type Browser } from 'playwright-core';
+import {
+  BrowserPool,
+  captureExecution,
+  chromiumArgs,
+  findChromium,
+  type CaptureRequest,
+} from '../../src/capture/index.ts';
+import { fixturePaths, startFixtureSite } from '../../test/fixtures/site/fixture-site.ts';
+import { browserPid, processTreeCpuSeconds } from './process-cpu.ts';
+
+const { values } = parseArgs({
+  options: {
+    captures: { type: 'string', default: '30' },
+    concurrency: { type: 'string', default: '2,4' },
+    chunk: { type: 'string', default: '10' },
+  },
+});
+const capturesPerSide = Number(values.captures);
+const concurrencies = values.concurrency.split(',').map(Number);
+const chunkSize = Number(values.chunk);
+const viewport = { width: 1280, height: 800 };
+
+const mixes: { name: string; pages: string[] }[] = [
+  { name: 'content', pages: [fixturePaths.article, fixturePaths.landing, fixturePaths.gallery] },
+  {
+    name: 'simple',
+    pages: [
+      fixturePaths.home,
+      fixturePaths.products,
+      fixturePaths.menu,
+      fixturePaths.animated,
+      fixturePaths.lazy,
+      fixturePaths.tall,
+    ],
+  },
+];
+
+const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+const rssBefore = process.memoryUsage().rss;
+
+const site = await startFixtureSite();
+const executablePath = findChromium();
+const naiveBrowser = await chromium.launch({ executablePath, args: chromiumArgs });
+const pool = new BrowserPool();
+
+function sceneRequest(path: string): CaptureRequest {
+  return {
+    url: site.url + path,
+    browser: 'chromium',
+    viewport,
+    pageActions: [],
+    taskActions: [],
+    hideSelectors: [],
+    removeSelectors: [],
+    maskSelectors: [],
+    waitMs: 0,
+    suppressAnimations: true,
+    hideCaret: true,
+    cookieBanner: { removeSelectors: [], cookies: [] },
+    trace: false,
+  };
+}
+
+async function naiveCapture(browser: Browser, path: string): Promise<Buffer> {
+  const context = await browser.newContext({ viewport });
+  try {
+    const page = await context.newPage();
+    await page.goto(site.url + path);
+    return await page.screenshot({ fullPage: true });
+  } finally {
+    await context.close();
+  }
+}
+
+const hashesByPage = new Map<string, Set<string>>();
+const stepTotals = new Map<string, { ms: number; count: number }>();
+
+async function sceneCapture(path: string): Promise<Buffer> {
+  const result = await captureExecution(pool, sceneRequest(path), {
+    signal: new AbortController().signal,
+  });
+  const hashes = hashesByPage.get(path) ?? new Set<string>();
+  hashes.add(createHash('sha256').update(result.observed.png).digest('hex'));
+  hashesByPage.set(path, hashes);
+  for (const line of result.log) {
+    const total = stepTotals.get(line.step) ?? { ms: 0, count: 0 };
+    total.ms += line.durationMs ?? 0;
+    total.count++;
+    stepTotals.set(line.step, total);
+  }
+  return result.observed.png;
+}
+
+interface Side {
+  browserPid: number;
+  capture: (path: string) => Promise<Buffer>;
+  wallMs: number;
+  cpuSeconds: number;
+  captures: number;
+}
+
+function nodeCpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+/** Captures `count` pages of the mix with `concurrency` workers, adding to the side's totals. */
+async function runChunk(
+  side: Side,
+  pages: string[],
+  count: number,
+  concurrency: number,
+): Promise<void> {
+  const cpuBefore = processTreeCpuSeconds(side.browserPid) + nodeCpuSeconds();
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const path = pages[next++ % pages.length] ?? fixturePaths.home;
+        const png = await side.capture(path);
+        if (png.length < 100) throw new Error(`empty capture of ${path}`);
+      }
+    }),
+  );
+  side.wallMs += performance.now() - started;
+  side.cpuSeconds += processTreeCpuSeconds(side.browserPid) + nodeCpuSeconds() - cpuBefore;
+  side.captures += count;
+}
+
+// Warm-up: browser launches and first-use costs stay out of the numbers.
+for (const path of mixes.flatMap((mix) => mix.pages)) {
+  await naiveCapture(naiveBrowser, path);
+  await sceneCapture(path);
+}
+hashesByPage.clear();
+stepTotals.clear();
+const naiveBrowserPid = await browserPid(naiveBrowser);
+const sceneBrowserPid = await browserPid(await pool.acquire('chromium'));
+
+console.log(
+  `capture bench: ${capturesPerSide} captures per side per row, viewport ${viewport.width}x${viewport.height}, ` +
+    `full page, naive/scene interleaved in chunks of ${chunkSize}`,
+);
+console.log(
+  `chromium ${naiveBrowser.version()} (${executablePath}), ${cpus().length} CPU(s), ` +
+    `load average ${loadavg()[0]?.toFixed(1)} at start`,
+);
+for (const mix of mixes) console.log(`  ${mix.name} mix: ${mix.pages.join(' ')}`);
+console.log('');
+console.log('mix      concurrency  naive/min  scene/min  ratio  CPU ms/capture naive  scene');
+
+const ratios: number[] = [];
+for (const mix of mixes) {
+  for (const concurrency of concurrencies) {
+    const side = (pid: number, capture: Side['capture']): Side => ({
+      browserPid: pid,
+      capture,
+      wallMs: 0,
+      cpuSeconds: 0,
+      captures: 0,
+    });
+    const naive = side(naiveBrowserPid, (path) => naiveCapture(naiveBrowser, path));
+    const scene = side(sceneBrowserPid, sceneCapture);
+    for (let done = 0, chunk = 0; done < capturesPerSide; done += chunkSize, chunk++) {
+      const count = Math.min(chunkSize, capturesPerSide - done);
+      const [first, second] = chunk % 2 === 0 ? [naive, scene] : [scene, naive];
+      await runChunk(first, mix.pages, count, concurrency);
+      await runChunk(second, mix.pages, count, concurrency);
+    }
+    const perMinute = (s: Side): number => (s.captures / s.wallMs) * 60_000;
+    const cpuPerCapture = (s: Side): string => ((s.cpuSeconds * 1000) / s.captures).toFixed(0);
+    const ratio = perMinute(scene) / perMinute(naive);
+    ratios.push(ratio);
+    console.log(
+      [
+        mix.name.padEnd(7),
+        String(concurrency).padStart(12),
+        perMinute(naive).toFixed(1).padStart(10),
+        perMinute(scene).toFixed(1).padStart(10),
+        `${ratio.toFixed(2)}x`.padStart(6),
+        cpuPerCapture(naive).padStart(20),
+        cpuPerCapture(scene).padStart(6),
+      ].join(' '),
+    );
+  }
+}
+
+console.log('');
+const unstable = [...hashesByPage].filter(([, hashes]) => hashes.size > 1).map(([path]) => path);
+console.log(
+  `scene determinism: ${hashesByPage.size - unstable.length}/${hashesByPage.size} pages byte-identical across all their captures` +
+    (unstable.length > 0 ? ` (differing: ${unstable.join(', ')})` : ''),
+);
+console.log(
+  'scene mean step durations (ms): ' +
+    [...stepTotals]
+      .map(([step, total]) => `${step} ${(total.ms / Math.max(1, total.count)).toFixed(0)}`)
+      .join(', '),
+);
+
+await naiveBrowser.close();
+await pool.close();
+await site.close();
+const rssAfter = process.memoryUsage().rss;
+console.log(`node process RSS: before ${mib(rssBefore)}, after ${mib(rssAfter)}`);
+console.log(`load average ${loadavg()[0]?.toFixed(1)} at end`);
