@@ -36,6 +36,8 @@ import { registerRunScreens } from './runs/runs.routes.tsx';
 import { registerSettingsScreens } from './settings/settings.routes.tsx';
 import { registerTaskScreens } from './tasks/tasks.routes.tsx';
 import type { UiApp } from './shared/ui-types.ts';
+import { registerViewerScreens } from './viewer/viewer.routes.tsx';
+import { registerWebhookScreens } from './webhooks/webhooks.routes.tsx';
 import { registerStaticAssets } from './static/static.routes.ts';
 
 export async function registerUi(app: UiApp, ctx: AppContext): Promise<void> {
@@ -50,8 +52,10 @@ export async function registerUi(app: UiApp, ctx: AppContext): Promise<void> {
     registerBatchScreens(ui, ctx);
     registerRunScreens(ui, ctx);
     registerRunDetailScreens(ui, ctx);
+    registerViewerScreens(ui, ctx);
     registerSettingsScreens(ui, ctx);
     registerAuditScreens(ui, ctx);
+    registerWebhookScreens(ui, ctx);
     // Last: fills the project tabs no screen above registered.
     registerMissingProjectTabs(ui, ctx);
   });

@@ -1,2 +1,268 @@
-// The execution viewer (built later in this file's folder).
-export {};
+// The execution viewer: modes, zoom, changed-region navigation, slider and onion-skin
+// controls, synchronised side-by-side scrolling and keyboard shortcuts. The server renders
+// every layer; this script only shows, hides and positions them.
+
+interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+type Effect = 'clip' | 'opacity';
+
+interface ModeConfig {
+  base?: string;
+  top?: string;
+  effect?: Effect;
+  pair?: boolean;
+  regions: boolean;
+}
+
+const modes: Record<string, ModeConfig> = {
+  observed: { base: 'observed', regions: true },
+  baseline: { base: 'baseline', regions: true },
+  diff: { base: 'diff', regions: true },
+  heatmap: { base: 'heatmap', regions: true },
+  'side-by-side': { pair: true, regions: false },
+  slider: { base: 'baseline', top: 'observed', effect: 'clip', regions: true },
+  onion: { base: 'baseline', top: 'observed', effect: 'opacity', regions: true },
+  reference: { base: 'reference', top: 'observed', effect: 'clip', regions: false },
+};
+
+const storageKey = 'scene.viewer';
+
+function stored(): { mode?: string; zoom?: string } {
+  try {
+    return JSON.parse(sessionStorage.getItem(storageKey) ?? '{}') as {
+      mode?: string;
+      zoom?: string;
+    };
+  } catch {
+    return {};
+  }
+}
+
+function store(update: { mode?: string; zoom?: string }): void {
+  sessionStorage.setItem(storageKey, JSON.stringify({ ...stored(), ...update }));
+}
+
+function setupViewer(viewer: HTMLElement): void {
+  const canvas = viewer.querySelector<HTMLElement>('[data-canvas]');
+  const mainStage = viewer.querySelector<HTMLElement>('[data-stage="main"]');
+  const pair = viewer.querySelector<HTMLElement>('[data-pair]');
+  const left = viewer.querySelector<HTMLElement>('[data-stage="left"]');
+  const right = viewer.querySelector<HTMLElement>('[data-stage="right"]');
+  const divider = viewer.querySelector<HTMLElement>('[data-divider]');
+  const regionsLayer = viewer.querySelector<HTMLElement>('[data-regions-layer]');
+  const slider = viewer.querySelector<HTMLInputElement>('[data-slider]');
+  const opacity = viewer.querySelector<HTMLInputElement>('[data-opacity]');
+  const showRegions = viewer.querySelector<HTMLInputElement>('[data-show-regions]');
+  const counter = document.getElementById('change-counter');
+  // Top to bottom, then left to right: the order a reader scans the page.
+  const regions = (JSON.parse(viewer.dataset['regions'] ?? '[]') as Rect[]).sort(
+    (a, b) => a.y - b.y || a.x - b.x,
+  );
+  const layer = (name: string | undefined) =>
+    name ? (canvas?.querySelector<HTMLImageElement>(`img[data-layer="${name}"]`) ?? null) : null;
+  const modeButton = (mode: string) =>
+    viewer.querySelector<HTMLButtonElement>(`[data-mode-button="${mode}"]`);
+  const available = (mode: string) => {
+    const button = modeButton(mode);
+    return button !== null && !button.disabled;
+  };
+  let current = -1;
+
+  const config = () => modes[viewer.dataset['mode'] ?? 'observed'] ?? modes['observed'];
+
+  /** Image pixels → displayed pixels (the observed screenshot's scale). */
+  const scale = () => {
+    const reference = layer('observed') ?? layer(config()?.base);
+    if (!canvas || !reference || reference.naturalWidth === 0) return 1;
+    return viewer.dataset['zoom'] === 'actual' ? 1 : canvas.clientWidth / reference.naturalWidth;
+  };
+
+  const drawRegions = () => {
+    if (!regionsLayer) return;
+    const visible =
+      regions.length > 0 && (showRegions?.checked ?? true) && (config()?.regions ?? false);
+    regionsLayer.hidden = !visible;
+    if (!visible) return;
+    const s = scale();
+    regionsLayer.replaceChildren(
+      ...regions.map((region, index) => {
+        const box = document.createElement('div');
+        box.className = index === current ? 'region current' : 'region';
+        box.style.left = `${region.x * s}px`;
+        box.style.top = `${region.y * s}px`;
+        box.style.width = `${Math.max(region.width * s, 4)}px`;
+        box.style.height = `${Math.max(region.height * s, 4)}px`;
+        return box;
+      }),
+    );
+  };
+
+  const setDivider = (percent: number) => {
+    const value = Math.min(100, Math.max(0, percent));
+    if (slider) slider.value = String(Math.round(value));
+    const top = layer(config()?.top);
+    if (top && config()?.effect === 'clip') top.style.clipPath = `inset(0 0 0 ${value}%)`;
+    if (divider) divider.style.left = `${value}%`;
+  };
+
+  const setOpacity = (percent: number) => {
+    const top = layer(config()?.top);
+    if (top && config()?.effect === 'opacity') top.style.opacity = String(percent / 100);
+  };
+
+  const applyMode = (mode: string, remember: boolean) => {
+    if (!modes[mode] || !available(mode)) return;
+    viewer.dataset['mode'] = mode;
+    const c = modes[mode];
+    for (const button of viewer.querySelectorAll<HTMLElement>('[data-mode-button]')) {
+      button.setAttribute('aria-pressed', String(button.dataset['modeButton'] === mode));
+    }
+    for (const img of canvas?.querySelectorAll<HTMLImageElement>('img[data-layer]') ?? []) {
+      const name = img.dataset['layer'];
+      img.classList.toggle('layer-base', name === c?.base);
+      img.classList.toggle('layer-top', name === c?.top);
+      img.style.clipPath = '';
+      img.style.opacity = '';
+    }
+    for (const control of viewer.querySelectorAll<HTMLElement>('[data-for-modes]')) {
+      control.hidden = !(control.dataset['forModes'] ?? '').split(' ').includes(mode);
+    }
+    if (mainStage) mainStage.hidden = c?.pair === true;
+    if (pair) pair.hidden = c?.pair !== true;
+    if (divider) divider.hidden = c?.effect !== 'clip';
+    if (c?.effect === 'clip') setDivider(Number(slider?.value ?? 50));
+    if (c?.effect === 'opacity') setOpacity(Number(opacity?.value ?? 50));
+    if (remember) store({ mode });
+    drawRegions();
+  };
+
+  const stages = () => [mainStage, left, right].filter((s): s is HTMLElement => s !== null);
+
+  const applyZoom = (zoom: string, remember: boolean) => {
+    const ratios = stages().map((s) => (s.scrollHeight > 0 ? s.scrollTop / s.scrollHeight : 0));
+    viewer.dataset['zoom'] = zoom;
+    for (const button of viewer.querySelectorAll<HTMLElement>('[data-zoom-button]')) {
+      button.setAttribute('aria-pressed', String(button.dataset['zoomButton'] === zoom));
+    }
+    // Keep the same part of a tall page in view across the zoom change.
+    stages().forEach((s, i) => {
+      s.scrollTop = (ratios[i] ?? 0) * s.scrollHeight;
+    });
+    if (remember) store({ zoom });
+    drawRegions();
+  };
+
+  const goToChange = (step: number) => {
+    if (regions.length === 0) return;
+    current = (current + step + regions.length) % regions.length;
+    const region = regions[current];
+    if (!region) return;
+    const s = scale();
+    const targets = config()?.pair ? [left, right] : [mainStage];
+    for (const stage of targets) {
+      if (!stage) continue;
+      stage.scrollTo({
+        top: Math.max(0, region.y * s - stage.clientHeight / 3),
+        left: Math.max(0, region.x * s - stage.clientWidth / 3),
+      });
+    }
+    if (counter) counter.textContent = `Change ${current + 1} of ${regions.length}`;
+    drawRegions();
+  };
+
+  // Side by side: both panes scroll together.
+  let syncing = false;
+  const sync = (from: HTMLElement, to: HTMLElement) => {
+    from.addEventListener('scroll', () => {
+      if (syncing) return;
+      syncing = true;
+      to.scrollTop = from.scrollTop;
+      to.scrollLeft = from.scrollLeft;
+      requestAnimationFrame(() => {
+        syncing = false;
+      });
+    });
+  };
+  if (left && right) {
+    sync(left, right);
+    sync(right, left);
+  }
+
+  // Dragging the divider (slider and reference modes).
+  let dragging = false;
+  const dividerFromPointer = (event: PointerEvent) => {
+    if (!canvas) return;
+    const rect = canvas.getBoundingClientRect();
+    setDivider(((event.clientX - rect.left) / rect.width) * 100);
+  };
+  canvas?.addEventListener('pointerdown', (event) => {
+    if (config()?.effect !== 'clip') return;
+    dragging = true;
+    canvas.setPointerCapture(event.pointerId);
+    dividerFromPointer(event);
+    event.preventDefault();
+  });
+  canvas?.addEventListener('pointermove', (event) => {
+    if (dragging) dividerFromPointer(event);
+  });
+  const stopDragging = () => {
+    dragging = false;
+  };
+  canvas?.addEventListener('pointerup', stopDragging);
+  canvas?.addEventListener('pointercancel', stopDragging);
+
+  slider?.addEventListener('input', () => setDivider(Number(slider.value)));
+  opacity?.addEventListener('input', () => setOpacity(Number(opacity.value)));
+  showRegions?.addEventListener('change', drawRegions);
+  viewer.addEventListener('click', (event) => {
+    const target = event.target as Element | null;
+    const modeTarget = target?.closest<HTMLElement>('[data-mode-button]');
+    if (modeTarget?.dataset['modeButton']) applyMode(modeTarget.dataset['modeButton'], true);
+    const zoomTarget = target?.closest<HTMLElement>('[data-zoom-button]');
+    if (zoomTarget?.dataset['zoomButton']) applyZoom(zoomTarget.dataset['zoomButton'], true);
+    const change = target?.closest<HTMLElement>('[data-change]');
+    if (change) goToChange(change.dataset['change'] === 'previous' ? -1 : 1);
+  });
+  for (const img of canvas?.querySelectorAll('img') ?? [])
+    img.addEventListener('load', drawRegions);
+  if (canvas) new ResizeObserver(drawRegions).observe(canvas);
+
+  document.addEventListener('keydown', (event) => {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target as HTMLElement | null;
+    const typing = target?.closest(
+      'input:not([type=checkbox]):not([type=radio]), textarea, select, [contenteditable]',
+    );
+    if (typing || document.querySelector('dialog[open]')) return;
+    const go = (href: string | undefined) => {
+      if (href) window.location.assign(href);
+    };
+    const modeNames = Object.keys(modes);
+    if (event.key === 'ArrowLeft') go(viewer.dataset['previousHref']);
+    else if (event.key === 'ArrowRight') go(viewer.dataset['nextHref']);
+    else if (event.key === 'Escape') go(viewer.dataset['runHref']);
+    else if (/^[1-8]$/.test(event.key)) applyMode(modeNames[Number(event.key) - 1] ?? '', true);
+    else if (event.key === 'n') goToChange(1);
+    else if (event.key === 'p') goToChange(-1);
+    else if (event.key === 'z')
+      applyZoom(viewer.dataset['zoom'] === 'fit' ? 'actual' : 'fit', true);
+    else return;
+    event.preventDefault();
+  });
+
+  const remembered = stored();
+  const requested = new URLSearchParams(window.location.search).get('mode');
+  const initial = [requested, remembered.mode].find(
+    (m): m is string => m !== null && m !== undefined && available(m),
+  );
+  applyMode(initial ?? viewer.dataset['mode'] ?? 'observed', false);
+  applyZoom(remembered.zoom === 'actual' ? 'actual' : 'fit', false);
+}
+
+const viewer = document.getElementById('viewer');
+if (viewer) setupViewer(viewer);

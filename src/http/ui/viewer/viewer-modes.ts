@@ -1,0 +1,29 @@
+import type { Execution } from '../../../runs/run.schema.ts';
+
+export const viewerModes = [
+  { id: 'observed', label: 'Observed', needs: ['screenshot'] },
+  { id: 'baseline', label: 'Baseline', needs: ['baseline'] },
+  { id: 'diff', label: 'Diff', needs: ['diff'] },
+  { id: 'heatmap', label: 'Heatmap', needs: ['heatmap'] },
+  { id: 'side-by-side', label: 'Side by side', needs: ['baseline', 'screenshot'] },
+  { id: 'slider', label: 'Slider', needs: ['baseline', 'screenshot'] },
+  { id: 'onion', label: 'Onion skin', needs: ['baseline', 'screenshot'] },
+  { id: 'reference', label: 'Reference vs observed', needs: ['reference', 'screenshot'] },
+] as const;
+
+export type ViewerMode = (typeof viewerModes)[number]['id'];
+
+export function availableModes(execution: Execution): Set<ViewerMode> {
+  const available = new Set<ViewerMode>();
+  for (const mode of viewerModes) {
+    if (mode.needs.every((kind) => execution.artifacts[kind] !== undefined)) available.add(mode.id);
+  }
+  return available;
+}
+
+/** The mode a viewer opens in: the diff when there is a change to look at, else the screenshot. */
+export function defaultMode(execution: Execution, available: Set<ViewerMode>): ViewerMode {
+  if (execution.diffLevel && execution.diffLevel !== 'none' && available.has('diff')) return 'diff';
+  if (available.has('observed')) return 'observed';
+  return [...available][0] ?? 'observed';
+}

@@ -1,0 +1,439 @@
+import type { Project } from '../../../projects/project.schema.ts';
+import type { Execution, Run } from '../../../runs/run.schema.ts';
+import { isTerminal } from '../../../runs/run.schema.ts';
+import {
+  cancelReasonText,
+  DiffBadge,
+  formatPercent,
+  shortId,
+  StatusBadge,
+} from '../components/badges.tsx';
+import { DangerButton } from '../components/modal.tsx';
+import { PageHeader } from '../components/page-header.tsx';
+import { formatDuration } from '../components/time.tsx';
+import { Layout, type PageContext } from '../layout/layout.tsx';
+import { cellText, executionTitle } from '../run-detail/executions-grid.tsx';
+import { availableModes, defaultMode, viewerModes, type ViewerMode } from './viewer-modes.ts';
+
+export function ApprovePanel(props: { execution: Execution; run: Run }) {
+  const { execution, run } = props;
+  if (run.mode !== 'compare') {
+    return (
+      <div id="approve-panel" class="approve-panel">
+        <p class="muted">A baseline run's screenshots are its baseline images.</p>
+      </div>
+    );
+  }
+  if (execution.status !== 'finished') {
+    return (
+      <div id="approve-panel" class="approve-panel">
+        <p class="muted">Only a finished execution can be approved.</p>
+      </div>
+    );
+  }
+  if (execution.approved) {
+    return (
+      <div id="approve-panel" class="approve-panel">
+        <span class="badge badge-finished">Approved</span>
+        <p>This screenshot is the baseline image of its cell: later compare runs use it.</p>
+      </div>
+    );
+  }
+  return (
+    <div id="approve-panel" class="approve-panel">
+      <button
+        type="button"
+        class="button primary"
+        hx-post={`/executions/${execution.id}/approve`}
+        hx-target="#approve-panel"
+        hx-swap="outerHTML"
+      >
+        Approve as baseline
+      </button>
+      <p class="muted">
+        {execution.noBaseline
+          ? 'The baseline has no image for this cell yet; approving adds this one.'
+          : 'Replaces the baseline image of this cell (the old one is kept in the history).'}
+      </p>
+    </div>
+  );
+}
+
+function Metrics(props: { execution: Execution }) {
+  const e = props.execution;
+  const duration =
+    e.startedAt && e.finishedAt
+      ? formatDuration(Date.parse(e.finishedAt) - Date.parse(e.startedAt))
+      : '—';
+  const size = e.sizeChange;
+  return (
+    <dl class="facts metrics" id="metrics">
+      <div>
+        <dt>Differing pixels</dt>
+        <dd class="num">
+          {e.diffPixels === undefined ? '—' : e.diffPixels.toLocaleString('en-US')}
+        </dd>
+      </div>
+      <div>
+        <dt>Ratio</dt>
+        <dd class="num">{e.diffPercent === undefined ? '—' : formatPercent(e.diffPercent)}</dd>
+      </div>
+      <div>
+        <dt>Level</dt>
+        <dd>
+          {e.diffLevel ? (
+            <DiffBadge level={e.diffLevel} />
+          ) : e.noBaseline ? (
+            'no baseline image'
+          ) : (
+            '—'
+          )}
+        </dd>
+      </div>
+      <div>
+        <dt>Size change</dt>
+        <dd class="num">
+          {size && (size.width !== 0 || size.height !== 0)
+            ? `${size.width >= 0 ? '+' : ''}${size.width} × ${size.height >= 0 ? '+' : ''}${size.height} px`
+            : 'none'}
+        </dd>
+      </div>
+      <div>
+        <dt>Changed regions</dt>
+        <dd class="num">{String(e.changedRegions?.length ?? 0)}</dd>
+      </div>
+      <div>
+        <dt>Capture</dt>
+        <dd class="num">{`${duration} · attempt ${e.attempt}${e.httpStatus ? ` · HTTP ${e.httpStatus}` : ''}`}</dd>
+      </div>
+    </dl>
+  );
+}
+
+const artifactLabels: Record<string, string> = {
+  screenshot: 'Screenshot',
+  baseline: 'Baseline image',
+  diff: 'Diff image',
+  heatmap: 'Heatmap',
+  reference: 'Reference screenshot',
+  trace: 'Playwright trace (.zip)',
+  video: 'Video',
+  log: 'Capture log',
+};
+
+function Downloads(props: { execution: Execution }) {
+  const entries = Object.entries(props.execution.artifacts).filter(([, url]) => url !== undefined);
+  if (entries.length === 0) return <p class="muted">No artifacts.</p>;
+  return (
+    <ul class="downloads">
+      {entries.map(([kind, url]) => (
+        <li>
+          <a href={url} target="_blank" rel="noreferrer" safe>
+            {artifactLabels[kind] ?? kind}
+          </a>
+          {kind === 'trace' && <span class="muted"> — open with npx playwright show-trace</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Layer(props: { layer: string; src: string | undefined; alt: string }) {
+  if (!props.src) return '';
+  return <img data-layer={props.layer} src={props.src} alt={props.alt} decoding="async" />;
+}
+
+export function ViewerPage(props: {
+  page: PageContext;
+  project: Project;
+  run: Run;
+  execution: Execution;
+  previous?: Execution | undefined;
+  next?: Execution | undefined;
+  position: number;
+  total: number;
+}) {
+  const { execution: e, run, project } = props;
+  const available = availableModes(e);
+  const mode: ViewerMode = defaultMode(e, available);
+  const title = executionTitle(e);
+  const a = e.artifacts;
+  const runHref = `/runs/${run.id}`;
+  return (
+    <Layout
+      title={`${title} · ${cellText(e)}`}
+      section="runs"
+      page={props.page}
+      scripts={['/static/viewer.js']}
+    >
+      <PageHeader
+        title={title}
+        crumbs={[
+          { label: 'Projects', href: '/projects' },
+          { label: project.name, href: `/projects/${project.id}` },
+          { label: `Run #${shortId(run.id)}`, href: runHref },
+        ]}
+        subtitle={`${cellText(e)} · execution ${props.position} of ${props.total}`}
+        titleAside={
+          <span class="title-badges">
+            <StatusBadge status={e.status} />
+            <DiffBadge level={e.diffLevel} percent={e.diffPercent} />
+          </span>
+        }
+        actions={
+          <>
+            <a
+              class="button"
+              href={props.previous ? `/executions/${props.previous.id}` : undefined}
+              aria-disabled={props.previous ? undefined : 'true'}
+              data-nav="previous"
+              rel="prev"
+            >
+              ← Previous
+            </a>
+            <a
+              class="button"
+              href={props.next ? `/executions/${props.next.id}` : undefined}
+              aria-disabled={props.next ? undefined : 'true'}
+              data-nav="next"
+              rel="next"
+            >
+              Next →
+            </a>
+            <a class="button" href={runHref} data-nav="back">
+              Back to run
+            </a>
+          </>
+        }
+      />
+      {!isTerminal(e.status) && (
+        <p class="notice" hx-get={`/executions/${e.id}/state`} hx-trigger="every 2s" hx-swap="none">
+          {`This execution is ${e.status}; the page reloads when it ends.`}
+        </p>
+      )}
+      {e.error && (
+        <p class="notice notice-error" role="alert" safe>
+          {e.error}
+        </p>
+      )}
+      {e.status === 'cancelled' && e.cancelReason && (
+        <p class="notice notice-warn" safe>
+          {`This execution was ${cancelReasonText[e.cancelReason]}.`}
+        </p>
+      )}
+      <div
+        id="viewer"
+        class="viewer"
+        data-mode={mode}
+        data-zoom="fit"
+        data-regions={JSON.stringify(e.changedRegions ?? [])}
+        data-run-href={runHref}
+        data-previous-href={props.previous ? `/executions/${props.previous.id}` : undefined}
+        data-next-href={props.next ? `/executions/${props.next.id}` : undefined}
+      >
+        <div class="viewer-toolbar">
+          <div class="segmented" role="toolbar" aria-label="View mode">
+            {viewerModes.map((m, index) => (
+              <button
+                type="button"
+                class="segment"
+                data-mode-button={m.id}
+                aria-pressed={m.id === mode ? 'true' : 'false'}
+                disabled={!available.has(m.id)}
+                aria-keyshortcuts={String(index + 1)}
+                title={
+                  available.has(m.id)
+                    ? `${m.label} (${index + 1})`
+                    : `${m.label}: not available for this execution`
+                }
+              >
+                <kbd aria-hidden="true">{String(index + 1)}</kbd> {m.label}
+              </button>
+            ))}
+          </div>
+          <div class="viewer-tools">
+            <div class="segmented" role="group" aria-label="Zoom">
+              <button
+                type="button"
+                class="segment"
+                data-zoom-button="fit"
+                aria-pressed="true"
+                aria-keyshortcuts="z"
+              >
+                Fit width
+              </button>
+              <button
+                type="button"
+                class="segment"
+                data-zoom-button="actual"
+                aria-pressed="false"
+                aria-keyshortcuts="z"
+              >
+                1:1
+              </button>
+            </div>
+            <div class="change-nav" role="group" aria-label="Changed regions">
+              <button
+                type="button"
+                class="button small"
+                data-change="previous"
+                aria-keyshortcuts="p"
+                disabled={!e.changedRegions?.length}
+              >
+                ↑ Previous change
+              </button>
+              <button
+                type="button"
+                class="button small"
+                data-change="next"
+                aria-keyshortcuts="n"
+                disabled={!e.changedRegions?.length}
+              >
+                ↓ Next change
+              </button>
+              <span id="change-counter" class="muted" aria-live="polite">
+                {e.changedRegions?.length
+                  ? `${e.changedRegions.length} changed region${e.changedRegions.length === 1 ? '' : 's'}`
+                  : 'No changed regions'}
+              </span>
+            </div>
+            <label class="checkbox-option">
+              <input type="checkbox" data-show-regions checked />
+              Outline changes
+            </label>
+          </div>
+        </div>
+        <div class="mode-controls">
+          <label class="range-control" data-for-modes="slider reference">
+            <span>Divider</span>
+            <input
+              type="range"
+              min="0"
+              max="100"
+              value="50"
+              data-slider
+              aria-label="Divider position (percent from the left)"
+            />
+          </label>
+          <label class="range-control" data-for-modes="onion">
+            <span>Observed opacity</span>
+            <input
+              type="range"
+              min="0"
+              max="100"
+              value="50"
+              data-opacity
+              aria-label="Opacity of the observed screenshot (percent)"
+            />
+          </label>
+          <p class="mode-legend muted" data-for-modes="slider">
+            Left of the divider: baseline · right: observed. Drag the divider.
+          </p>
+          <p class="mode-legend muted" data-for-modes="reference">
+            Left of the divider: reference URL · right: observed.
+          </p>
+          <p class="mode-legend muted" data-for-modes="diff">
+            Red: pixels that differ. Faded: unchanged.
+          </p>
+          <p class="mode-legend muted" data-for-modes="side-by-side">
+            Baseline (left) and observed (right) scroll together.
+          </p>
+        </div>
+        {available.size === 0 ? (
+          <div class="empty-state">
+            <p class="empty-title">No images</p>
+            <p>
+              {e.status === 'failed'
+                ? 'The capture failed before a screenshot was taken.'
+                : 'Nothing was captured yet.'}
+            </p>
+          </div>
+        ) : (
+          <>
+            <div
+              class="stage"
+              data-stage="main"
+              tabindex="0"
+              aria-label="Image: scroll with the arrow keys up and down"
+            >
+              <div class="canvas" data-canvas>
+                <Layer layer="baseline" src={a.baseline} alt="Baseline screenshot" />
+                <Layer layer="reference" src={a.reference} alt="Reference screenshot" />
+                <Layer layer="observed" src={a.screenshot} alt="Observed screenshot" />
+                <Layer layer="diff" src={a.diff} alt="Diff: differing pixels in red" />
+                <Layer layer="heatmap" src={a.heatmap} alt="Heatmap of the differences" />
+                <div class="divider" data-divider aria-hidden="true">
+                  <span class="divider-handle"></span>
+                </div>
+                <div class="regions" data-regions-layer aria-hidden="true"></div>
+              </div>
+            </div>
+            <div class="stage-pair" data-pair>
+              <div class="stage" data-stage="left" tabindex="0" aria-label="Baseline image">
+                <p class="pane-label">Baseline</p>
+                <div class="canvas">
+                  {a.baseline && <img src={a.baseline} alt="Baseline screenshot (side by side)" />}
+                </div>
+              </div>
+              <div class="stage" data-stage="right" tabindex="0" aria-label="Observed image">
+                <p class="pane-label">Observed</p>
+                <div class="canvas">
+                  {a.screenshot && (
+                    <img src={a.screenshot} alt="Observed screenshot (side by side)" />
+                  )}
+                </div>
+              </div>
+            </div>
+          </>
+        )}
+        <p class="keys-help muted">
+          Keys: <kbd>←</kbd>/<kbd>→</kbd> previous/next execution · <kbd>1</kbd>–<kbd>8</kbd> modes
+          · <kbd>n</kbd>/<kbd>p</kbd> next/previous change · <kbd>z</kbd> zoom · <kbd>Esc</kbd> back
+          to the run
+        </p>
+      </div>
+      <div class="viewer-panels">
+        <section class="card" aria-labelledby="metrics-title">
+          <h2 id="metrics-title">Metrics</h2>
+          <Metrics execution={e} />
+        </section>
+        <section class="card" aria-labelledby="approve-title">
+          <h2 id="approve-title">Baseline</h2>
+          <ApprovePanel execution={e} run={run} />
+          <div class="button-row exec-actions">
+            {(e.status === 'failed' || e.status === 'cancelled') && (
+              <button
+                type="button"
+                class="button"
+                hx-post={`/executions/${e.id}/retry`}
+                hx-swap="none"
+              >
+                Retry this execution
+              </button>
+            )}
+            {!isTerminal(e.status) && (
+              <DangerButton
+                method="post"
+                label="Cancel this execution"
+                href={`/executions/${e.id}/cancel`}
+                confirm="Cancel this execution?"
+              />
+            )}
+          </div>
+        </section>
+        <section class="card" aria-labelledby="downloads-title">
+          <h2 id="downloads-title">Artifacts</h2>
+          <Downloads execution={e} />
+          {e.finalUrl && (
+            <p class="cell-sub">
+              Captured URL:{' '}
+              <a href={e.finalUrl} target="_blank" rel="noreferrer" safe>
+                {e.finalUrl}
+              </a>
+            </p>
+          )}
+        </section>
+      </div>
+    </Layout>
+  );
+}
