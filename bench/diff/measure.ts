@@ -1,4 +1,11 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { Contender } from './contenders.ts';
+
+// In-process contenders share this heap: without a collection between samples, one tool's
+// garbage (pngjs allocates hundreds of MB) is collected during the next tool's run.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 
 export interface Measurement {
   contender: string;
@@ -9,7 +16,8 @@ export interface Measurement {
 
 /**
  * Runs every contender `iterations` times after `warmups`, interleaved round-robin so that
- * background load on a shared machine falls on all contenders alike.
+ * background load on a shared machine falls on all contenders alike, with a full garbage
+ * collection (not timed) before each run.
  */
 export async function measure(
   contenders: readonly Contender[],
@@ -21,6 +29,7 @@ export async function measure(
   const counts: (number | null)[] = contenders.map(() => null);
   for (let round = 0; round < warmups + iterations; round++) {
     for (const [index, contender] of contenders.entries()) {
+      collectGarbage();
       const start = performance.now();
       const count = await run(contender);
       const elapsed = performance.now() - start;
