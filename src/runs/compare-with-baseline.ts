@@ -62,7 +62,10 @@ export async function compareWithBaseline(
       artifacts: [],
     };
   }
-  const baselinePng = await ctx.artifacts.get(entry.storageKey);
+  // A path when the store is a directory: the diff engine reads it where it runs (a worker
+  // thread), and the baseline image never passes through this thread.
+  const baselinePng =
+    ctx.artifacts.localPath(entry.storageKey) ?? (await ctx.artifacts.get(entry.storageKey));
   const result = await differ.computeDiff(baselinePng, observed.png, { ignoreRegions });
   const level = diffLevel(result.diffPercent, run.executionDiffThreshold);
   const artifacts: ArtifactRecord[] = [];

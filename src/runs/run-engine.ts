@@ -17,7 +17,7 @@ export interface RunEngineOptions {
   embeddedWorker: boolean;
   /** Attempts per execution, counting retries after transient browser faults. Default 3. */
   maxAttempts?: number;
-  /** Record a Playwright trace of every capture. Default false: failures still get the log. */
+  /** Record a Playwright trace of every capture (a few KiB, little time). Default true. */
   trace?: boolean;
   /** How often run deadlines and the concurrency setting are checked. Default 1000 ms. */
   checkIntervalMs?: number;
@@ -70,14 +70,16 @@ export async function startRunEngine(
         ...(ctx.config.chromiumPath !== undefined && { chromiumPath: ctx.config.chromiumPath }),
         logger: ctx.logger,
       });
-    // Diffs run on worker threads: a large comparison never stalls HTTP or cancellations.
-    differ = options.differ ?? createDiffPool();
+    // Diffs run on a worker thread: a large comparison never stalls HTTP or cancellations.
+    // One is enough: a diff takes a fraction of a capture's time, and each thread costs its
+    // own heap (bench/capture/run-memory.ts).
+    differ = options.differ ?? createDiffPool({ size: 1 });
     const deps: ExecutorDeps = {
       ctx,
       pool,
       differ,
       maxAttempts,
-      trace: options.trace ?? false,
+      trace: options.trace ?? true,
     };
     // Launched now rather than by the first execution, whose timeout would include it.
     pool.acquire('chromium').catch(() => undefined);
