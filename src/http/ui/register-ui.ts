@@ -37,6 +37,7 @@ import { registerSettingsScreens } from './settings/settings.routes.tsx';
 import { registerTaskScreens } from './tasks/tasks.routes.tsx';
 import type { UiApp } from './shared/ui-types.ts';
 import { registerViewerScreens } from './viewer/viewer.routes.tsx';
+import { registerWebhookScreens } from './webhooks/webhooks.routes.tsx';
 import { registerStaticAssets } from './static/static.routes.ts';
 
 export async function registerUi(app: UiApp, ctx: AppContext): Promise<void> {
@@ -54,6 +55,7 @@ export async function registerUi(app: UiApp, ctx: AppContext): Promise<void> {
     registerViewerScreens(ui, ctx);
     registerSettingsScreens(ui, ctx);
     registerAuditScreens(ui, ctx);
+    registerWebhookScreens(ui, ctx);
     // Last: fills the project tabs no screen above registered.
     registerMissingProjectTabs(ui, ctx);
   });
