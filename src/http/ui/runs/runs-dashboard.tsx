@@ -49,6 +49,7 @@ export function RunFiltersForm(props: {
       {props.children ?? ''}
       {filters.batchId && <input type="hidden" name="batchId" value={filters.batchId} />}
       <SelectField
+        id="filter-status"
         name="status"
         label="Status"
         value={filters.status}
@@ -56,6 +57,7 @@ export function RunFiltersForm(props: {
         options={runStatuses.map((s) => ({ value: s, label: s }))}
       />
       <TextField
+        id="filter-jiraIssue"
         name="jiraIssue"
         label="JIRA issue"
         value={filters.jiraIssue}

@@ -140,6 +140,7 @@ export function registerRunScreens(app: UiApp, ctx: AppContext): void {
           </h2>
           <RunFiltersForm filters={filters} action="/runs">
             <SelectField
+              id="filter-projectId"
               name="projectId"
               label="Project"
               value={filters.projectId}

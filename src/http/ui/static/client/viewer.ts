@@ -236,9 +236,12 @@ function setupViewer(viewer: HTMLElement): void {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
     const target = event.target as HTMLElement | null;
     const typing = target?.closest(
-      'input:not([type=checkbox]):not([type=radio]), textarea, select, [contenteditable]',
+      'input:not([type=checkbox]):not([type=radio]):not([type=range]), textarea, select, [contenteditable]',
     );
     if (typing || document.querySelector('dialog[open]')) return;
+    // A range input (divider, opacity) keeps its own arrow keys.
+    const onRange = target instanceof HTMLInputElement && target.type === 'range';
+    if (onRange && event.key.startsWith('Arrow')) return;
     const go = (href: string | undefined) => {
       if (href) window.location.assign(href);
     };
@@ -262,6 +265,7 @@ function setupViewer(viewer: HTMLElement): void {
   );
   applyMode(initial ?? viewer.dataset['mode'] ?? 'observed', false);
   applyZoom(remembered.zoom === 'actual' ? 'actual' : 'fit', false);
+  viewer.dataset['ready'] = 'true';
 }
 
 const viewer = document.getElementById('viewer');
