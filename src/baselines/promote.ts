@@ -3,8 +3,7 @@ import { artifactUrl } from '../artifacts/artifact-files.ts';
 import { listArtifactsOfExecutions } from '../artifacts/artifacts.repository.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
-import { findExecution } from '../runs/executions.repository.ts';
-import { runTransaction } from '../runs/run-lifecycle.ts';
+import { findExecutionLockingRun, runTransaction } from '../runs/run-lifecycle.ts';
 import { absoluteUrls, baselineLinks, executionLinks } from '../runs/run-links.ts';
 import { findRun } from '../runs/runs.repository.ts';
 import { nowIso } from '../shared/clock.ts';
@@ -41,7 +40,7 @@ export async function promoteToBaseline(
   actor: Actor,
 ): Promise<Promotion> {
   const promotion = await runTransaction(ctx, async (trx, changes) => {
-    const execution = await findExecution(trx, executionId);
+    const execution = await findExecutionLockingRun(trx, executionId);
     if (!execution) throw notFound('execution', executionId);
     const run = await findRun(trx, execution.runId);
     invariant(run, `run of execution ${executionId} exists`);

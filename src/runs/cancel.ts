@@ -4,13 +4,14 @@ import type { Actor } from '../audit/audit.types.ts';
 import { nowIso } from '../shared/clock.ts';
 import type { CancelReason } from '../shared/domain.ts';
 import { conflict, invariant, notFound } from '../shared/errors.ts';
-import {
-  cancelExecutionRows,
-  findExecution,
-  listExecutionIdsOfRun,
-} from './executions.repository.ts';
+import { cancelExecutionRows, listExecutionIdsOfRun } from './executions.repository.ts';
 import { cellLabel } from './cell-label.ts';
-import { runTransaction, syncRunStatus } from './run-lifecycle.ts';
+import {
+  findExecutionLockingRun,
+  lockRun,
+  runTransaction,
+  syncRunStatus,
+} from './run-lifecycle.ts';
 import { isTerminal } from './run.schema.ts';
 import { findRun, updateRunState } from './runs.repository.ts';
 
@@ -32,6 +33,7 @@ export async function cancelRun(
   actor: Actor,
 ): Promise<void> {
   const cancelled = await runTransaction(ctx, async (trx, changes) => {
+    await lockRun(trx, runId);
     const run = await findRun(trx, runId);
     if (!run) throw notFound('run', runId);
     if (isTerminal(run.status)) {
@@ -69,7 +71,7 @@ export async function cancelExecution(
   actor: Actor,
 ): Promise<void> {
   await runTransaction(ctx, async (trx, changes) => {
-    const execution = await findExecution(trx, executionId);
+    const execution = await findExecutionLockingRun(trx, executionId);
     if (!execution) throw notFound('execution', executionId);
     if (isTerminal(execution.status)) {
       throw conflict(

@@ -27,7 +27,13 @@ import {
 } from './executions.repository.ts';
 import { cellLabel } from './cell-label.ts';
 import type { ImageDiffer } from './image-differ.ts';
-import { recordExecutionFailedWebhook, runTransaction, syncRunStatus } from './run-lifecycle.ts';
+import {
+  findExecutionLockingRun,
+  lockRun,
+  recordExecutionFailedWebhook,
+  runTransaction,
+  syncRunStatus,
+} from './run-lifecycle.ts';
 import type { NewRunLogLine } from './run.schema.ts';
 import { findRun, type RunRecord } from './runs.repository.ts';
 
@@ -169,7 +175,7 @@ async function claim(
   executionId: string,
 ): Promise<{ run: RunRecord; execution: ExecutionRecord } | undefined> {
   return runTransaction(ctx, async (trx, changes) => {
-    const execution = await findExecution(trx, executionId);
+    const execution = await findExecutionLockingRun(trx, executionId);
     if (execution?.status !== 'queued') return undefined;
     const run = await findRun(trx, execution.runId);
     invariant(run, `run of execution ${executionId} exists`);
@@ -201,6 +207,7 @@ async function retryAfterTransientFault(
   logLines: NewRunLogLine[],
 ): Promise<ExecutionRecord | undefined> {
   return runTransaction(ctx, async (trx, changes) => {
+    await lockRun(trx, run.id);
     changes.store(run, logLines);
     if (!(await incrementAttempt(trx, execution.id, execution.attempt))) return undefined;
     changes.log(run, {
@@ -350,6 +357,7 @@ async function recordSuccess(
   const screenshot = artifacts.find((a) => a.kind === 'screenshot');
   invariant(screenshot, 'a successful capture stored its screenshot');
   await runTransaction(ctx, async (trx, changes) => {
+    await lockRun(trx, run.id);
     for (const artifact of artifacts) await insertArtifact(trx, artifact);
     const now = nowIso();
     const outcome: ExecutionOutcomeUpdate = {
@@ -416,6 +424,7 @@ async function recordFailure(
   const { ctx } = deps;
   try {
     await runTransaction(ctx, async (trx, changes) => {
+      await lockRun(trx, run.id);
       for (const artifact of artifacts) await insertArtifact(trx, artifact);
       const recorded = await completeRunningExecution(trx, execution.id, execution.attempt, {
         status: 'failed',
@@ -463,6 +472,7 @@ async function recordAbort(
   const { ctx } = deps;
   if (abort.byTimeout) {
     await runTransaction(ctx, async (trx, changes) => {
+      await lockRun(trx, run.id);
       const message = `timed out after ${abort.timeoutMs / 1000} s (executionTimeoutSeconds); last completed step: ${abort.lastStep}`;
       const recorded = await completeRunningExecution(trx, execution.id, execution.attempt, {
         status: 'cancelled',
@@ -494,6 +504,7 @@ async function recordAbort(
     // Graceful shutdown: the execution goes back to the queue, not to `cancelled`, so that the
     // next start finishes the run. The attempt is given back: the page did nothing wrong.
     await runTransaction(ctx, async (trx, changes) => {
+      await lockRun(trx, run.id);
       if (!(await requeueRunningExecution(trx, execution.id, execution.attempt))) return;
       changes.log(run, {
         level: 'warn',

@@ -3,12 +3,16 @@ import { nowIso } from '../shared/clock.ts';
 import { invariant } from '../shared/errors.ts';
 import {
   failExecutionRow,
-  findExecution,
   listExecutionsInStatus,
   requeueExecutionRows,
 } from './executions.repository.ts';
 import { cellLabel } from './cell-label.ts';
-import { recordExecutionFailedWebhook, runTransaction, syncRunStatus } from './run-lifecycle.ts';
+import {
+  findExecutionLockingRun,
+  recordExecutionFailedWebhook,
+  runTransaction,
+  syncRunStatus,
+} from './run-lifecycle.ts';
 import { findRun } from './runs.repository.ts';
 
 export interface RecoveryReport {
@@ -35,7 +39,7 @@ export async function recoverExecutions(
   const orphans = await listExecutionsInStatus(ctx.db, 'running');
   for (const orphan of orphans) {
     await runTransaction(ctx, async (trx, changes) => {
-      const execution = await findExecution(trx, orphan.id);
+      const execution = await findExecutionLockingRun(trx, orphan.id);
       if (execution?.status !== 'running') return;
       const run = await findRun(trx, execution.runId);
       invariant(run, `run of execution ${execution.id} exists`);

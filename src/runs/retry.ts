@@ -10,12 +10,14 @@ import { getEffectiveSettings } from '../settings/settings.service.ts';
 import { isoAfter } from '../shared/clock.ts';
 import { conflict, invariant, notFound, unprocessable } from '../shared/errors.ts';
 import { cellLabel } from './cell-label.ts';
+import { listExecutionIdsOfRun, requeueExecutionRows } from './executions.repository.ts';
 import {
-  findExecution,
-  listExecutionIdsOfRun,
-  requeueExecutionRows,
-} from './executions.repository.ts';
-import { runTransaction, syncRunStatus, type RunChanges } from './run-lifecycle.ts';
+  findExecutionLockingRun,
+  lockRun,
+  runTransaction,
+  syncRunStatus,
+  type RunChanges,
+} from './run-lifecycle.ts';
 import { isTerminal } from './run.schema.ts';
 import { findRun, updateRunState, type RunRecord } from './runs.repository.ts';
 
@@ -25,6 +27,7 @@ import { findRun, updateRunState, type RunRecord } from './runs.repository.ts';
  */
 export async function retryRun(ctx: AppContext, runId: string, actor: Actor): Promise<void> {
   const { ids, keys } = await runTransaction(ctx, async (trx, changes) => {
+    await lockRun(trx, runId);
     const run = await findRun(trx, runId);
     if (!run) throw notFound('run', runId);
     if (!isTerminal(run.status)) {
@@ -63,7 +66,7 @@ export async function retryExecution(
   actor: Actor,
 ): Promise<void> {
   const { runId, keys } = await runTransaction(ctx, async (trx, changes) => {
-    const execution = await findExecution(trx, executionId);
+    const execution = await findExecutionLockingRun(trx, executionId);
     if (!execution) throw notFound('execution', executionId);
     if (execution.status !== 'failed' && execution.status !== 'cancelled') {
       throw conflict(

@@ -7,7 +7,7 @@ import type { RunStatus } from '../shared/domain.ts';
 import { invariant } from '../shared/errors.ts';
 import { recordWebhookEvent } from '../webhooks/outbox.ts';
 import type { WebhookEventType } from '../webhooks/webhook-events.ts';
-import { findExecution } from './executions.repository.ts';
+import { findExecution, type ExecutionRecord } from './executions.repository.ts';
 import { insertRunLogLines } from './run-log.repository.ts';
 import { absoluteUrls, executionLinks, runLinks } from './run-links.ts';
 import type { NewRunLogLine } from './run.schema.ts';
@@ -17,9 +17,24 @@ import {
   countCancelledByReason,
   countExecutionsByStatus,
   findRun,
+  lockRunRow,
   updateRunState,
   type RunRecord,
 } from './runs.repository.ts';
+
+/** Take first in any transaction that changes a run's executions (see lockRunRow). */
+export const lockRun = lockRunRow;
+
+/** The execution as it is once its run is locked (read again: it may have changed meanwhile). */
+export async function findExecutionLockingRun(
+  trx: Conn,
+  executionId: string,
+): Promise<ExecutionRecord | undefined> {
+  const execution = await findExecution(trx, executionId);
+  if (!execution) return undefined;
+  await lockRunRow(trx, execution.runId);
+  return findExecution(trx, executionId);
+}
 
 type Trx = Transaction<Database>;
 
@@ -148,6 +163,7 @@ export async function syncRunStatus(
   runId: string,
   changes: RunChanges,
 ): Promise<RunRecord> {
+  await lockRunRow(trx, runId);
   const run = await findRun(trx, runId);
   invariant(run, `run ${runId} exists while its executions change`);
   const counts = await countExecutionsByStatus(trx, runId);

@@ -1,3 +1,4 @@
+import { PostgresAdapter } from 'kysely';
 import type { Conn } from '../db/connect.ts';
 import { afterCursor, toPage, type Page } from '../db/pagination.ts';
 import type { CancelReason, ExecutionStatus, RunMode, RunStatus } from '../shared/domain.ts';
@@ -224,4 +225,16 @@ export async function listExecutionOutcomes(
     diffPercent: row.diff_percent === null ? null : Number(row.diff_percent),
     diffLevel: row.diff_level,
   }));
+}
+
+/**
+ * Serialises the transitions of one run: call it first in a transaction that changes the run's
+ * executions. On Postgres it row-locks the run until the commit, so two executions ending at
+ * once cannot both count the other as still running (each sees the other's commit once it
+ * holds the lock), and taking the run first keeps the lock order the same everywhere (no
+ * deadlocks with cancelRun). SQLite runs one transaction at a time anyway.
+ */
+export async function lockRunRow(conn: Conn, runId: string): Promise<void> {
+  if (!(conn.getExecutor().adapter instanceof PostgresAdapter)) return;
+  await conn.selectFrom('runs').select('id').where('id', '=', runId).forUpdate().execute();
 }

@@ -360,6 +360,25 @@ describe.each(dialects)('runs API on %s', (dialect) => {
     expect(baseline.sourceRunId).toBeNull();
   });
 
+  it('derives the run status correctly when many executions end at the same moment', async () => {
+    const { batchId } = await createBatch(api, {
+      pages: Array.from({ length: 12 }, (_, i) => ({ name: `p${i}`, url: `${site}/${i}` })),
+    });
+    const run = await api.launch(batchId, { mode: 'baseline' });
+    const executions = await api.executions(run.id);
+    for (const e of executions) await claimExecution(t.app.db, e.id, nowIso());
+    // Concurrent transactions (a pool of connections on Postgres): each one must see the
+    // others' commits when it derives the run's status, or the run would stay running.
+    const responses = await Promise.all(
+      executions.map((e) => api.request('POST', `/executions/${e.id}/cancel`)),
+    );
+    expect(responses.map((r) => r.status)).toEqual(executions.map(() => 200));
+    expect(await api.run(run.id)).toMatchObject({
+      status: 'cancelled',
+      summary: { cancelled: 12, running: 0 },
+    });
+  });
+
   it('serves artifacts at immutable URLs and nothing outside the store', async () => {
     const { projectId } = await createBatch(api, { pages: [{ name: 'p', url: `${site}/` }] });
     const png = Buffer.from('89504e470d0a1a0a', 'hex');
