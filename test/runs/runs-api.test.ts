@@ -419,3 +419,26 @@ describe.each(dialects)('runs API on %s', (dialect) => {
     await expect(t.app.artifacts.get('/etc/passwd')).rejects.toThrow(/does not exist/);
   });
 });
+
+describe('without Chromium', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp('sqlite', { SCENE_CHROMIUM_PATH: '/nonexistent/chromium' });
+    await t.app.startRunEngine();
+  });
+  afterAll(() => t.close());
+
+  it('says so at start and fails each execution with how to install it', async () => {
+    const api = new SceneApi(t.server);
+    expect(t.logs.join('')).toMatch(
+      /captures will fail: Chromium not found at \/nonexistent\/chromium/,
+    );
+    const { batchId } = await createBatch(api, { pages: [{ name: 'p', url: `${site}/` }] });
+    const run = await api.waitForRun((await api.launch(batchId, { mode: 'baseline' })).id);
+    expect(run.status).toBe('failed');
+    const [execution] = await api.executions(run.id);
+    expect(execution?.status).toBe('failed');
+    expect(execution?.error).toMatch(/apt-get install -y chromium/);
+    expect(execution?.error).toMatch(/SCENE_CHROMIUM_PATH/);
+  });
+});
