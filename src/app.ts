@@ -28,7 +28,7 @@ export interface App extends AppContext {
 
 /** Builds the context every process shares: database (migrated), artifact store, queue, events. */
 export async function createApp(config: Config, logger: Logger): Promise<App> {
-  const db = connectDatabase(config.database);
+  const db = connectDatabase(config.database, logger);
   try {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');

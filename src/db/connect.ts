@@ -4,13 +4,14 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/config.ts';
+import type { Logger } from '../shared/logger.ts';
 import type { Database } from './database.ts';
 
 export type Db = Kysely<Database>;
 /** What repository functions take: the database or an open transaction. */
 export type Conn = Kysely<Database> | Transaction<Database>;
 
-export function connectDatabase(config: DatabaseConfig): Db {
+export function connectDatabase(config: DatabaseConfig, logger: Logger): Db {
   switch (config.dialect) {
     case 'sqlite': {
       fs.mkdirSync(path.dirname(config.file), { recursive: true });
@@ -23,12 +24,13 @@ export function connectDatabase(config: DatabaseConfig): Db {
       sqlite.pragma('busy_timeout = 5000');
       return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     }
-    case 'postgres':
-      return new Kysely<Database>({
-        dialect: new PostgresDialect({
-          pool: new pg.Pool({ connectionString: config.url, max: 10 }),
-        }),
-      });
+    case 'postgres': {
+      const pool = new pg.Pool({ connectionString: config.url, max: 10 });
+      // An idle connection the server closes (restart, failover, admin) emits 'error' on the
+      // pool; unhandled, it would end the process. The pool replaces the connection itself.
+      pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection lost'));
+      return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -19,8 +19,10 @@ export const apiPrefix = '/api/v1';
 export type SceneServer = Awaited<ReturnType<typeof buildServer>>;
 
 export async function buildServer(ctx: AppContext) {
+  // Typed as Fastify's logger so that route plugins see the same instance type as ApiApp.
+  const logger: FastifyBaseLogger = ctx.logger;
   const app = Fastify({
-    loggerInstance: ctx.logger,
+    loggerInstance: logger,
     bodyLimit: 1024 * 1024,
     // Scene generates its own ids; request ids only tie log lines together.
     genReqId: () => Math.random().toString(36).slice(2, 10),

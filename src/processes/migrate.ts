@@ -5,7 +5,7 @@ import type { Logger } from '../shared/logger.ts';
 
 /** `scene migrate`: applies pending migrations and exits. */
 export async function migrate(config: Config, logger: Logger): Promise<void> {
-  const db = connectDatabase(config.database);
+  const db = connectDatabase(config.database, logger);
   try {
     const applied = await migrateToLatest(db);
     logger.info(
