@@ -108,10 +108,14 @@ export function registerRunRoutes(app: ApiApp, ctx: AppContext): void {
     schema: {
       tags,
       summary: 'The executions of a run, in matrix order',
+      description: 'All of them in one page (a run is bounded by its batch): nextCursor is null.',
       params: idParams,
-      response: { 200: z.object({ items: z.array(executionSchema) }), 404: errorResponses[404] },
+      response: { 200: pageOf(executionSchema), 404: errorResponses[404] },
     },
-    handler: async (request) => ({ items: await listExecutions(ctx.db, request.params.id) }),
+    handler: async (request) => ({
+      items: await listExecutions(ctx.db, request.params.id),
+      nextCursor: null,
+    }),
   });
 
   app.get('/runs/:id/log', {
