@@ -7,6 +7,7 @@ import {
   odiffServer,
   pixelmatchPngjs,
   pixelmatchSharp,
+  sceneBandThreads,
   sceneInProcess,
   scenePool,
 } from './contenders.ts';
@@ -65,6 +66,7 @@ function report(title: string, megapixels: number, results: Measurement[]): void
 const outDir = await mkdtemp(join(tmpdir(), 'scene-bench-diff-'));
 const contenders: Contender[] = [
   sceneInProcess(),
+  sceneBandThreads(),
   scenePool(),
   pixelmatchPngjs(),
   pixelmatchSharp(),
@@ -130,7 +132,8 @@ try {
   console.log(
     '\nNotes: diff pixel counts differ by design — pixelmatch counts above-threshold pixels only; Scene also counts' +
       '\nsub-threshold changes of solid areas (see src/diff/compare-pixels.ts); odiff and blazediff use their own' +
-      '\nanti-aliasing variants. "Scene (worker pool)" includes the hop to a worker thread and, like all pool workers,' +
+      '\nanti-aliasing variants. "Scene" is the default: one thread when the load average says no core is' +
+      '\nidle, else a band helper thread. "Scene (worker pool)" includes the hop to a worker thread and, like all pool workers,' +
       '\ncompares on one thread (no band helper). odiff prints "server exited unexpectedly" on stop(): its own message.',
   );
 } finally {

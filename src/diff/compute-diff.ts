@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import type { Rect } from '../shared/domain.ts';
 import { runOnBandHelper } from './band-helper.ts';
 import { createChangeGrid } from './change-grid.ts';
@@ -32,7 +32,16 @@ export interface DiffEngineSettings {
 
 /** Below this many pixels a helper thread costs more (shared copies, messages) than it saves. */
 const BAND_THREADS_MIN_PIXELS = 1_000_000;
-const defaultSettings: DiffEngineSettings = { bandThreads: availableParallelism() > 1 };
+
+/**
+ * Band threads only pay when a core is idle: measured on a busy 2-core machine, waiting for the
+ * helper to be scheduled made one comparison 1.3–3× slower than doing it all on one thread.
+ * The 1-minute load average is a cheap, if lagging, sign of that.
+ */
+function defaultSettings(): DiffEngineSettings {
+  const cores = availableParallelism();
+  return { bandThreads: cores > 1 && (loadavg()[0] ?? 0) < cores - 0.5 };
+}
 
 /**
  * Compares an observed screenshot with its baseline. Byte-identical inputs return at once
@@ -44,7 +53,7 @@ export function computeDiff(
   observed: PngInput,
   options: DiffOptions = {},
 ): Promise<DiffResult> {
-  return computeDiffWith(baseline, observed, options, defaultSettings);
+  return computeDiffWith(baseline, observed, options, defaultSettings());
 }
 
 export async function computeDiffWith(
