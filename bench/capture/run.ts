@@ -3,6 +3,7 @@
 // same Chromium build and flags, same pages, same concurrency, 1280x800, full page.
 //
 //   npx tsx bench/capture/run.ts [--captures 30] [--concurrency 2,4] [--chunk 10]
+//                                [--mix content,simple] [--spares 2]
 //
 // Two page mixes of the fixture site, reported separately:
 // - content: realistic pages (photo-like images, gradients, shadows, text), where Chromium's
@@ -33,6 +34,8 @@ const { values } = parseArgs({
     captures: { type: 'string', default: '30' },
     concurrency: { type: 'string', default: '2,4' },
     chunk: { type: 'string', default: '10' },
+    mix: { type: 'string', default: 'content,simple' },
+    spares: { type: 'string', default: '2' },
   },
 });
 const capturesPerSide = Number(values.captures);
@@ -40,7 +43,7 @@ const concurrencies = values.concurrency.split(',').map(Number);
 const chunkSize = Number(values.chunk);
 const viewport = { width: 1280, height: 800 };
 
-const mixes: { name: string; pages: string[] }[] = [
+const allMixes: { name: string; pages: string[] }[] = [
   { name: 'content', pages: [fixturePaths.article, fixturePaths.landing, fixturePaths.gallery] },
   {
     name: 'simple',
@@ -55,13 +58,15 @@ const mixes: { name: string; pages: string[] }[] = [
   },
 ];
 
+const mixes = allMixes.filter((mix) => values.mix.split(',').includes(mix.name));
+
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 const rssBefore = process.memoryUsage().rss;
 
 const site = await startFixtureSite();
 const executablePath = findChromium();
 const naiveBrowser = await chromium.launch({ executablePath, args: chromiumArgs });
-const pool = new BrowserPool();
+const pool = new BrowserPool({ spareContexts: Number(values.spares) });
 
 function sceneRequest(path: string): CaptureRequest {
   return {
@@ -81,27 +86,37 @@ function sceneRequest(path: string): CaptureRequest {
   };
 }
 
+const hashesByPage = {
+  naive: new Map<string, Set<string>>(),
+  scene: new Map<string, Set<string>>(),
+};
+
+function recordHash(side: keyof typeof hashesByPage, path: string, png: Buffer): void {
+  const hashes = hashesByPage[side].get(path) ?? new Set<string>();
+  hashes.add(createHash('sha256').update(png).digest('hex'));
+  hashesByPage[side].set(path, hashes);
+}
+
 async function naiveCapture(browser: Browser, path: string): Promise<Buffer> {
   const context = await browser.newContext({ viewport });
   try {
     const page = await context.newPage();
     await page.goto(site.url + path);
-    return await page.screenshot({ fullPage: true });
+    const png = await page.screenshot({ fullPage: true });
+    recordHash('naive', path, png);
+    return png;
   } finally {
     await context.close();
   }
 }
 
-const hashesByPage = new Map<string, Set<string>>();
 const stepTotals = new Map<string, { ms: number; count: number }>();
 
 async function sceneCapture(path: string): Promise<Buffer> {
   const result = await captureExecution(pool, sceneRequest(path), {
     signal: new AbortController().signal,
   });
-  const hashes = hashesByPage.get(path) ?? new Set<string>();
-  hashes.add(createHash('sha256').update(result.observed.png).digest('hex'));
-  hashesByPage.set(path, hashes);
+  recordHash('scene', path, result.observed.png);
   for (const line of result.log) {
     const total = stepTotals.get(line.step) ?? { ms: 0, count: 0 };
     total.ms += line.durationMs ?? 0;
@@ -153,14 +168,15 @@ for (const path of mixes.flatMap((mix) => mix.pages)) {
   await naiveCapture(naiveBrowser, path);
   await sceneCapture(path);
 }
-hashesByPage.clear();
+hashesByPage.naive.clear();
+hashesByPage.scene.clear();
 stepTotals.clear();
 const naiveBrowserPid = await browserPid(naiveBrowser);
 const sceneBrowserPid = await browserPid(await pool.acquire('chromium'));
 
 console.log(
   `capture bench: ${capturesPerSide} captures per side per row, viewport ${viewport.width}x${viewport.height}, ` +
-    `full page, naive/scene interleaved in chunks of ${chunkSize}`,
+    `full page, naive/scene interleaved in chunks of ${chunkSize}, scene spare contexts ${values.spares}`,
 );
 console.log(
   `chromium ${naiveBrowser.version()} (${executablePath}), ${cpus().length} CPU(s), ` +
@@ -207,11 +223,14 @@ for (const mix of mixes) {
 }
 
 console.log('');
-const unstable = [...hashesByPage].filter(([, hashes]) => hashes.size > 1).map(([path]) => path);
-console.log(
-  `scene determinism: ${hashesByPage.size - unstable.length}/${hashesByPage.size} pages byte-identical across all their captures` +
-    (unstable.length > 0 ? ` (differing: ${unstable.join(', ')})` : ''),
-);
+for (const side of ['naive', 'scene'] as const) {
+  const pages = hashesByPage[side];
+  const unstable = [...pages].filter(([, hashes]) => hashes.size > 1).map(([path]) => path);
+  console.log(
+    `${side} determinism: ${pages.size - unstable.length}/${pages.size} pages byte-identical across all their captures` +
+      (unstable.length > 0 ? ` (differing: ${unstable.join(' ')})` : ''),
+  );
+}
 console.log(
   'scene mean step durations (ms): ' +
     [...stepTotals]

@@ -60,8 +60,10 @@ export function describeAction(action: Action): string {
   const target = action.selector === undefined ? '' : ` ${JSON.stringify(action.selector)}`;
   switch (action.type) {
     case 'type':
+      // Typed text may be a password: only its length is shown.
+      return `type${target} (${[...(action.value ?? '')].length} characters)`;
     case 'select':
-      return `${action.type}${target} ${JSON.stringify(action.value ?? '')}`;
+      return `select${target} ${JSON.stringify(action.value ?? '')}`;
     case 'press':
       return `press${target} ${action.value ?? ''}`;
     case 'scroll':

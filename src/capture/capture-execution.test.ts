@@ -115,10 +115,9 @@ describe('captureExecution', () => {
   it('fails a failing action step with the step named', async () => {
     const failure = await captureFailure(
       capture(fixturePaths.menu, {
-        stepTimeoutMs: 500,
         taskActions: [
           { type: 'click', selector: '#menu-button' },
-          { type: 'click', selector: '#missing' },
+          { type: 'click', selector: '#missing', ms: 500 },
         ],
       }),
     );
@@ -255,7 +254,7 @@ describe('captureExecution', () => {
       'page step 2 (setCookie seen)',
       'page step 3 (waitForSelector "#menu-button")',
       'page step 4 (hover "#menu-button")',
-      'task step 1 (type "#name" "Ada")',
+      'task step 1 (type "#name" (3 characters))',
       'task step 2 (press "#name" End)',
       'task step 3 (select "#size" "l")',
       'task step 4 (check "#agree")',
@@ -328,8 +327,7 @@ describe('captureExecution', () => {
     const failure = await captureFailure(
       capture(fixturePaths.menu, {
         trace: true,
-        stepTimeoutMs: 300,
-        taskActions: [{ type: 'click', selector: '#missing' }],
+        taskActions: [{ type: 'click', selector: '#missing', ms: 300 }],
       }),
     );
     expect(failure.trace?.subarray(0, 2).toString()).toBe('PK');

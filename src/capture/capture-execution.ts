@@ -105,17 +105,19 @@ async function captureTarget(
   const { browser, context, page, prepared } = await openContext(pool, request, target.url, signal);
   let closing: Promise<void> | undefined;
   const closeContext = (): Promise<void> => (closing ??= context.close().catch(() => undefined));
-  const onAbort = (): void => void closeContext();
+  let stop: (() => void) | undefined;
+  const onAbort = (): void => {
+    void closeContext();
+    stop?.();
+  };
   signal.addEventListener('abort', onAbort, { once: true });
   const state = { tracing: false };
 
   try {
     // Rejects as soon as the capture cannot go on, even while the page hangs.
     const interrupted = new Promise<never>((_, reject) => {
-      const onStop = (): void =>
-        reject(toCaptureError(new Error('browser closed'), signal, browser));
-      signal.addEventListener('abort', onStop, { once: true });
-      context.on('close', onStop);
+      stop = () => reject(toCaptureError(new Error('browser closed'), signal, browser));
+      context.on('close', stop);
       page.on('crash', () =>
         reject(new CaptureError('transient', `the page crashed while capturing ${target.url}`)),
       );

@@ -7,12 +7,12 @@ import { stabilityCss } from './stability.ts';
 describe('describeAction', () => {
   it('names a step the way a user wrote it', () => {
     expect(describeAction({ type: 'click', selector: '#menu' })).toBe('click "#menu"');
-    expect(describeAction({ type: 'type', selector: '#name', value: 'Ada' })).toBe(
-      'type "#name" "Ada"',
+    // Typed text and cookie or storage values may be secrets: never shown.
+    expect(describeAction({ type: 'type', selector: '#password', value: 'hunter2' })).toBe(
+      'type "#password" (7 characters)',
     );
     expect(describeAction({ type: 'scroll' })).toBe('scroll to bottom');
     expect(describeAction({ type: 'waitForTimeout', ms: 250 })).toBe('waitForTimeout 250 ms');
-    // Cookie and storage values may be secrets: only the name is shown.
     expect(describeAction({ type: 'setCookie', value: 'session=secret' })).toBe(
       'setCookie session',
     );
