@@ -66,6 +66,9 @@ export function PagesPanel(props: { projectId: string; pages: Page[] }) {
                   </td>
                   <td class="hide-narrow">
                     <div class="chips">
+                      {optionsSummary(page).length === 0 && (
+                        <span class="muted">Captured as loaded, default wait</span>
+                      )}
                       {optionsSummary(page).map((part) => (
                         <span class="chip" safe>
                           {part}

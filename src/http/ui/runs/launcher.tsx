@@ -123,7 +123,7 @@ export function Launcher(props: {
               options={[
                 {
                   value: 'latest',
-                  label: batch ? 'The latest baseline' : 'The latest baseline of the batch',
+                  label: 'Latest baseline',
                 },
                 ...props.baselines.map((b) => ({
                   value: b.id,
@@ -158,6 +158,13 @@ export function Launcher(props: {
         <button type="submit" class="button primary" disabled={!choice.batchId || undefined}>
           Launch run
         </button>
+        {!batch && (
+          <p class="muted launcher-hint">
+            {props.fixedProjectId
+              ? 'Choose a batch to launch a run.'
+              : 'Choose a project and a batch to launch a run.'}
+          </p>
+        )}
         {batch && (
           <span class="muted" safe>
             {`${batch.pageIds.length * Math.max(1, batch.taskIds.length) * batch.browsers.length * batch.viewports.length} execution(s)`}

@@ -370,13 +370,17 @@ export function ViewerPage(props: {
             </div>
             <div class="stage-pair" data-pair>
               <div class="stage" data-stage="left" tabindex="0" aria-label="Baseline image">
-                <p class="pane-label">Baseline</p>
+                <p class="pane-label">
+                  <span>Baseline</span>
+                </p>
                 <div class="canvas">
                   {a.baseline && <img src={a.baseline} alt="Baseline screenshot (side by side)" />}
                 </div>
               </div>
               <div class="stage" data-stage="right" tabindex="0" aria-label="Observed image">
-                <p class="pane-label">Observed</p>
+                <p class="pane-label">
+                  <span>Observed</span>
+                </p>
                 <div class="canvas">
                   {a.screenshot && (
                     <img src={a.screenshot} alt="Observed screenshot (side by side)" />
