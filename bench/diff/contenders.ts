@@ -146,3 +146,21 @@ export function blazediff(): Contender {
     },
   };
 }
+
+const factories: Record<string, () => Contender> = {
+  scene: sceneInProcess,
+  'scene-bands': sceneBandThreads,
+  'scene-pool': scenePool,
+  'pixelmatch-pngjs': pixelmatchPngjs,
+  'pixelmatch-sharp': pixelmatchSharp,
+  odiff: odiffServer,
+  blazediff,
+};
+
+export const contenderKeys = Object.keys(factories);
+
+export function createContender(key: string): Contender {
+  const factory = factories[key];
+  if (!factory) throw new Error(`unknown contender '${key}' (known: ${contenderKeys.join(', ')})`);
+  return factory();
+}

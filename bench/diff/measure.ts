@@ -1,11 +1,9 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import type { Contender } from './contenders.ts';
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-// In-process contenders share this heap: without a collection between samples, one tool's
-// garbage (pngjs allocates hundreds of MB) is collected during the next tool's run.
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface Measurement {
   contender: string;
@@ -14,33 +12,88 @@ export interface Measurement {
   diffPixels: number | null;
 }
 
+interface Reply {
+  ready?: boolean;
+  name?: string;
+  ms?: number;
+  diffPixels?: number | null;
+  error?: string;
+}
+
+/** A contender running in its own process (contender-host.ts), timed inside that process. */
+export interface Host {
+  name: string;
+  run(
+    baseline: string,
+    observed: string,
+    outDir: string,
+  ): Promise<{ ms: number; diffPixels: number | null }>;
+  close(): Promise<void>;
+}
+
+export async function startHost(key: string): Promise<Host> {
+  const child = fork(fileURLToPath(new URL('./contender-host.ts', import.meta.url)), [key], {
+    execArgv: ['--import', tsxLoader, '--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = () =>
+    new Promise<Reply>((resolve, reject) => {
+      const onExit = (code: number | null) =>
+        reject(new Error(`contender '${key}' exited with code ${code}`));
+      child.once('exit', onExit);
+      child.once('message', (reply: Reply) => {
+        child.off('exit', onExit);
+        resolve(reply);
+      });
+    });
+  const ready = await next();
+  return {
+    name: ready.name ?? key,
+    async run(baseline, observed, outDir) {
+      const reply = next();
+      child.send({ baseline, observed, outDir });
+      const { ms, diffPixels, error } = await reply;
+      if (error !== undefined || ms === undefined)
+        throw new Error(`${key}: ${error ?? 'no timing'}`);
+      return { ms, diffPixels: diffPixels ?? null };
+    },
+    close: () => closeChild(child),
+  };
+}
+
+function closeChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.send({ close: true });
+  });
+}
+
 /**
  * Runs every contender `iterations` times after `warmups`, interleaved round-robin so that
- * background load on a shared machine falls on all contenders alike, with a full garbage
- * collection (not timed) before each run.
+ * background load on a shared machine falls on all contenders alike. Each host collects its
+ * garbage (untimed) before each run.
  */
 export async function measure(
-  contenders: readonly Contender[],
-  run: (contender: Contender) => Promise<number | null>,
+  hosts: readonly Host[],
+  baseline: string,
+  observed: string,
+  outDir: string,
   iterations: number,
   warmups: number,
 ): Promise<Measurement[]> {
-  const samples = contenders.map(() => [] as number[]);
-  const counts: (number | null)[] = contenders.map(() => null);
+  const samples = hosts.map(() => [] as number[]);
+  const counts: (number | null)[] = hosts.map(() => null);
   for (let round = 0; round < warmups + iterations; round++) {
-    for (const [index, contender] of contenders.entries()) {
-      collectGarbage();
-      const start = performance.now();
-      const count = await run(contender);
-      const elapsed = performance.now() - start;
-      counts[index] = count;
-      if (round >= warmups) samples[index]?.push(elapsed);
+    for (const [index, host] of hosts.entries()) {
+      const { ms, diffPixels } = await host.run(baseline, observed, outDir);
+      counts[index] = diffPixels;
+      if (round >= warmups) samples[index]?.push(ms);
     }
   }
-  return contenders.map((contender, index) => {
+  return hosts.map((host, index) => {
     const sorted = [...(samples[index] ?? [])].sort((a, b) => a - b);
     return {
-      contender: contender.name,
+      contender: host.name,
       medianMs: sorted[Math.floor(sorted.length / 2)] ?? Number.NaN,
       minMs: sorted[0] ?? Number.NaN,
       diffPixels: counts[index] ?? null,

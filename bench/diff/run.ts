@@ -2,17 +2,8 @@ import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { captureScreenshotPair } from '../../src/diff/test-support/capture-pair.ts';
-import {
-  blazediff,
-  odiffServer,
-  pixelmatchPngjs,
-  pixelmatchSharp,
-  sceneBandThreads,
-  sceneInProcess,
-  scenePool,
-} from './contenders.ts';
-import type { Contender } from './contenders.ts';
-import { measure } from './measure.ts';
+import { contenderKeys } from './contenders.ts';
+import { measure, startHost } from './measure.ts';
 import type { Measurement } from './measure.ts';
 
 // Scene's diff engine against the tools users would otherwise pick, side by side in one run,
@@ -64,15 +55,7 @@ function report(title: string, megapixels: number, results: Measurement[]): void
 }
 
 const outDir = await mkdtemp(join(tmpdir(), 'scene-bench-diff-'));
-const contenders: Contender[] = [
-  sceneInProcess(),
-  sceneBandThreads(),
-  scenePool(),
-  pixelmatchPngjs(),
-  pixelmatchSharp(),
-  odiffServer(),
-  blazediff(),
-];
+const hosts = await Promise.all(contenderKeys.map((key) => startHost(key)));
 const verdicts: string[] = [];
 try {
   console.log(
@@ -83,7 +66,10 @@ try {
   console.log(
     'Every tool: read 2 PNG files, decode, compare (threshold 0.1, anti-aliasing ignored), encode + write',
   );
-  console.log('its diff PNG. Scene also writes its heatmap PNG. Timings interleaved round-robin.');
+  console.log(
+    'its diff PNG. Scene also writes its heatmap PNG. Each tool runs in its own process (timed there,',
+  );
+  console.log('garbage collected between samples); samples interleaved round-robin.');
 
   for (const { width, height, iterations } of sizes) {
     const pair = await captureScreenshotPair(width, height);
@@ -96,19 +82,9 @@ try {
     const megapixels = (width * height) / 1e6;
     const label = `${width}x${height} (${megapixels.toFixed(1)} MP, PNGs ${(pair.baseline.length / 1e6).toFixed(1)} MB), load ${loadavg()[0]?.toFixed(1)}`;
 
-    const changed = await measure(
-      contenders,
-      (c) => c.compare(baselinePath, changedPath, outDir),
-      iterations,
-      2,
-    );
+    const changed = await measure(hosts, baselinePath, changedPath, outDir, iterations, 2);
     report(`${label} — changed pair`, megapixels, changed);
-    const identical = await measure(
-      contenders,
-      (c) => c.compare(baselinePath, identicalPath, outDir),
-      iterations,
-      2,
-    );
+    const identical = await measure(hosts, baselinePath, identicalPath, outDir, iterations, 2);
     report(`${label} — byte-identical pair`, megapixels, identical);
 
     for (const statistic of ['medianMs', 'minMs'] as const) {
@@ -137,6 +113,6 @@ try {
       '\ncompares on one thread (no band helper). odiff prints "server exited unexpectedly" on stop(): its own message.',
   );
 } finally {
-  for (const contender of contenders) await contender.close?.();
+  await Promise.all(hosts.map((host) => host.close()));
   await rm(outDir, { recursive: true, force: true });
 }
