@@ -93,4 +93,25 @@ describe('projects UI', () => {
     await expect(page.getByText('No projects yet').isVisible()).resolves.toBe(true);
     expect(errors).toEqual([]);
   });
+
+  it('pages through a long list with Older and Newest links', async () => {
+    for (let i = 1; i <= 55; i++) {
+      const response = await fetch(`${scene.url}/api/v1/projects`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `Project ${String(i).padStart(2, '0')}` }),
+      });
+      expect(response.status).toBe(201);
+    }
+    const { page, errors } = await openPage(browser);
+    await page.goto(`${scene.url}/projects`);
+    await expect(page.locator('#projects-table tbody tr').count()).resolves.toBe(50);
+    await expect(page.getByRole('link', { name: 'Project 55' }).isVisible()).resolves.toBe(true);
+    await page.getByRole('link', { name: 'Older →' }).click();
+    await page.getByRole('link', { name: 'Project 01' }).waitFor();
+    await expect(page.locator('#projects-table tbody tr').count()).resolves.toBe(5);
+    await page.getByRole('link', { name: '← Newest' }).click();
+    await page.getByRole('link', { name: 'Project 55' }).waitFor();
+    expect(errors).toEqual([]);
+  });
 });

@@ -204,7 +204,12 @@ export function AuditPage(props: {
           </table>
         </div>
       )}
-      <Pager path="/audit" query={{ ...filters }} nextCursor={props.entries.nextCursor} />
+      <Pager
+        path="/audit"
+        query={{ ...filters }}
+        nextCursor={props.entries.nextCursor}
+        cursor={props.cursor}
+      />
     </Layout>
   );
 }

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../app-context.ts';
 import { toErrorResponse } from '../../http-errors.ts';
 import { EmptyState } from '../components/empty-state.tsx';
+import { PageHeader } from '../components/page-header.tsx';
 import { isHtmxRequest, sendPage } from '../shared/html-response.ts';
 import { showToast } from '../shared/toast.ts';
 import { Layout } from './layout.tsx';
@@ -32,8 +33,8 @@ export function uiErrorHandler(ctx: AppContext) {
     return sendPage(
       reply,
       <Layout title={title} page={page}>
-        <EmptyState title={title}>
-          <p safe>{body.error.message}</p>
+        <PageHeader title={title} />
+        <EmptyState title={body.error.message}>
           <a class="button" href="/projects">
             Back to projects
           </a>

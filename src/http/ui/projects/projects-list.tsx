@@ -64,7 +64,7 @@ export function ProjectsListPage(props: {
           </table>
         </div>
       )}
-      <Pager path="/projects" query={{}} nextCursor={nextCursor} />
+      <Pager path="/projects" query={{}} nextCursor={nextCursor} cursor={props.cursor} />
     </Layout>
   );
 }

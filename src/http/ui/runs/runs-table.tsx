@@ -163,6 +163,7 @@ export function RunsTable(props: {
         path={props.listPath}
         query={{ ...props.filters }}
         nextCursor={props.runs.nextCursor}
+        cursor={props.cursor}
       />
     </>
   );
