@@ -12,7 +12,6 @@ interface Request {
 }
 
 const contender = createContender(process.argv[2] ?? '');
-const collectGarbage = (globalThis as { gc?: () => void }).gc;
 
 process.on('message', (request: Request) => {
   void (async () => {
@@ -20,7 +19,6 @@ process.on('message', (request: Request) => {
       await contender.close?.();
       process.exit(0);
     }
-    collectGarbage?.();
     const start = performance.now();
     const diffPixels = await contender.compare(
       request.baseline ?? '',

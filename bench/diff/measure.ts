@@ -33,7 +33,7 @@ export interface Host {
 
 export async function startHost(key: string): Promise<Host> {
   const child = fork(fileURLToPath(new URL('./contender-host.ts', import.meta.url)), [key], {
-    execArgv: ['--import', tsxLoader, '--expose-gc'],
+    execArgv: ['--import', tsxLoader],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = () =>
@@ -70,8 +70,9 @@ function closeChild(child: ChildProcess): Promise<void> {
 
 /**
  * Runs every contender `iterations` times after `warmups`, interleaved round-robin so that
- * background load on a shared machine falls on all contenders alike. Each host collects its
- * garbage (untimed) before each run.
+ * background load on a shared machine falls on all contenders alike. No forced garbage
+ * collection between runs: separate processes already keep one tool's garbage from the
+ * others, and a forced collection would change what is measured (the heap must regrow).
  */
 export async function measure(
   hosts: readonly Host[],

@@ -67,9 +67,9 @@ try {
     'Every tool: read 2 PNG files, decode, compare (threshold 0.1, anti-aliasing ignored), encode + write',
   );
   console.log(
-    'its diff PNG. Scene also writes its heatmap PNG. Each tool runs in its own process (timed there,',
+    'its diff PNG. Scene also writes its heatmap PNG. Each tool runs in its own process (timed there);',
   );
-  console.log('garbage collected between samples); samples interleaved round-robin.');
+  console.log('samples interleaved round-robin.');
 
   for (const { width, height, iterations } of sizes) {
     const pair = await captureScreenshotPair(width, height);
