@@ -3,7 +3,7 @@
 // same Chromium build and flags, same pages, same concurrency, 1280x800, full page.
 //
 //   npx tsx bench/capture/run.ts [--captures 30] [--concurrency 2,4] [--chunk 10]
-//                                [--mix content,simple] [--spares 2]
+//                                [--mix content,simple] [--spares 1]
 //
 // Two page mixes of the fixture site, reported separately:
 // - content: realistic pages (photo-like images, gradients, shadows, text), where Chromium's
@@ -23,6 +23,7 @@ import {
   BrowserPool,
   captureExecution,
   chromiumArgs,
+  defaultSpareContexts,
   findChromium,
   type CaptureRequest,
 } from '../../src/capture/index.ts';
@@ -35,7 +36,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '2,4' },
     chunk: { type: 'string', default: '10' },
     mix: { type: 'string', default: 'content,simple' },
-    spares: { type: 'string', default: '2' },
+    spares: { type: 'string', default: String(defaultSpareContexts) },
   },
 });
 const capturesPerSide = Number(values.captures);

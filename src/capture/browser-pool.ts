@@ -33,13 +33,16 @@ export const chromiumArgs = [
   '--font-render-hinting=none',
 ];
 
+export const defaultSpareContexts = 1;
+
 export interface BrowserPoolOptions {
   /** SCENE_CHROMIUM_PATH, when set; otherwise the system Chromium is found automatically. */
   chromiumPath?: string;
   logger?: Logger;
   /**
-   * Contexts created ahead of demand, per browser, so that opening one is off a capture's
-   * critical path. Each is still used by one capture only. Default 2; 0 turns it off.
+   * Contexts created ahead of demand, per browser, so that opening one (a new renderer
+   * process, ~0.3 s) is off a capture's critical path. Each is still used by one capture
+   * only. Default 1: more did not pay for their CPU when the cores are busy. 0 turns it off.
    */
   spareContexts?: number;
 }
@@ -134,7 +137,7 @@ export class BrowserPool {
   }
 
   #fillSpares(name: BrowserName, browser: Browser): void {
-    const target = this.#options.spareContexts ?? 2;
+    const target = this.#options.spareContexts ?? defaultSpareContexts;
     const queue = this.#spares.get(name) ?? [];
     this.#spares.set(name, queue);
     const viewport = this.#spareViewport;

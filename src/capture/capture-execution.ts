@@ -123,7 +123,17 @@ async function captureTarget(
       );
     });
     interrupted.catch(() => undefined);
-    const work = runPipeline(context, page, request, target, log, signal, state, started, prepared);
+    const work = runPipeline({
+      context,
+      page,
+      request,
+      target,
+      log,
+      signal,
+      state,
+      started,
+      prepared,
+    });
     work.catch(() => undefined);
     return await Promise.race([work, interrupted]);
   } catch (error) {
@@ -135,21 +145,26 @@ async function captureTarget(
     throw failure;
   } finally {
     signal.removeEventListener('abort', onAbort);
-    await Promise.race([closeContext(), sleep(captureDefaults.closeGraceMs)]);
+    await settleWithin(closeContext(), captureDefaults.closeGraceMs);
   }
 }
 
-async function runPipeline(
-  context: BrowserContext,
-  page: Page,
-  request: CaptureRequest,
-  target: Target,
-  log: CaptureLog,
-  signal: AbortSignal,
-  state: { tracing: boolean },
-  started: number,
-  prepared: boolean,
-): Promise<TargetCapture> {
+interface Pipeline {
+  context: BrowserContext;
+  page: Page;
+  request: CaptureRequest;
+  target: Target;
+  log: CaptureLog;
+  signal: AbortSignal;
+  /** Shared with the caller, which saves the trace of a failed capture. */
+  state: { tracing: boolean };
+  started: number;
+  /** The context was opened ahead of time (a spare). */
+  prepared: boolean;
+}
+
+async function runPipeline(pipeline: Pipeline): Promise<TargetCapture> {
+  const { context, page, request, target, log, signal, state, started, prepared } = pipeline;
   if (target.trace) {
     await context.tracing.start({ snapshots: true, screenshots: false, sources: false });
     state.tracing = true;
@@ -402,6 +417,13 @@ async function saveTrace(context: BrowserContext): Promise<Buffer> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Waits for `work`, but no longer than `ms`. */
+async function settleWithin(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {

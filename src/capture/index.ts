@@ -1,7 +1,12 @@
 // The capture engine: drives a real browser over one execution and returns its screenshots.
 export { describeAction, actionLimits } from './actions.ts';
-export { BrowserPool, chromiumArgs, supportedBrowsers } from './browser-pool.ts';
-export type { BrowserName, BrowserPoolOptions } from './browser-pool.ts';
+export {
+  BrowserPool,
+  chromiumArgs,
+  defaultSpareContexts,
+  supportedBrowsers,
+} from './browser-pool.ts';
+export type { BrowserName, BrowserPoolOptions, CaptureContext } from './browser-pool.ts';
 export { CaptureError, isTransientFailure } from './capture-error.ts';
 export { captureDefaults, captureExecution } from './capture-execution.ts';
 export { chromiumCandidates, findChromium } from './find-chromium.ts';
