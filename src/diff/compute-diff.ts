@@ -34,9 +34,9 @@ export interface DiffEngineSettings {
 const BAND_THREADS_MIN_PIXELS = 1_000_000;
 
 /**
- * Band threads only pay when a core is idle: measured on a busy 2-core machine, waiting for the
- * helper to be scheduled made one comparison 1.3–3× slower than doing it all on one thread.
- * The 1-minute load average is a cheap, if lagging, sign of that.
+ * Band threads pay reliably only when a core is idle: on a busy 2-core machine (load average
+ * ≈ 20) the helper waits to be scheduled, and runs with it ranged from 1.8× faster to 1.2×
+ * slower than on one thread. The 1-minute load average is a cheap, if lagging, sign of that.
  */
 function defaultSettings(): DiffEngineSettings {
   const cores = availableParallelism();

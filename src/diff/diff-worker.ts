@@ -1,6 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { AppError } from '../shared/errors.ts';
-import { invariant } from '../shared/errors.ts';
+import { AppError, invariant } from '../shared/errors.ts';
 import { computeDiffWith } from './compute-diff.ts';
 import { asBuffer } from './diff-worker-protocol.ts';
 import type { DiffJobMessage, DiffReplyMessage } from './diff-worker-protocol.ts';
