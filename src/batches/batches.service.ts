@@ -8,8 +8,9 @@ import { findPages } from '../pages/pages.repository.ts';
 import { getProject } from '../projects/projects.service.ts';
 import { getEffectiveSettings } from '../settings/settings.service.ts';
 import { nowIso } from '../shared/clock.ts';
-import { conflict, notFound, unprocessable } from '../shared/errors.ts';
+import { notFound, unprocessable } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
+import { assertNameFreeInProject } from '../shared/unique-name.ts';
 import { patchOptional } from '../shared/patch.ts';
 import { findTasks } from '../tasks/tasks.repository.ts';
 import {
@@ -40,20 +41,6 @@ export async function listBatches(
 ): Promise<Listing<Batch>> {
   await getProject(ctx.db, projectId);
   return listBatchesOfProject(ctx.db, projectId, request.cursor, pageSize(request));
-}
-
-async function assertNameFree(
-  conn: Conn,
-  projectId: string,
-  name: string,
-  exceptId?: string,
-): Promise<void> {
-  const existing = await findBatchByName(conn, projectId, name);
-  if (existing && existing.id !== exceptId) {
-    throw conflict(`this project already has a batch named '${name}': choose another name`, {
-      batchId: existing.id,
-    });
-  }
 }
 
 interface Selection {
@@ -126,7 +113,7 @@ export function createBatch(
 ): Promise<Batch> {
   return ctx.db.transaction().execute(async (trx) => {
     await getProject(trx, projectId);
-    await assertNameFree(trx, projectId, input.name);
+    assertNameFreeInProject('batch', await findBatchByName(trx, projectId, input.name), input.name);
     const now = nowIso();
     const batch: Batch = {
       id: newId(),
@@ -165,7 +152,10 @@ export function updateBatch(
 ): Promise<Batch> {
   return ctx.db.transaction().execute(async (trx) => {
     const before = await getBatch(trx, id);
-    if (input.name !== undefined) await assertNameFree(trx, before.projectId, input.name, id);
+    if (input.name !== undefined) {
+      const existing = await findBatchByName(trx, before.projectId, input.name);
+      assertNameFreeInProject('batch', existing, input.name, id);
+    }
     // Only what changes is checked: a rename never fails over a selection made earlier.
     await checkSelection(trx, before.projectId, input);
     await updateBatchRow(trx, {

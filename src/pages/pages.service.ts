@@ -7,8 +7,9 @@ import type { Conn } from '../db/connect.ts';
 import { pageSize, type Page as Listing, type PageRequest } from '../db/pagination.ts';
 import { getProject } from '../projects/projects.service.ts';
 import { nowIso } from '../shared/clock.ts';
-import { conflict, notFound, unprocessable } from '../shared/errors.ts';
+import { notFound, unprocessable } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
+import { assertNameFreeInProject } from '../shared/unique-name.ts';
 import { patchOptional } from '../shared/patch.ts';
 import type { CreatePageInput, Page, UpdatePageInput } from './page.schema.ts';
 import {
@@ -38,20 +39,6 @@ export async function listPages(
   return listPagesOfProject(ctx.db, projectId, request.cursor, pageSize(request));
 }
 
-async function assertNameFree(
-  conn: Conn,
-  projectId: string,
-  name: string,
-  exceptId?: string,
-): Promise<void> {
-  const existing = await findPageByName(conn, projectId, name);
-  if (existing && existing.id !== exceptId) {
-    throw conflict(`this project already has a page named '${name}': choose another name`, {
-      pageId: existing.id,
-    });
-  }
-}
-
 export function createPage(
   ctx: AppContext,
   projectId: string,
@@ -60,7 +47,7 @@ export function createPage(
 ): Promise<Page> {
   return ctx.db.transaction().execute(async (trx) => {
     await getProject(trx, projectId);
-    await assertNameFree(trx, projectId, input.name);
+    assertNameFreeInProject('page', await findPageByName(trx, projectId, input.name), input.name);
     const now = nowIso();
     const page: Page = {
       id: newId(),
@@ -122,7 +109,10 @@ export function updatePage(
 ): Promise<Page> {
   return ctx.db.transaction().execute(async (trx) => {
     const before = await getPage(trx, id);
-    if (input.name !== undefined) await assertNameFree(trx, before.projectId, input.name, id);
+    if (input.name !== undefined) {
+      const existing = await findPageByName(trx, before.projectId, input.name);
+      assertNameFreeInProject('page', existing, input.name, id);
+    }
     const { basicAuth, password } = patchBasicAuth(before, input.basicAuth);
     const patched: Page = {
       ...before,

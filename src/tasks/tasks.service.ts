@@ -7,8 +7,9 @@ import type { Conn } from '../db/connect.ts';
 import { pageSize, type Page as Listing, type PageRequest } from '../db/pagination.ts';
 import { getProject } from '../projects/projects.service.ts';
 import { nowIso } from '../shared/clock.ts';
-import { conflict, notFound } from '../shared/errors.ts';
+import { notFound } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
+import { assertNameFreeInProject } from '../shared/unique-name.ts';
 import { patchOptional } from '../shared/patch.ts';
 import type { CreateTaskInput, Task, UpdateTaskInput } from './task.schema.ts';
 import {
@@ -35,20 +36,6 @@ export async function listTasks(
   return listTasksOfProject(ctx.db, projectId, request.cursor, pageSize(request));
 }
 
-async function assertNameFree(
-  conn: Conn,
-  projectId: string,
-  name: string,
-  exceptId?: string,
-): Promise<void> {
-  const existing = await findTaskByName(conn, projectId, name);
-  if (existing && existing.id !== exceptId) {
-    throw conflict(`this project already has a task named '${name}': choose another name`, {
-      taskId: existing.id,
-    });
-  }
-}
-
 export function createTask(
   ctx: AppContext,
   projectId: string,
@@ -57,7 +44,7 @@ export function createTask(
 ): Promise<Task> {
   return ctx.db.transaction().execute(async (trx) => {
     await getProject(trx, projectId);
-    await assertNameFree(trx, projectId, input.name);
+    assertNameFreeInProject('task', await findTaskByName(trx, projectId, input.name), input.name);
     const now = nowIso();
     const task: Task = {
       id: newId(),
@@ -90,7 +77,10 @@ export function updateTask(
 ): Promise<Task> {
   return ctx.db.transaction().execute(async (trx) => {
     const before = await getTask(trx, id);
-    if (input.name !== undefined) await assertNameFree(trx, before.projectId, input.name, id);
+    if (input.name !== undefined) {
+      const existing = await findTaskByName(trx, before.projectId, input.name);
+      assertNameFreeInProject('task', existing, input.name, id);
+    }
     await updateTaskRow(trx, {
       ...before,
       name: input.name ?? before.name,
