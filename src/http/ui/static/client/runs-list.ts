@@ -1,8 +1,11 @@
 /**
  * Row selection in the runs list: click or focus selects a row (data-ui-selected, which the
- * live refresh's morph leaves alone), Enter opens it, ↑/↓ move the selection.
+ * live refresh's morph leaves alone), Enter opens it, ↑/↓ move the selection. Should a
+ * refresh rebuild the row instead of morphing it, the selection is put back by id.
  */
 export function installRunsList(): void {
+  let selectedId: string | undefined;
+
   const select = (row: HTMLElement) => {
     for (const other of document.querySelectorAll<HTMLElement>(
       '[data-run-row][data-ui-selected]',
@@ -10,7 +13,14 @@ export function installRunsList(): void {
       if (other !== row) delete other.dataset['uiSelected'];
     }
     row.dataset['uiSelected'] = 'true';
+    selectedId = row.id;
   };
+
+  document.addEventListener('htmx:after:swap', () => {
+    if (selectedId === undefined) return;
+    const row = document.getElementById(selectedId);
+    if (row && row.dataset['uiSelected'] !== 'true') row.dataset['uiSelected'] = 'true';
+  });
 
   document.addEventListener('click', (event) => {
     const target = event.target as Element | null;
