@@ -3,6 +3,7 @@ import type { Page } from '../../../pages/page.schema.ts';
 import type { Task } from '../../../tasks/task.schema.ts';
 import { EmptyState } from '../components/empty-state.tsx';
 import { DangerButton, OpenModalButton } from '../components/modal.tsx';
+import { EditButton } from '../components/edit-button.tsx';
 
 function matrixSize(batch: Batch): number {
   return (
@@ -103,15 +104,7 @@ export function BatchesPanel(props: {
                     >
                       Run…
                     </a>
-                    <button
-                      type="button"
-                      class="button small"
-                      hx-get={`/batches/${batch.id}/edit`}
-                      hx-target="#modal"
-                      aria-label={`Edit batch ${batch.name}`}
-                    >
-                      Edit
-                    </button>
+                    <EditButton kind="batch" id={batch.id} label={batch.name} />
                     <DangerButton
                       small
                       label="Delete"

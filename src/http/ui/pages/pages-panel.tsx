@@ -1,6 +1,7 @@
 import type { Page } from '../../../pages/page.schema.ts';
 import { EmptyState } from '../components/empty-state.tsx';
 import { DangerButton, OpenModalButton } from '../components/modal.tsx';
+import { EditButton } from '../components/edit-button.tsx';
 
 function optionsSummary(page: Page): string[] {
   const parts: string[] = [];
@@ -77,15 +78,7 @@ export function PagesPanel(props: { projectId: string; pages: Page[] }) {
                     </div>
                   </td>
                   <td class="actions">
-                    <button
-                      type="button"
-                      class="button small"
-                      hx-get={`/pages/${page.id}/edit`}
-                      hx-target="#modal"
-                      aria-label={`Edit page ${page.name}`}
-                    >
-                      Edit
-                    </button>
+                    <EditButton kind="page" id={page.id} label={page.name} />
                     <DangerButton
                       small
                       label="Delete"

@@ -1,6 +1,7 @@
 import type { Task } from '../../../tasks/task.schema.ts';
 import { EmptyState } from '../components/empty-state.tsx';
 import { DangerButton, OpenModalButton } from '../components/modal.tsx';
+import { EditButton } from '../components/edit-button.tsx';
 
 export function TasksPanel(props: { projectId: string; tasks: Task[] }) {
   return (
@@ -55,15 +56,7 @@ export function TasksPanel(props: { projectId: string; tasks: Task[] }) {
                     </div>
                   </td>
                   <td class="actions">
-                    <button
-                      type="button"
-                      class="button small"
-                      hx-get={`/tasks/${task.id}/edit`}
-                      hx-target="#modal"
-                      aria-label={`Edit task ${task.name}`}
-                    >
-                      Edit
-                    </button>
+                    <EditButton kind="task" id={task.id} label={task.name} />
                     <DangerButton
                       small
                       label="Delete"

@@ -2,6 +2,7 @@ import type { Webhook } from '../../../webhooks/webhook.schema.ts';
 import { EmptyState } from '../components/empty-state.tsx';
 import { DangerButton, OpenModalButton } from '../components/modal.tsx';
 import { Time } from '../components/time.tsx';
+import { EditButton } from '../components/edit-button.tsx';
 
 export function WebhookStateBadge(props: { webhook: Webhook }) {
   const { webhook } = props;
@@ -117,15 +118,7 @@ export function WebhooksPanel(props: { projectId: string; webhooks: Webhook[] })
                     >
                       Send ping
                     </button>
-                    <button
-                      type="button"
-                      class="button small"
-                      hx-get={`/webhooks/${webhook.id}/edit`}
-                      hx-target="#modal"
-                      aria-label={`Edit webhook ${webhook.url}`}
-                    >
-                      Edit
-                    </button>
+                    <EditButton kind="webhook" id={webhook.id} label={webhook.url} />
                     <button
                       type="button"
                       class="button small"
