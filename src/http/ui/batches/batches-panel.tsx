@@ -4,6 +4,7 @@ import type { Task } from '../../../tasks/task.schema.ts';
 import { EmptyState } from '../components/empty-state.tsx';
 import { DangerButton, OpenModalButton } from '../components/modal.tsx';
 import { EditButton } from '../components/edit-button.tsx';
+import { RecordTable } from '../components/record-table.tsx';
 
 function matrixSize(batch: Batch): number {
   return (
@@ -41,83 +42,71 @@ export function BatchesPanel(props: {
           </p>
         </EmptyState>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Batch</th>
-                <th scope="col" class="hide-narrow">
-                  Matrix
-                </th>
-                <th scope="col" class="hide-narrow">
-                  Thresholds
-                </th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.batches.map((batch) => (
-                <tr id={`batch-${batch.id}`}>
-                  <td>
-                    <div class="cell-main" safe>
-                      {batch.name}
-                    </div>
-                    <div class="cell-sub">
-                      {`${matrixSize(batch)} execution${matrixSize(batch) === 1 ? '' : 's'} per run`}
-                      {batch.jiraIssue && (
-                        <>
-                          {' · '}
-                          <span class="mono" safe>
-                            {batch.jiraIssue}
-                          </span>
-                        </>
-                      )}
-                    </div>
-                  </td>
-                  <td class="hide-narrow">
-                    <div class="chips">
-                      {batch.pageIds.map((id) => (
-                        <span class="chip" safe>
-                          {pageName.get(id) ?? id}
-                        </span>
-                      ))}
-                      {batch.taskIds.map((id) => (
-                        <span class="chip chip-task" safe>
-                          {`task: ${taskName.get(id) ?? id}`}
-                        </span>
-                      ))}
-                    </div>
-                    <div class="cell-sub" safe>
-                      {`${batch.browsers.join(', ')} · ${batch.viewports.join(', ')}`}
-                    </div>
-                  </td>
-                  <td class="hide-narrow num">
-                    {`${batch.executionDiffThreshold}% / ${batch.runDiffThreshold}%`}
-                  </td>
-                  <td class="actions">
-                    <a
-                      class="button small primary"
-                      href={`/runs?projectId=${props.projectId}&batchId=${batch.id}#launch`}
-                      aria-label={`Run batch ${batch.name}`}
-                    >
-                      Run…
-                    </a>
-                    <EditButton kind="batch" id={batch.id} label={batch.name} />
-                    <DangerButton
-                      small
-                      label="Delete"
-                      ariaLabel={`Delete batch ${batch.name}`}
-                      href={`/batches/${batch.id}`}
-                      confirm={`Delete batch "${batch.name}" with its runs, baselines and their images? This cannot be undone.`}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <RecordTable
+          columns={[
+            { label: 'Batch' },
+            { label: 'Matrix', hideNarrow: true },
+            { label: 'Thresholds', hideNarrow: true },
+          ]}
+        >
+          {props.batches.map((batch) => (
+            <tr id={`batch-${batch.id}`}>
+              <td>
+                <div class="cell-main" safe>
+                  {batch.name}
+                </div>
+                <div class="cell-sub">
+                  {`${matrixSize(batch)} execution${matrixSize(batch) === 1 ? '' : 's'} per run`}
+                  {batch.jiraIssue && (
+                    <>
+                      {' · '}
+                      <span class="mono" safe>
+                        {batch.jiraIssue}
+                      </span>
+                    </>
+                  )}
+                </div>
+              </td>
+              <td class="hide-narrow">
+                <div class="chips">
+                  {batch.pageIds.map((id) => (
+                    <span class="chip" safe>
+                      {pageName.get(id) ?? id}
+                    </span>
+                  ))}
+                  {batch.taskIds.map((id) => (
+                    <span class="chip chip-task" safe>
+                      {`task: ${taskName.get(id) ?? id}`}
+                    </span>
+                  ))}
+                </div>
+                <div class="cell-sub" safe>
+                  {`${batch.browsers.join(', ')} · ${batch.viewports.join(', ')}`}
+                </div>
+              </td>
+              <td class="hide-narrow num">
+                {`${batch.executionDiffThreshold}% / ${batch.runDiffThreshold}%`}
+              </td>
+              <td class="actions">
+                <a
+                  class="button small primary"
+                  href={`/runs?projectId=${props.projectId}&batchId=${batch.id}#launch`}
+                  aria-label={`Run batch ${batch.name}`}
+                >
+                  Run…
+                </a>
+                <EditButton kind="batch" id={batch.id} label={batch.name} />
+                <DangerButton
+                  small
+                  label="Delete"
+                  ariaLabel={`Delete batch ${batch.name}`}
+                  href={`/batches/${batch.id}`}
+                  confirm={`Delete batch "${batch.name}" with its runs, baselines and their images? This cannot be undone.`}
+                />
+              </td>
+            </tr>
+          ))}
+        </RecordTable>
       )}
     </div>
   );

@@ -2,6 +2,7 @@ import type { Page } from '../../../pages/page.schema.ts';
 import { EmptyState } from '../components/empty-state.tsx';
 import { DangerButton, OpenModalButton } from '../components/modal.tsx';
 import { EditButton } from '../components/edit-button.tsx';
+import { RecordTable } from '../components/record-table.tsx';
 
 function optionsSummary(page: Page): string[] {
   const parts: string[] = [];
@@ -31,67 +32,52 @@ export function PagesPanel(props: { projectId: string; pages: Page[] }) {
           <p>Add the first URL to capture.</p>
         </EmptyState>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Page</th>
-                <th scope="col" class="hide-narrow">
-                  Options
-                </th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.pages.map((page) => (
-                <tr id={`page-${page.id}`}>
-                  <td>
-                    <div class="cell-main" safe>
-                      {page.name}
-                    </div>
-                    <div class="cell-sub">
-                      <a href={page.url} rel="noreferrer" target="_blank" safe>
-                        {page.url}
-                      </a>
-                    </div>
-                    {page.referenceUrl && (
-                      <div class="cell-sub">
-                        reference:{' '}
-                        <a href={page.referenceUrl} rel="noreferrer" target="_blank" safe>
-                          {page.referenceUrl}
-                        </a>
-                      </div>
-                    )}
-                  </td>
-                  <td class="hide-narrow">
-                    <div class="chips">
-                      {optionsSummary(page).length === 0 && (
-                        <span class="muted">Captured as loaded, default wait</span>
-                      )}
-                      {optionsSummary(page).map((part) => (
-                        <span class="chip" safe>
-                          {part}
-                        </span>
-                      ))}
-                    </div>
-                  </td>
-                  <td class="actions">
-                    <EditButton kind="page" id={page.id} label={page.name} />
-                    <DangerButton
-                      small
-                      label="Delete"
-                      ariaLabel={`Delete page ${page.name}`}
-                      href={`/pages/${page.id}`}
-                      confirm={`Delete page "${page.name}"? Batches that use it must drop it first.`}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <RecordTable columns={[{ label: 'Page' }, { label: 'Options', hideNarrow: true }]}>
+          {props.pages.map((page) => (
+            <tr id={`page-${page.id}`}>
+              <td>
+                <div class="cell-main" safe>
+                  {page.name}
+                </div>
+                <div class="cell-sub">
+                  <a href={page.url} rel="noreferrer" target="_blank" safe>
+                    {page.url}
+                  </a>
+                </div>
+                {page.referenceUrl && (
+                  <div class="cell-sub">
+                    reference:{' '}
+                    <a href={page.referenceUrl} rel="noreferrer" target="_blank" safe>
+                      {page.referenceUrl}
+                    </a>
+                  </div>
+                )}
+              </td>
+              <td class="hide-narrow">
+                <div class="chips">
+                  {optionsSummary(page).length === 0 && (
+                    <span class="muted">Captured as loaded, default wait</span>
+                  )}
+                  {optionsSummary(page).map((part) => (
+                    <span class="chip" safe>
+                      {part}
+                    </span>
+                  ))}
+                </div>
+              </td>
+              <td class="actions">
+                <EditButton kind="page" id={page.id} label={page.name} />
+                <DangerButton
+                  small
+                  label="Delete"
+                  ariaLabel={`Delete page ${page.name}`}
+                  href={`/pages/${page.id}`}
+                  confirm={`Delete page "${page.name}"? Batches that use it must drop it first.`}
+                />
+              </td>
+            </tr>
+          ))}
+        </RecordTable>
       )}
     </div>
   );

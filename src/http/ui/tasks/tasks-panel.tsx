@@ -2,6 +2,7 @@ import type { Task } from '../../../tasks/task.schema.ts';
 import { EmptyState } from '../components/empty-state.tsx';
 import { DangerButton, OpenModalButton } from '../components/modal.tsx';
 import { EditButton } from '../components/edit-button.tsx';
+import { RecordTable } from '../components/record-table.tsx';
 
 export function TasksPanel(props: { projectId: string; tasks: Task[] }) {
   return (
@@ -21,55 +22,40 @@ export function TasksPanel(props: { projectId: string; tasks: Task[] }) {
           </p>
         </EmptyState>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Task</th>
-                <th scope="col" class="hide-narrow">
-                  Steps
-                </th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.tasks.map((task) => (
-                <tr id={`task-${task.id}`}>
-                  <td>
-                    <div class="cell-main" safe>
-                      {task.name}
-                    </div>
-                    <div class="cell-sub">
-                      {`${task.actions.length} step${task.actions.length === 1 ? '' : 's'}${task.script ? ' + script' : ''}`}
-                    </div>
-                  </td>
-                  <td class="hide-narrow">
-                    <div class="chips">
-                      {task.actions.slice(0, 6).map((action) => (
-                        <span class="chip mono" safe>
-                          {`${action.type}${action.selector ? ` ${action.selector}` : ''}`}
-                        </span>
-                      ))}
-                      {task.actions.length > 6 && <span class="chip">…</span>}
-                    </div>
-                  </td>
-                  <td class="actions">
-                    <EditButton kind="task" id={task.id} label={task.name} />
-                    <DangerButton
-                      small
-                      label="Delete"
-                      ariaLabel={`Delete task ${task.name}`}
-                      href={`/tasks/${task.id}`}
-                      confirm={`Delete task "${task.name}"? Batches that use it must drop it first.`}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <RecordTable columns={[{ label: 'Task' }, { label: 'Steps', hideNarrow: true }]}>
+          {props.tasks.map((task) => (
+            <tr id={`task-${task.id}`}>
+              <td>
+                <div class="cell-main" safe>
+                  {task.name}
+                </div>
+                <div class="cell-sub">
+                  {`${task.actions.length} step${task.actions.length === 1 ? '' : 's'}${task.script ? ' + script' : ''}`}
+                </div>
+              </td>
+              <td class="hide-narrow">
+                <div class="chips">
+                  {task.actions.slice(0, 6).map((action) => (
+                    <span class="chip mono" safe>
+                      {`${action.type}${action.selector ? ` ${action.selector}` : ''}`}
+                    </span>
+                  ))}
+                  {task.actions.length > 6 && <span class="chip">…</span>}
+                </div>
+              </td>
+              <td class="actions">
+                <EditButton kind="task" id={task.id} label={task.name} />
+                <DangerButton
+                  small
+                  label="Delete"
+                  ariaLabel={`Delete task ${task.name}`}
+                  href={`/tasks/${task.id}`}
+                  confirm={`Delete task "${task.name}"? Batches that use it must drop it first.`}
+                />
+              </td>
+            </tr>
+          ))}
+        </RecordTable>
       )}
     </div>
   );
