@@ -4,7 +4,7 @@ import type { Page } from '../../../pages/page.schema.ts';
 import type { Settings } from '../../../settings/settings.schema.ts';
 import type { Task } from '../../../tasks/task.schema.ts';
 import { CheckboxGroup, TextField } from '../components/fields.tsx';
-import { ModalForm } from '../components/modal.tsx';
+import { RecordModalForm } from '../components/record-modal-form.tsx';
 import {
   listField,
   numberField,
@@ -12,7 +12,7 @@ import {
   textField,
   type FormBody,
 } from '../shared/form-data.ts';
-import { unplacedErrors, type FieldErrors } from '../shared/form-errors.ts';
+import type { FieldErrors } from '../shared/form-errors.ts';
 
 export interface BatchFormValues {
   name: string;
@@ -96,12 +96,12 @@ export function BatchForm(props: {
 }) {
   const { batch, values, errors, settings } = props;
   return (
-    <ModalForm
-      title={batch ? 'Edit batch' : 'New batch'}
-      action={batch ? `/batches/${batch.id}` : `/projects/${props.projectId}/batches`}
-      method={batch ? 'patch' : 'post'}
-      submitLabel={batch ? 'Save changes' : 'Create batch'}
-      formErrors={errors ? unplacedErrors(errors, placed) : []}
+    <RecordModalForm
+      kind="batch"
+      projectId={props.projectId}
+      recordId={batch?.id}
+      placedFields={placed}
+      errors={errors}
       wide
     >
       <div class="form-grid">
@@ -181,6 +181,6 @@ export function BatchForm(props: {
           hint="Applied to the run's largest change."
         />
       </div>
-    </ModalForm>
+    </RecordModalForm>
   );
 }

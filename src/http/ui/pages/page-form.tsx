@@ -1,7 +1,7 @@
 import type { Page } from '../../../pages/page.schema.ts';
 import { actionRowsOf, ActionsEditor, type ActionRow } from '../components/actions-editor.tsx';
 import { CheckboxField, TextAreaField, TextField } from '../components/fields.tsx';
-import { ModalForm } from '../components/modal.tsx';
+import { RecordModalForm } from '../components/record-modal-form.tsx';
 import {
   actionRowsField,
   actionsOf,
@@ -12,7 +12,7 @@ import {
   textField,
   type FormBody,
 } from '../shared/form-data.ts';
-import { renameErrorKeys, unplacedErrors, type FieldErrors } from '../shared/form-errors.ts';
+import { renameErrorKeys, type FieldErrors } from '../shared/form-errors.ts';
 
 /** The page form as typed. */
 export interface PageFormValues {
@@ -162,12 +162,12 @@ export function PageForm(props: {
 }) {
   const { values, errors, page } = props;
   return (
-    <ModalForm
-      title={page ? 'Edit page' : 'New page'}
-      action={page ? `/pages/${page.id}` : `/projects/${props.projectId}/pages`}
-      method={page ? 'patch' : 'post'}
-      submitLabel={page ? 'Save changes' : 'Create page'}
-      formErrors={errors ? unplacedErrors(errors, placedFields) : []}
+    <RecordModalForm
+      kind="page"
+      projectId={props.projectId}
+      recordId={page?.id}
+      placedFields={placedFields}
+      errors={errors}
       wide
     >
       <div class="form-grid">
@@ -289,6 +289,6 @@ export function PageForm(props: {
         errors={errors}
         hint="Blank: the settings' default wait."
       />
-    </ModalForm>
+    </RecordModalForm>
   );
 }

@@ -1,7 +1,7 @@
 import type { Task } from '../../../tasks/task.schema.ts';
 import { actionRowsOf, ActionsEditor, type ActionRow } from '../components/actions-editor.tsx';
 import { TextAreaField, TextField } from '../components/fields.tsx';
-import { ModalForm } from '../components/modal.tsx';
+import { RecordModalForm } from '../components/record-modal-form.tsx';
 import {
   actionRowsField,
   actionsOf,
@@ -9,7 +9,7 @@ import {
   textField,
   type FormBody,
 } from '../shared/form-data.ts';
-import { unplacedErrors, type FieldErrors } from '../shared/form-errors.ts';
+import type { FieldErrors } from '../shared/form-errors.ts';
 
 export interface TaskFormValues {
   name: string;
@@ -51,12 +51,12 @@ export function TaskForm(props: {
 }) {
   const { task, values, errors } = props;
   return (
-    <ModalForm
-      title={task ? 'Edit task' : 'New task'}
-      action={task ? `/tasks/${task.id}` : `/projects/${props.projectId}/tasks`}
-      method={task ? 'patch' : 'post'}
-      submitLabel={task ? 'Save changes' : 'Create task'}
-      formErrors={errors ? unplacedErrors(errors, ['name', 'actions', 'script']) : []}
+    <RecordModalForm
+      kind="task"
+      projectId={props.projectId}
+      recordId={task?.id}
+      placedFields={['name', 'actions', 'script']}
+      errors={errors}
       wide
     >
       <TextField
@@ -84,6 +84,6 @@ export function TaskForm(props: {
         mono
         hint="JavaScript run in the page (never in Scene's server) after the steps."
       />
-    </ModalForm>
+    </RecordModalForm>
   );
 }

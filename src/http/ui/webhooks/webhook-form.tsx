@@ -1,7 +1,7 @@
 import { webhookEventTypes } from '../../../webhooks/webhook-events.ts';
 import type { Webhook } from '../../../webhooks/webhook.schema.ts';
 import { CheckboxField, CheckboxGroup, TextAreaField, TextField } from '../components/fields.tsx';
-import { ModalForm } from '../components/modal.tsx';
+import { RecordModalForm } from '../components/record-modal-form.tsx';
 import {
   checkboxField,
   listField,
@@ -9,7 +9,7 @@ import {
   textField,
   type FormBody,
 } from '../shared/form-data.ts';
-import { unplacedErrors, type FieldErrors } from '../shared/form-errors.ts';
+import type { FieldErrors } from '../shared/form-errors.ts';
 
 export interface WebhookFormValues {
   url: string;
@@ -60,12 +60,12 @@ export function WebhookForm(props: {
 }) {
   const { webhook, values, errors } = props;
   return (
-    <ModalForm
-      title={webhook ? 'Edit webhook' : 'New webhook'}
-      action={webhook ? `/webhooks/${webhook.id}` : `/projects/${props.projectId}/webhooks`}
-      method={webhook ? 'patch' : 'post'}
-      submitLabel={webhook ? 'Save changes' : 'Create webhook'}
-      formErrors={errors ? unplacedErrors(errors, ['url', 'events', 'active', 'description']) : []}
+    <RecordModalForm
+      kind="webhook"
+      projectId={props.projectId}
+      recordId={webhook?.id}
+      placedFields={['url', 'events', 'active', 'description']}
+      errors={errors}
     >
       <TextField
         name="url"
@@ -104,6 +104,6 @@ export function WebhookForm(props: {
         errors={errors}
         rows={2}
       />
-    </ModalForm>
+    </RecordModalForm>
   );
 }

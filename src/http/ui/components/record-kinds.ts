@@ -1,0 +1,9 @@
+/** The records of a project's tabs, and the URL collection each lives under. */
+export const recordCollections = {
+  page: 'pages',
+  task: 'tasks',
+  batch: 'batches',
+  webhook: 'webhooks',
+} as const;
+
+export type RecordKind = keyof typeof recordCollections;
