@@ -1,3 +1,4 @@
+import type { Children } from '@kitajs/html';
 import { errorFor, type FieldErrors } from '../shared/form-errors.ts';
 
 interface FieldBase {
@@ -40,6 +41,42 @@ function FieldMessages(props: {
   );
 }
 
+/** The id, error and shared attributes of one labelled form control. */
+function controlOf(props: FieldBase) {
+  const id = fieldId(props);
+  const error = errorFor(props.errors, props.name);
+  return {
+    id,
+    error,
+    attributes: {
+      id,
+      name: props.name,
+      required: props.required,
+      'aria-invalid': error ? 'true' : undefined,
+      'aria-describedby': describedBy(id, props.hint, error),
+    },
+  };
+}
+
+/** Label, control and hint/error messages of one field. */
+function FieldShell(props: {
+  id: string;
+  label: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+  children: Children;
+}) {
+  return (
+    <div class={['field', props.error && 'has-error']}>
+      <label for={props.id} safe>
+        {props.label}
+      </label>
+      {props.children}
+      <FieldMessages id={props.id} hint={props.hint} error={props.error} />
+    </div>
+  );
+}
+
 export function TextField(
   props: FieldBase & {
     value?: string | number | undefined;
@@ -52,30 +89,21 @@ export function TextField(
     autocomplete?: string;
   },
 ) {
-  const id = fieldId(props);
-  const error = errorFor(props.errors, props.name);
+  const { id, error, attributes } = controlOf(props);
   return (
-    <div class={['field', error && 'has-error']}>
-      <label for={id} safe>
-        {props.label}
-      </label>
+    <FieldShell id={id} label={props.label} hint={props.hint} error={error}>
       <input
-        id={id}
-        name={props.name}
+        {...attributes}
         type={props.type ?? 'text'}
         value={props.value === undefined ? undefined : String(props.value)}
         placeholder={props.placeholder}
-        required={props.required}
         autofocus={props.autofocus}
         min={props.min === undefined ? undefined : String(props.min)}
         max={props.max === undefined ? undefined : String(props.max)}
         step={props.step}
         autocomplete={props.autocomplete ?? 'off'}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy(id, props.hint, error)}
       />
-      <FieldMessages id={id} hint={props.hint} error={error} />
-    </div>
+    </FieldShell>
   );
 }
 
@@ -87,28 +115,19 @@ export function TextAreaField(
     mono?: boolean;
   },
 ) {
-  const id = fieldId(props);
-  const error = errorFor(props.errors, props.name);
+  const { id, error, attributes } = controlOf(props);
   return (
-    <div class={['field', error && 'has-error']}>
-      <label for={id} safe>
-        {props.label}
-      </label>
+    <FieldShell id={id} label={props.label} hint={props.hint} error={error}>
       <textarea
-        id={id}
-        name={props.name}
+        {...attributes}
         rows={String(props.rows ?? 3)}
         placeholder={props.placeholder}
-        required={props.required}
         class={props.mono ? 'mono' : undefined}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy(id, props.hint, error)}
         safe
       >
         {props.value ?? ''}
       </textarea>
-      <FieldMessages id={id} hint={props.hint} error={error} />
-    </div>
+    </FieldShell>
   );
 }
 
@@ -120,20 +139,10 @@ export interface Option {
 export function SelectField(
   props: FieldBase & { value?: string | undefined; options: Option[]; emptyLabel?: string },
 ) {
-  const id = fieldId(props);
-  const error = errorFor(props.errors, props.name);
+  const { id, error, attributes } = controlOf(props);
   return (
-    <div class={['field', error && 'has-error']}>
-      <label for={id} safe>
-        {props.label}
-      </label>
-      <select
-        id={id}
-        name={props.name}
-        required={props.required}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy(id, props.hint, error)}
-      >
+    <FieldShell id={id} label={props.label} hint={props.hint} error={error}>
+      <select {...attributes}>
         {props.emptyLabel !== undefined && (
           <option value="" safe>
             {props.emptyLabel}
@@ -145,8 +154,7 @@ export function SelectField(
           </option>
         ))}
       </select>
-      <FieldMessages id={id} hint={props.hint} error={error} />
-    </div>
+    </FieldShell>
   );
 }
 
