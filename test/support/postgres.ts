@@ -38,8 +38,18 @@ export async function createScratchDatabase(): Promise<{ url: string; drop: () =
   return {
     url: url.toString(),
     drop: () =>
-      withAdmin((c) => c.query(`drop database if exists ${name} with (force)`)).then(
-        () => undefined,
-      ),
+      withAdmin(async (c) => {
+        // pg's pool.end() resolves before its sockets have closed; dropping with (force) at
+        // once can terminate a still-closing connection. Give them a moment (bounded) first.
+        for (let i = 0; i < 100; i++) {
+          const open = await c.query<{ n: number }>(
+            'select count(*)::int as n from pg_stat_activity where datname = $1',
+            [name],
+          );
+          if (open.rows[0]?.n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await c.query(`drop database if exists ${name} with (force)`);
+      }),
   };
 }

@@ -4,7 +4,7 @@ import { recordWebhookEvent } from '../../src/webhooks/outbox.ts';
 import { verifyWebhookSignature } from '../../src/webhooks/signing.ts';
 import type { WebhookEventType } from '../../src/webhooks/webhook-events.ts';
 import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
-import { api, fastDelivery, TestReceiver, waitFor, closeTestApp } from './support.ts';
+import { api, fastDelivery, TestReceiver, waitFor } from './support.ts';
 
 const runs = 200;
 
@@ -18,7 +18,7 @@ describe.each(dialects)('webhook delivery at volume on %s', (dialect) => {
   });
   afterAll(async () => {
     await receiver.stop();
-    await closeTestApp(t);
+    await t.close();
   });
 
   it(`delivers ${runs} runs' events to 3 webhooks with none lost or duplicated, with two deliverers competing`, async () => {

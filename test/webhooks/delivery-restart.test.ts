@@ -20,7 +20,6 @@ import {
   fastDelivery,
   TestReceiver,
   waitFor,
-  waitForPostgresConnectionsClosed,
   type DeliveryJson,
   type WebhookJson,
 } from './support.ts';
@@ -40,7 +39,6 @@ async function sharedDatabase(dialect: Dialect): Promise<SharedDatabase> {
     env: { SCENE_DATA_DIR: dataDir, ...(scratch && { SCENE_DATABASE_URL: scratch.url }) },
     async cleanup() {
       if (scratch) {
-        await waitForPostgresConnectionsClosed(scratch.url);
         await scratch.drop();
       }
       fs.rmSync(dataDir, { recursive: true, force: true });

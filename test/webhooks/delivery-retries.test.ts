@@ -3,14 +3,7 @@ import { WebhookDeliverer } from '../../src/webhooks/deliverer.ts';
 import { recordWebhookEvent } from '../../src/webhooks/outbox.ts';
 import { verifyWebhookSignature } from '../../src/webhooks/signing.ts';
 import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
-import {
-  api,
-  fastDelivery,
-  TestReceiver,
-  waitFor,
-  type DeliveryJson,
-  closeTestApp,
-} from './support.ts';
+import { api, fastDelivery, TestReceiver, waitFor, type DeliveryJson } from './support.ts';
 
 describe.each(dialects)('webhook retries on %s', (dialect) => {
   let t: TestApp;
@@ -22,7 +15,7 @@ describe.each(dialects)('webhook retries on %s', (dialect) => {
   });
   afterAll(async () => {
     await receiver.stop().catch(() => undefined);
-    await closeTestApp(t);
+    await t.close();
   });
 
   it('delivers each event exactly once as a success through 500s, a timeout and refused connections', async () => {

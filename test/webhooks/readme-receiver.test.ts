@@ -9,7 +9,7 @@ import { WebhookDeliverer } from '../../src/webhooks/deliverer.ts';
 import { recordWebhookEvent } from '../../src/webhooks/outbox.ts';
 import { signWebhookBody } from '../../src/webhooks/signing.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
-import { api, closeTestApp, fastDelivery, waitFor, type DeliveryJson } from './support.ts';
+import { api, fastDelivery, waitFor, type DeliveryJson } from './support.ts';
 
 // The receiver printed in the README's Webhooks section, run as it stands against real
 // deliveries: what the README tells people to do works.
@@ -42,7 +42,7 @@ describe('the README webhook receiver', () => {
   });
   afterAll(async () => {
     receiver?.kill('SIGKILL');
-    await closeTestApp(t);
+    await t.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

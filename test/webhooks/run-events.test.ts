@@ -5,7 +5,7 @@ import { verifyWebhookSignature } from '../../src/webhooks/signing.ts';
 import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
 import { SceneApi } from '../runs/support/scene-api.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
-import { closeTestApp, TestReceiver, waitFor, type WebhookJson } from './support.ts';
+import { TestReceiver, waitFor, type WebhookJson } from './support.ts';
 
 // Real runs through the run engine (Chromium against the fixture site), delivered by the
 // deliverer createApp wires (the one `scene serve` starts, woken by the engine's kicks): the
@@ -34,7 +34,7 @@ describe('webhooks from real runs on sqlite', () => {
     t.app.webhookDeliverer.start();
   });
   afterAll(async () => {
-    await closeTestApp(t);
+    await t.close();
     await receiver.stop();
     await site.close();
   });

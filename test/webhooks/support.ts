@@ -1,10 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
 import type { SceneServer } from '../../src/http/server.ts';
 import type { DelivererOptions } from '../../src/webhooks/deliverer.ts';
-import { postgresAdminUrl } from '../support/postgres.ts';
-import type { TestApp } from '../support/test-app.ts';
 
 /** Deliverer options in milliseconds, so retries and windows play out within a test. */
 export const fastDelivery: Partial<DelivererOptions> = {
@@ -201,37 +198,4 @@ export function api(server: SceneServer) {
       return items;
     },
   };
-}
-
-/**
- * pg's pool.end() resolves before its sockets have closed; dropping the database with (force)
- * right after can terminate a still-closing connection into an unhandled pool error. Waits
- * until the server has no connection to this database left.
- */
-export async function waitForPostgresConnectionsClosed(databaseUrl: string): Promise<void> {
-  const name = new URL(databaseUrl).pathname.slice(1);
-  const admin = new pg.Client({ connectionString: postgresAdminUrl });
-  await admin.connect();
-  try {
-    await waitFor('the pool connections to close', async () => {
-      const result = await admin.query<{ n: number }>(
-        'select count(*)::int as n from pg_stat_activity where datname = $1',
-        [name],
-      );
-      return result.rows[0]?.n === 0;
-    });
-  } finally {
-    await admin.end();
-  }
-}
-
-/** Closes a test app; on Postgres first lets the pool's connections finish closing. */
-export async function closeTestApp(t: TestApp): Promise<void> {
-  const { database } = t.app.config;
-  if (database.dialect === 'postgres') {
-    await t.app.webhookDeliverer.stop();
-    await t.app.db.destroy(); // the harness's second destroy is a no-op
-    await waitForPostgresConnectionsClosed(database.url);
-  }
-  await t.close();
 }

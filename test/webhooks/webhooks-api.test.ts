@@ -2,14 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookDeliverer } from '../../src/webhooks/deliverer.ts';
 import { verifyWebhookSignature } from '../../src/webhooks/signing.ts';
 import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
-import {
-  api,
-  fastDelivery,
-  TestReceiver,
-  waitFor,
-  type WebhookJson,
-  closeTestApp,
-} from './support.ts';
+import { api, fastDelivery, TestReceiver, waitFor, type WebhookJson } from './support.ts';
 
 describe.each(dialects)('webhooks API on %s', (dialect) => {
   let t: TestApp;
@@ -31,7 +24,7 @@ describe.each(dialects)('webhooks API on %s', (dialect) => {
   });
   afterAll(async () => {
     await receiver.stop();
-    await closeTestApp(t);
+    await t.close();
   });
 
   function startDeliverer(options = {}): WebhookDeliverer {
