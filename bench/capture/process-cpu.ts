@@ -1,20 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
 
 const clockTicksPerSecond = 100; // USER_HZ on Linux
-
-/** The OS process id of a launched Chromium (through CDP, which Playwright does not expose otherwise). */
-export async function browserPid(browser: Browser): Promise<number> {
-  const cdp = await browser.newBrowserCDPSession();
-  try {
-    const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
-    const pid = processInfo.find((info) => info.type === 'browser')?.id;
-    if (!pid) throw new Error('no browser process in SystemInfo.getProcessInfo');
-    return pid;
-  } finally {
-    await cdp.detach();
-  }
-}
 
 /**
  * CPU seconds used so far by a process and its live descendants, including reaped children

@@ -1,6 +1,9 @@
 // Captures per minute: Scene's capture engine against a naive playwright-core loop
 // (new context → goto → page.screenshot({ fullPage: true }) → close), side by side in one run:
-// same Chromium build and flags, same pages, same concurrency, 1280x800, full page.
+// same Chromium build, same pages, same concurrency, 1280x800, full page. The naive loop
+// launches Chromium as a user would on this machine: Playwright's defaults plus the flags the
+// machine requires (no sandbox, no GPU, offline). Scene launches it with its own tuned flags;
+// for transparency, a third side runs the naive loop with Scene's flags.
 //
 //   npx tsx bench/capture/run.ts [--captures 30] [--concurrency 2,4] [--chunk 10]
 //                                [--mix content,simple] [--spares 1]
@@ -25,10 +28,12 @@ import {
   chromiumArgs,
   defaultSpareContexts,
   findChromium,
+  requiredChromiumArgs,
   type CaptureRequest,
 } from '../../src/capture/index.ts';
 import { fixturePaths, startFixtureSite } from '../../test/fixtures/site/fixture-site.ts';
-import { browserPid, processTreeCpuSeconds } from './process-cpu.ts';
+import { browserPid } from '../../test/support/browser-pid.ts';
+import { processTreeCpuSeconds } from './process-cpu.ts';
 
 const { values } = parseArgs({
   options: {
@@ -66,7 +71,8 @@ const rssBefore = process.memoryUsage().rss;
 
 const site = await startFixtureSite();
 const executablePath = findChromium();
-const naiveBrowser = await chromium.launch({ executablePath, args: chromiumArgs });
+const naiveBrowser = await chromium.launch({ executablePath, args: requiredChromiumArgs });
+const tunedNaiveBrowser = await chromium.launch({ executablePath, args: chromiumArgs });
 const pool = new BrowserPool({ spareContexts: Number(values.spares) });
 
 function sceneRequest(path: string): CaptureRequest {
@@ -104,7 +110,7 @@ async function naiveCapture(browser: Browser, path: string): Promise<Buffer> {
     const page = await context.newPage();
     await page.goto(site.url + path);
     const png = await page.screenshot({ fullPage: true });
-    recordHash('naive', path, png);
+    if (browser === naiveBrowser) recordHash('naive', path, png);
     return png;
   } finally {
     await context.close();
@@ -167,17 +173,19 @@ async function runChunk(
 // Warm-up: browser launches and first-use costs stay out of the numbers.
 for (const path of mixes.flatMap((mix) => mix.pages)) {
   await naiveCapture(naiveBrowser, path);
+  await naiveCapture(tunedNaiveBrowser, path);
   await sceneCapture(path);
 }
 hashesByPage.naive.clear();
 hashesByPage.scene.clear();
 stepTotals.clear();
 const naiveBrowserPid = await browserPid(naiveBrowser);
+const tunedNaiveBrowserPid = await browserPid(tunedNaiveBrowser);
 const sceneBrowserPid = await browserPid(await pool.acquire('chromium'));
 
 console.log(
   `capture bench: ${capturesPerSide} captures per side per row, viewport ${viewport.width}x${viewport.height}, ` +
-    `full page, naive/scene interleaved in chunks of ${chunkSize}, scene spare contexts ${values.spares}`,
+    `full page, sides interleaved in chunks of ${chunkSize} (rotating which goes first), scene spare contexts ${values.spares}`,
 );
 console.log(
   `chromium ${naiveBrowser.version()} (${executablePath}), ${cpus().length} CPU(s), ` +
@@ -185,9 +193,11 @@ console.log(
 );
 for (const mix of mixes) console.log(`  ${mix.name} mix: ${mix.pages.join(' ')}`);
 console.log('');
-console.log('mix      concurrency  naive/min  scene/min  ratio  CPU ms/capture naive  scene');
+console.log(
+  'mix      concurrency  naive/min  scene/min  ratio  CPU ms/capture naive  scene' +
+    '  | naive with scene flags: /min  CPU ms',
+);
 
-const ratios: number[] = [];
 for (const mix of mixes) {
   for (const concurrency of concurrencies) {
     const side = (pid: number, capture: Side['capture']): Side => ({
@@ -199,16 +209,18 @@ for (const mix of mixes) {
     });
     const naive = side(naiveBrowserPid, (path) => naiveCapture(naiveBrowser, path));
     const scene = side(sceneBrowserPid, sceneCapture);
+    const tunedNaive = side(tunedNaiveBrowserPid, (path) => naiveCapture(tunedNaiveBrowser, path));
+    const order = [naive, scene, tunedNaive];
     for (let done = 0, chunk = 0; done < capturesPerSide; done += chunkSize, chunk++) {
       const count = Math.min(chunkSize, capturesPerSide - done);
-      const [first, second] = chunk % 2 === 0 ? [naive, scene] : [scene, naive];
-      await runChunk(first, mix.pages, count, concurrency);
-      await runChunk(second, mix.pages, count, concurrency);
+      for (let i = 0; i < order.length; i++) {
+        const current = order[(chunk + i) % order.length] ?? naive;
+        await runChunk(current, mix.pages, count, concurrency);
+      }
     }
     const perMinute = (s: Side): number => (s.captures / s.wallMs) * 60_000;
     const cpuPerCapture = (s: Side): string => ((s.cpuSeconds * 1000) / s.captures).toFixed(0);
     const ratio = perMinute(scene) / perMinute(naive);
-    ratios.push(ratio);
     console.log(
       [
         mix.name.padEnd(7),
@@ -218,6 +230,9 @@ for (const mix of mixes) {
         `${ratio.toFixed(2)}x`.padStart(6),
         cpuPerCapture(naive).padStart(20),
         cpuPerCapture(scene).padStart(6),
+        '  |',
+        perMinute(tunedNaive).toFixed(1).padStart(27),
+        cpuPerCapture(tunedNaive).padStart(7),
       ].join(' '),
     );
   }
@@ -240,6 +255,7 @@ console.log(
 );
 
 await naiveBrowser.close();
+await tunedNaiveBrowser.close();
 await pool.close();
 await site.close();
 const rssAfter = process.memoryUsage().rss;

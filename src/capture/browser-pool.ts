@@ -10,28 +10,12 @@ import {
 } from 'playwright-core';
 import type { Logger } from '../shared/logger.ts';
 import { captureContextOptions, type ContextSpec } from './capture-context.ts';
+import { chromiumArgs } from './chromium-args.ts';
 import { CaptureError, shortMessage } from './capture-error.ts';
 import { findChromium } from './find-chromium.ts';
 
 export const supportedBrowsers = ['chromium', 'firefox', 'webkit'] as const;
 export type BrowserName = (typeof supportedBrowsers)[number];
-
-/** Added to Playwright's own defaults (which already mute audio, hide scrollbars, etc.). */
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-  '--disable-extensions',
-  '--disable-renderer-backgrounding',
-  '--disable-background-timer-throttling',
-  '--disable-backgrounding-occluded-windows',
-  '--no-first-run',
-  '--no-default-browser-check',
-  '--font-render-hinting=none',
-];
 
 export const defaultSpareContexts = 1;
 

@@ -1,11 +1,7 @@
 // The capture engine: drives a real browser over one execution and returns its screenshots.
 export { describeAction, actionLimits } from './actions.ts';
-export {
-  BrowserPool,
-  chromiumArgs,
-  defaultSpareContexts,
-  supportedBrowsers,
-} from './browser-pool.ts';
+export { BrowserPool, defaultSpareContexts, supportedBrowsers } from './browser-pool.ts';
+export { chromiumArgs, requiredChromiumArgs } from './chromium-args.ts';
 export type { BrowserName, BrowserPoolOptions, CaptureContext } from './browser-pool.ts';
 export { CaptureError, isTransientFailure } from './capture-error.ts';
 export { captureDefaults, captureExecution } from './capture-execution.ts';
