@@ -5,7 +5,7 @@ import { ODiffServer } from 'odiff-bin';
 import pixelmatch from 'pixelmatch';
 import { PNG } from 'pngjs';
 import sharp from 'sharp';
-import { computeDiff, computeDiffWith } from '../../src/diff/compute-diff.ts';
+import { computeDiff } from '../../src/diff/compute-diff.ts';
 import { createDiffPool } from '../../src/diff/diff-pool.ts';
 
 // Each contender does the full job from files on disk: read and decode both PNGs, compare with
@@ -24,18 +24,6 @@ export function sceneInProcess(): Contender {
     async compare(baselinePath, observedPath, outDir) {
       const result = await computeDiff(baselinePath, observedPath);
       await writeOutputs(outDir, 'scene', result.diffImage, result.heatmap);
-      return result.diffPixels;
-    },
-  };
-}
-
-/** Scene with a band helper thread whatever the load (the default uses one only when a core is idle). */
-export function sceneBandThreads(): Contender {
-  return {
-    name: 'Scene (band threads forced)',
-    async compare(baselinePath, observedPath, outDir) {
-      const result = await computeDiffWith(baselinePath, observedPath, {}, { bandThreads: true });
-      await writeOutputs(outDir, 'scene-bands', result.diffImage, result.heatmap);
       return result.diffPixels;
     },
   };
@@ -149,7 +137,6 @@ export function blazediff(): Contender {
 
 const factories: Record<string, () => Contender> = {
   scene: sceneInProcess,
-  'scene-bands': sceneBandThreads,
   'scene-pool': scenePool,
   'pixelmatch-pngjs': pixelmatchPngjs,
   'pixelmatch-sharp': pixelmatchSharp,

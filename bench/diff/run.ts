@@ -108,9 +108,10 @@ try {
   console.log(
     '\nNotes: diff pixel counts differ by design — pixelmatch counts above-threshold pixels only; Scene also counts' +
       '\nsub-threshold changes of solid areas (see src/diff/compare-pixels.ts); odiff and blazediff use their own' +
-      '\nanti-aliasing variants. "Scene" is the default: one thread when the load average says no core is' +
-      '\nidle, else a band helper thread. "Scene (worker pool)" includes the hop to a worker thread and, like all pool workers,' +
-      '\ncompares on one thread (no band helper). odiff prints "server exited unexpectedly" on stop(): its own message.',
+      '\nanti-aliasing variants. "Scene" runs in the calling thread: its pixel loops are a native kernel' +
+      "\nthat shares a large image's rows with a second thread; decoding and encoding run on libuv's pool." +
+      '\n"Scene (worker pool)" adds the hop to a worker thread, as the run engine does.' +
+      '\nodiff prints "server exited unexpectedly" on stop(): its own message.',
   );
 } finally {
   await Promise.all(hosts.map((host) => host.close()));

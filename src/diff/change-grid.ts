@@ -1,5 +1,3 @@
-import { memory } from './diff-mask.ts';
-
 /** Side of a grid cell, in pixels: the unit of clustering and of the heatmap's density. */
 export const CELL_SIZE = 8;
 const CELL_SHIFT = 3;
@@ -19,19 +17,18 @@ export interface ChangeGrid {
   maxY: Int32Array;
 }
 
-/** `shared`: in shared memory, for threads that compare bands of rows of one image pair. */
-export function createChangeGrid(width: number, height: number, shared = false): ChangeGrid {
+export function createChangeGrid(width: number, height: number): ChangeGrid {
   const columns = Math.ceil(width / CELL_SIZE);
   const rows = Math.ceil(height / CELL_SIZE);
   const cells = columns * rows;
   return {
     columns,
     rows,
-    counts: new Uint16Array(memory(cells * 2, shared)),
-    minX: new Int32Array(memory(cells * 4, shared)).fill(width),
-    minY: new Int32Array(memory(cells * 4, shared)).fill(height),
-    maxX: new Int32Array(memory(cells * 4, shared)).fill(-1),
-    maxY: new Int32Array(memory(cells * 4, shared)).fill(-1),
+    counts: new Uint16Array(cells),
+    minX: new Int32Array(cells).fill(width),
+    minY: new Int32Array(cells).fill(height),
+    maxX: new Int32Array(cells).fill(-1),
+    maxY: new Int32Array(cells).fill(-1),
   };
 }
 

@@ -1,14 +1,9 @@
 import type { Rect } from '../shared/domain.ts';
-import { isAntiAliased, isAntiAliasedOpaque } from './anti-aliasing.ts';
-import { BrightnessRows } from './brightness-rows.ts';
-import { colorDelta, colorDeltaOpaque, maxDeltaFor } from './color-delta.ts';
 import { recordChange } from './change-grid.ts';
 import type { ChangeGrid } from './change-grid.ts';
 import type { DiffMask } from './diff-mask.ts';
 import { isIgnored } from './ignore-regions.ts';
-import { allRows } from './row-bands.ts';
-import type { RowBands } from './row-bands.ts';
-import { isInSolidArea } from './solid-area.ts';
+import { kernel } from './native-kernel.ts';
 
 /**
  * How sensitive a comparison is (DESIGN.md section 3, "Sensitivity").
@@ -36,12 +31,24 @@ export interface Sensitivity {
   solidAreaSensitivity: boolean;
 }
 
+/** The largest possible YIQ delta; a threshold t accepts deltas up to MAX_YIQ_DELTA * t². */
+export const MAX_YIQ_DELTA = 35215;
+
+export function maxDeltaFor(threshold: number): number {
+  return MAX_YIQ_DELTA * threshold * threshold;
+}
+
+// flags of the kernel's compare
+const INCLUDE_ANTI_ALIASING = 1;
+const SOLID_AREA_SENSITIVITY = 2;
+const OPAQUE = 4;
+
 /**
- * Compares two RGBA images of the same size, marks counted pixels in `mask` and `grid` (whose
- * width may be larger: the images are their top-left corner) and returns how many were counted. Ignored
- * pixels are never counted or marked. `opaque`: neither image has a transparent pixel, which
- * allows the faster anti-aliasing check (same answers). `rows`: the share of rows to compare
- * (all by default); the images must still be whole, neighbours are read across bands.
+ * Compares two RGBA images of the same size (4-byte aligned), marks counted pixels in `mask`
+ * and `grid` (whose width may be larger: the images are their top-left corner) and returns how
+ * many were counted. Ignored pixels are never counted or marked. `opaque`: neither image has a
+ * transparent pixel, which allows the faster anti-aliasing check (same answers). Runs in the
+ * native kernel: rows that are byte-identical are skipped with one memcmp.
  */
 export function comparePixels(
   baseline: Buffer,
@@ -53,119 +60,29 @@ export function comparePixels(
   mask: DiffMask,
   grid: ChangeGrid,
   opaque: boolean,
-  rows: RowBands = allRows(height),
 ): number {
-  // Int32 rather than Uint32 views: opaque pixels exceed 2^31 and would be handled as doubles
-  const a32 = new Int32Array(baseline.buffer, baseline.byteOffset, width * height);
-  const b32 = new Int32Array(observed.buffer, observed.byteOffset, width * height);
-  const maxDelta = maxDeltaFor(sensitivity.threshold);
-  const { includeAntiAliasing, solidAreaSensitivity } = sensitivity;
-  const checkIgnored = ignored.length > 0;
-  const rowBytes = width * 4;
-  const maskPixels = mask.pixels;
-  const aBrightness = new BrightnessRows(a32, width);
-  const bBrightness = new BrightnessRows(b32, width);
-  let counted = 0;
-
-  const step = rows.parts * rows.bandHeight;
-  for (let bandStart = rows.part * rows.bandHeight; bandStart < height; bandStart += step) {
-    const bandEnd = Math.min(height, bandStart + rows.bandHeight);
-    for (let y = bandStart; y < bandEnd; y++) {
-      const rowStart = y * rowBytes;
-      // memcmp of whole rows: most rows of a screenshot pair are identical
-      if (
-        baseline.compare(observed, rowStart, rowStart + rowBytes, rowStart, rowStart + rowBytes) ===
-        0
-      )
-        continue;
-
-      const rowOffset = y * width;
-      const maskOffset = y * mask.width;
-      let rowCount = 0;
-      let brightnessReady = false;
-      let aAbove = 0;
-      let aCurrent = 0;
-      let aBelow = 0;
-      let bAbove = 0;
-      let bCurrent = 0;
-      let bBelow = 0;
-      for (let x = 0; x < width; x++) {
-        const i = rowOffset + x;
-        const wordA = a32[i] ?? 0;
-        const wordB = b32[i] ?? 0;
-        if (wordA === wordB) continue;
-        const delta = opaque
-          ? colorDeltaOpaque(wordA, wordB)
-          : colorDelta(baseline, observed, i * 4);
-        const size = delta < 0 ? -delta : delta;
-        let changed: boolean;
-        if (size > maxDelta) {
-          if (includeAntiAliasing) changed = true;
-          else if (opaque) {
-            if (!brightnessReady) {
-              aCurrent = aBrightness.row(y);
-              bCurrent = bBrightness.row(y);
-              if (y > 0) {
-                aAbove = aBrightness.row(y - 1);
-                bAbove = bBrightness.row(y - 1);
-              }
-              if (y + 1 < height) {
-                aBelow = aBrightness.row(y + 1);
-                bBelow = bBrightness.row(y + 1);
-              }
-              brightnessReady = true;
-            }
-            changed = !(
-              isAntiAliasedOpaque(
-                aBrightness.values,
-                aAbove,
-                aCurrent,
-                aBelow,
-                x,
-                y,
-                width,
-                height,
-                a32,
-                b32,
-              ) ||
-              isAntiAliasedOpaque(
-                bBrightness.values,
-                bAbove,
-                bCurrent,
-                bBelow,
-                x,
-                y,
-                width,
-                height,
-                b32,
-                a32,
-              )
-            );
-          } else {
-            changed = !(
-              isAntiAliased(baseline, x, y, width, height, a32, b32) ||
-              isAntiAliased(observed, x, y, width, height, b32, a32)
-            );
-          }
-        } else {
-          changed =
-            solidAreaSensitivity &&
-            size > 0 &&
-            isInSolidArea(a32, x, y, width, height) &&
-            isInSolidArea(b32, x, y, width, height);
-        }
-        if (!changed || (checkIgnored && isIgnored(ignored, x, y))) continue;
-        maskPixels[maskOffset + x] = 1;
-        recordChange(grid, x, y);
-        rowCount++;
-      }
-      if (rowCount > 0) {
-        mask.changedRows[y] = 1;
-        counted += rowCount;
-      }
-    }
-  }
-  return counted;
+  const flags =
+    (sensitivity.includeAntiAliasing ? INCLUDE_ANTI_ALIASING : 0) |
+    (sensitivity.solidAreaSensitivity ? SOLID_AREA_SENSITIVITY : 0) |
+    (opaque ? OPAQUE : 0);
+  return kernel.compare(
+    baseline,
+    observed,
+    width,
+    height,
+    maxDeltaFor(sensitivity.threshold),
+    flags,
+    Int32Array.from(ignored.flatMap((r) => [r.x, r.y, r.width, r.height])),
+    mask.pixels,
+    mask.width,
+    mask.changedRows,
+    grid.counts,
+    grid.minX,
+    grid.minY,
+    grid.maxX,
+    grid.maxY,
+    grid.columns,
+  );
 }
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pixelmatch from 'pixelmatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeDiff, computeDiffWith } from './compute-diff.ts';
+import { computeDiff } from './compute-diff.ts';
 import type { DiffOptions } from './diff.types.ts';
 import { TestImage, decodeRgba, seededRandom } from './test-support/images.ts';
 
@@ -388,43 +388,3 @@ function pixelAt(
 function invariantDefined<T>(value: T | undefined): asserts value is T {
   expect(value).toBeDefined();
 }
-
-describe('computeDiff: band threads', () => {
-  it('splitting a large comparison with the helper thread gives exactly the single-thread result', async () => {
-    const random = seededRandom(99);
-    const baseline = new TestImage(1200, 1000);
-    for (let i = 0; i < 400; i++) {
-      const x = Math.floor(random() * 1150);
-      const y = Math.floor(random() * 950);
-      baseline.fillRect(x, y, 4 + Math.floor(random() * 40), 4 + Math.floor(random() * 40), [
-        Math.floor(random() * 256),
-        Math.floor(random() * 256),
-        Math.floor(random() * 256),
-      ]);
-    }
-    const observed = baseline.clone();
-    // changes straddling band edges (every 64 rows) and a one-level solid-area change
-    for (const y of [60, 127, 190, 511, 700]) observed.fillRect(100 + y, y, 30, 9, [0, 0, 0]);
-    const [r, g, blue] = baseline.get(930, 830);
-    observed.fillRect(900, 800, 60, 60, [r, g, (blue + 1) % 256]);
-    for (let y = 300; y < 420; y++)
-      for (let x = 40; x < 400; x += 7) observed.set(x, y, [20, 20, 20]);
-
-    const a = await baseline.png();
-    const b = await observed.png();
-    const single = await computeDiffWith(
-      a,
-      b,
-      { ignoreRegions: [{ x: 0, y: 640, width: 300, height: 40 }] },
-      { bandThreads: false },
-    );
-    const banded = await computeDiffWith(
-      a,
-      b,
-      { ignoreRegions: [{ x: 0, y: 640, width: 300, height: 40 }] },
-      { bandThreads: true },
-    );
-    expect(single.diffPixels).toBeGreaterThan(0);
-    expect(banded).toEqual(single);
-  });
-});

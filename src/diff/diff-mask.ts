@@ -9,16 +9,11 @@ export interface DiffMask {
   changedRows: Uint8Array;
 }
 
-/** `shared`: in shared memory, for threads that compare bands of rows of one image pair. */
-export function createDiffMask(width: number, height: number, shared = false): DiffMask {
+export function createDiffMask(width: number, height: number): DiffMask {
   return {
     width,
     height,
-    pixels: new Uint8Array(memory(width * height, shared)),
-    changedRows: new Uint8Array(memory(height, shared)),
+    pixels: new Uint8Array(width * height),
+    changedRows: new Uint8Array(height),
   };
-}
-
-export function memory(bytes: number, shared: boolean): ArrayBuffer | SharedArrayBuffer {
-  return shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
 }

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { AppError, invariant } from '../shared/errors.ts';
-import { computeDiffWith } from './compute-diff.ts';
+import { computeDiff } from './compute-diff.ts';
 import { asBuffer } from './diff-worker-protocol.ts';
 import type { DiffJobMessage, DiffReplyMessage } from './diff-worker-protocol.ts';
 import type { PngInput } from './diff.types.ts';
@@ -16,10 +16,7 @@ function toInput(input: string | Uint8Array): PngInput {
 }
 
 port.on('message', (job: DiffJobMessage) => {
-  // the pool keeps the cores busy with separate comparisons: no band helper per worker
-  computeDiffWith(toInput(job.baseline), toInput(job.observed), job.options, {
-    bandThreads: false,
-  }).then(
+  computeDiff(toInput(job.baseline), toInput(job.observed), job.options).then(
     (result) => {
       const transfer: ArrayBuffer[] = [];
       for (const image of [result.diffImage, result.heatmap]) {

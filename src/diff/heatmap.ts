@@ -1,9 +1,9 @@
 import type { ChangeGrid } from './change-grid.ts';
-import { CELL_SIZE } from './change-grid.ts';
 
 // The heatmap: change density per grid cell, smoothed, coloured blue (sparse) → red (the
 // densest area of this comparison) over the observed image, greyed so the colours read.
-// Heat and grey are quantised (11 heat levels × 21 greys) into one 8-bit palette.
+// Heat and grey are quantised (11 heat levels × 21 greys) into one 8-bit palette. The field is
+// interpolated per pixel, and drawn, by the native kernel (render-images.ts).
 
 /** Box-blur radius in cells; two passes approximate a Gaussian of about 2 cells (16 px). */
 const BLUR_RADIUS = 2;
@@ -15,7 +15,7 @@ const MAX_OPACITY = 0.75;
 const FULL_OPACITY_FROM = 0.3;
 /** Opacity of the greyed observed image under the heat. */
 const BACKGROUND_OPACITY = 0.5;
-const HEAT_LEVELS = 12; // 0 = no heat
+export const HEAT_LEVELS = 12; // 0 = no heat
 export const GREY_LEVELS = 21;
 
 /**
@@ -38,66 +38,6 @@ export function heatField(grid: ChangeGrid): Float32Array {
     density[i] = share < VISIBLE_FROM ? 0 : Math.sqrt(share);
   }
   return density;
-}
-
-/**
- * Interpolates the heat field bilinearly (cell centres at CELL_SIZE/2) for one output row,
- * writing palette base offsets (heat level × GREY_LEVELS) per pixel. Returns false, leaving
- * `out` untouched, when the row has no heat at all.
- */
-export class HeatRows {
-  private readonly left: Int32Array;
-  private readonly right: Int32Array;
-  private readonly weight: Float32Array;
-  private readonly cellRow: Float32Array;
-  private readonly rowHasHeat: Uint8Array;
-
-  constructor(
-    private readonly field: Float32Array,
-    private readonly columns: number,
-    private readonly rows: number,
-    width: number,
-  ) {
-    this.left = new Int32Array(width);
-    this.right = new Int32Array(width);
-    this.weight = new Float32Array(width);
-    for (let x = 0; x < width; x++) {
-      const [c0, c1, f] = interpolationAt(x, columns);
-      this.left[x] = c0;
-      this.right[x] = c1;
-      this.weight[x] = f;
-    }
-    this.cellRow = new Float32Array(columns);
-    this.rowHasHeat = new Uint8Array(rows);
-    for (let i = 0; i < field.length; i++)
-      if ((field[i] ?? 0) > 0) this.rowHasHeat[(i / columns) | 0] = 1;
-  }
-
-  fill(y: number, out: Uint8Array): boolean {
-    const [r0, r1, fy] = interpolationAt(y, this.rows);
-    if (this.rowHasHeat[r0] !== 1 && this.rowHasHeat[r1] !== 1) return false;
-    const { field, columns, cellRow, left, right, weight } = this;
-    const scale = HEAT_LEVELS - 2;
-    for (let c = 0; c < columns; c++) {
-      const top = field[r0 * columns + c] ?? 0;
-      cellRow[c] = (top + ((field[r1 * columns + c] ?? 0) - top) * fy) * scale;
-    }
-    for (let x = 0; x < out.length; x++) {
-      const from = cellRow[left[x] ?? 0] ?? 0;
-      const v = from + ((cellRow[right[x] ?? 0] ?? 0) - from) * (weight[x] ?? 0);
-      // level 1 + round(v) for any heat, 0 for none
-      out[x] = v > 0 ? ((v + 1.5) | 0) * GREY_LEVELS : 0;
-    }
-    return true;
-  }
-}
-
-function interpolationAt(p: number, cells: number): [number, number, number] {
-  const position = (p + 0.5) / CELL_SIZE - 0.5;
-  if (position <= 0) return [0, 0, 0];
-  const first = Math.min(Math.floor(position), cells - 1);
-  const second = Math.min(first + 1, cells - 1);
-  return [first, second, position - Math.floor(position)];
 }
 
 /** Palette offset of the heatmap's background grey for each luma 0..255. */

@@ -1,6 +1,5 @@
 // The diff engine: pure image comparison (no HTTP, no SQL).
-export { computeDiff, computeDiffWith, DEFAULT_THRESHOLD } from './compute-diff.ts';
-export type { DiffEngineSettings } from './compute-diff.ts';
+export { computeDiff, DEFAULT_THRESHOLD } from './compute-diff.ts';
 export { createDiffPool } from './diff-pool.ts';
 export type { DiffPool, DiffPoolOptions } from './diff-pool.ts';
 export { diffLevel, summarizeDiffs } from './diff-level.ts';

@@ -15,17 +15,13 @@ export interface IndexedImage {
   scanlines: Buffer;
 }
 
-/** `shared`: scanlines in shared memory, for rendering by several threads. */
 export function createIndexedImage(
   width: number,
   height: number,
   palette: Uint8Array,
-  shared = false,
 ): IndexedImage {
   // every byte starts as 0: filter "none" for each row, index 0 for each pixel
-  const bytes = (width + 1) * height;
-  const scanlines = shared ? Buffer.from(new SharedArrayBuffer(bytes)) : Buffer.alloc(bytes);
-  return { width, height, palette, scanlines };
+  return { width, height, palette, scanlines: Buffer.alloc((width + 1) * height) };
 }
 
 /**

@@ -1,11 +1,11 @@
 import pixelmatch from 'pixelmatch';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { colorDelta, maxDeltaFor } from './color-delta.ts';
+import { maxDeltaFor } from './compare-pixels.ts';
 import { computeDiff } from './compute-diff.ts';
-import { isInSolidArea } from './solid-area.ts';
 import { captureScreenshotPair } from './test-support/capture-pair.ts';
 import type { ScreenshotPair } from './test-support/capture-pair.ts';
 import { decodeRgba } from './test-support/images.ts';
+import { isInSolidArea, opaqueColorDelta } from './test-support/oracle.ts';
 
 // Real Chromium screenshots of the fixture page (src/diff/test-support/content-page.ts) served
 // on 127.0.0.1: a viewport capture whose only change is a header shifted by 2 px, and a
@@ -102,7 +102,7 @@ describe('real Chromium screenshots', () => {
       extra++;
       const x = i % width;
       const y = (i - x) / width;
-      const delta = Math.abs(colorDelta(decoded.baseline.data, decoded.changed.data, i * 4));
+      const delta = opaqueColorDelta(decoded.baseline.data, decoded.changed.data, i * 4);
       expect(delta).toBeGreaterThan(0);
       expect(delta).toBeLessThanOrEqual(maxDelta);
       expect(

@@ -12,10 +12,11 @@ import {
   diffPalette,
   diffTintIndex,
 } from './diff-image.ts';
-import { HeatRows, heatField, heatGreyIndex, heatPalette } from './heatmap.ts';
+import { CELL_SIZE } from './change-grid.ts';
+import { GREY_LEVELS, HEAT_LEVELS, heatField, heatGreyIndex, heatPalette } from './heatmap.ts';
 import { createIndexedImage } from './indexed-png.ts';
-import type { RowBands } from './row-bands.ts';
 import type { IndexedImage } from './indexed-png.ts';
+import { kernel } from './native-kernel.ts';
 
 export interface RenderedImages {
   diffImage?: IndexedImage;
@@ -29,16 +30,15 @@ export interface HeatSource {
   rows: number;
 }
 
-/** Blank output images on the comparison canvas; `shared` for rendering by several threads. */
+/** Blank output images on the comparison canvas. */
 export function createOutputImages(
   width: number,
   height: number,
   wanted: { diffImage: boolean; heatmap: boolean },
-  shared: boolean,
 ): RenderedImages {
   const images: RenderedImages = {};
-  if (wanted.diffImage) images.diffImage = createIndexedImage(width, height, diffPalette, shared);
-  if (wanted.heatmap) images.heatmap = createIndexedImage(width, height, heatPalette, shared);
+  if (wanted.diffImage) images.diffImage = createIndexedImage(width, height, diffPalette);
+  if (wanted.heatmap) images.heatmap = createIndexedImage(width, height, heatPalette);
   return images;
 }
 
@@ -46,91 +46,44 @@ export function heatSourceOf(grid: ChangeGrid): HeatSource {
   return { field: heatField(grid), columns: grid.columns, rows: grid.rows };
 }
 
+// the kernel's palette lookups (diff grey, diff tint, heatmap grey per luma) and constants
+const paletteIndices = Uint8Array.from([...diffGreyIndex, ...diffTintIndex, ...heatGreyIndex]);
+const constants = Int32Array.from([DIFF_CHANGED, DIFF_WHITE, GREY_LEVELS, HEAT_LEVELS, CELL_SIZE]);
+
 /**
- * Draws `rows` of the diff image and the heatmap in one pass over the observed image (its luma
- * is computed once for both). Canvas areas covered by neither image are white.
+ * Draws the diff image and the heatmap in one pass over the observed image (its luma is computed
+ * once for both), in the native kernel. The diff image: the observed image greyed and faded,
+ * changed pixels in the highlight colour, content present in one image only tinted. The
+ * heatmap: the heat field interpolated bilinearly between cell centres, over the grey.
+ * Canvas areas covered by neither image are white.
  */
-export function renderRows(
+export function renderImages(
   baseline: RgbaImage,
   observed: RgbaImage,
   mask: DiffMask,
   heat: HeatSource,
   images: RenderedImages,
-  rows: RowBands,
 ): void {
-  const { width, height, pixels, changedRows } = mask;
-  const heatRows = images.heatmap
-    ? new HeatRows(heat.field, heat.columns, heat.rows, width)
-    : undefined;
-  const heatBase = new Uint8Array(width);
-  const noHeat = new Uint8Array(width);
-  const obs32 = new Int32Array(
-    observed.data.buffer,
-    observed.data.byteOffset,
-    observed.width * observed.height,
+  kernel.render(
+    baseline.data,
+    baseline.width,
+    baseline.height,
+    observed.data,
+    observed.width,
+    observed.height,
+    baseline.opaque && observed.opaque ? 1 : 0,
+    mask.pixels,
+    mask.changedRows,
+    mask.width,
+    mask.height,
+    images.diffImage?.scanlines ?? null,
+    images.heatmap?.scanlines ?? null,
+    heat.field,
+    heat.columns,
+    heat.rows,
+    paletteIndices,
+    constants,
   );
-  const base32 = new Int32Array(
-    baseline.data.buffer,
-    baseline.data.byteOffset,
-    baseline.width * baseline.height,
-  );
-  const commonWidth = Math.min(baseline.width, observed.width);
-  const commonHeight = Math.min(baseline.height, observed.height);
-  const opaque = observed.opaque && baseline.opaque;
-  const stride = width + 1;
-  const diffOut = images.diffImage?.scanlines;
-  const heatOut = images.heatmap?.scanlines;
-
-  const step = rows.parts * rows.bandHeight;
-  for (let bandStart = rows.part * rows.bandHeight; bandStart < height; bandStart += step) {
-    const bandEnd = Math.min(height, bandStart + rows.bandHeight);
-    for (let y = bandStart; y < bandEnd; y++) {
-      const rowMask = y * width;
-      const rowObs = y * observed.width;
-      const rowOut = y * stride + 1; // after the filter byte
-      const rowHeat = heatRows?.fill(y, heatBase) ? heatBase : noHeat;
-      const rowChanged = changedRows[y] === 1;
-      const commonEnd = y < commonHeight ? commonWidth : 0;
-
-      // the common area: one luma per pixel feeds both images
-      if (diffOut && heatOut) {
-        for (let x = 0; x < commonEnd; x++) {
-          const luma = lumaOf(obs32[rowObs + x] ?? 0, opaque);
-          diffOut[rowOut + x] =
-            rowChanged && pixels[rowMask + x] === 1 ? DIFF_CHANGED : (diffGreyIndex[luma] ?? 0);
-          heatOut[rowOut + x] = (rowHeat[x] ?? 0) + (heatGreyIndex[luma] ?? 0);
-        }
-      } else if (diffOut) {
-        for (let x = 0; x < commonEnd; x++) {
-          const luma = lumaOf(obs32[rowObs + x] ?? 0, opaque);
-          diffOut[rowOut + x] =
-            rowChanged && pixels[rowMask + x] === 1 ? DIFF_CHANGED : (diffGreyIndex[luma] ?? 0);
-        }
-      } else if (heatOut) {
-        for (let x = 0; x < commonEnd; x++) {
-          heatOut[rowOut + x] =
-            (rowHeat[x] ?? 0) + (heatGreyIndex[lumaOf(obs32[rowObs + x] ?? 0, opaque)] ?? 0);
-        }
-      }
-      // the rest: content of whichever image covers it, or white
-      for (let x = commonEnd; x < width; x++) {
-        const inObserved = x < observed.width && y < observed.height;
-        const inBaseline = x < baseline.width && y < baseline.height;
-        if (!inObserved && !inBaseline) {
-          if (diffOut) diffOut[rowOut + x] = DIFF_WHITE;
-          if (heatOut) heatOut[rowOut + x] = (rowHeat[x] ?? 0) + (heatGreyIndex[255] ?? 0);
-          continue;
-        }
-        const word = inObserved ? (obs32[rowObs + x] ?? 0) : (base32[y * baseline.width + x] ?? 0);
-        const luma = lumaOf(word, false);
-        if (diffOut)
-          diffOut[rowOut + x] =
-            pixels[rowMask + x] === 1 ? (diffTintIndex[luma] ?? 0) : (diffGreyIndex[luma] ?? 0);
-        if (heatOut)
-          heatOut[rowOut + x] = (rowHeat[x] ?? 0) + (heatGreyIndex[inObserved ? luma : 255] ?? 0);
-      }
-    }
-  }
 }
 
 /** Hatches the ignored areas of the diff image (after all rows are drawn). */
@@ -145,13 +98,4 @@ export function hatchIgnored(images: RenderedImages, ignored: readonly Rect[]): 
       }
     }
   }
-}
-
-// Luma of an RGBA word (little-endian 0xAABBGGRR), composited over white when translucent.
-function lumaOf(word: number, opaque: boolean): number {
-  const luma =
-    ((word & 0xff) * 77 + ((word >>> 8) & 0xff) * 150 + ((word >>> 16) & 0xff) * 29) >> 8;
-  if (opaque) return luma;
-  const alpha = word >>> 24;
-  return alpha === 255 ? luma : (255 - ((255 - luma) * alpha) / 255) | 0;
 }
