@@ -198,6 +198,22 @@ describe('captureExecution', () => {
     );
   });
 
+  it('takes the screenshot while the network settles, and again when the page changed meanwhile', async () => {
+    const settled = await capture(fixturePaths.home);
+    expect(settled.log.find((line) => line.step === 'screenshot')?.message).toMatch(
+      /taken while the page settled/,
+    );
+
+    const result = await capture(fixturePaths.timerContent, { maskSelectors: ['#timed'] });
+    const [timed] = result.maskRects;
+    expect(timed).toBeDefined();
+    // taken early, the screenshot predates the timer and is taken again (or, on a slow
+    // machine, it was taken after the timer): either way it shows the change
+    expect(await pixelAt(result.observed.png, (timed?.x ?? 0) + 390, (timed?.y ?? 0) + 5)).toEqual(
+      hexToRgb('#bbf7d0'),
+    );
+  });
+
   it('changes the screenshot with actions (menu opened, form filled)', async () => {
     const closed = await capture(fixturePaths.menu, { maskSelectors: ['#menu-button'] });
     const opened = await capture(fixturePaths.menu, {

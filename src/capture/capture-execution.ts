@@ -16,7 +16,14 @@ import type {
   CaptureResult,
 } from './capture.types.ts';
 import { NetworkTracker } from './network-tracker.ts';
-import { scrollThroughPage, scrollWatchScript, waitForReadiness } from './readiness.ts';
+import {
+  assetsLoaded,
+  changedSinceWatch,
+  scrollThroughPage,
+  scrollWatchScript,
+  waitForReadiness,
+  watchForChanges,
+} from './readiness.ts';
 import { captureFullPage, resolveMaskRects, type FullPageShot } from './screenshot.ts';
 import { finalizeAnimations, hideAndRemove, installStability } from './stability.ts';
 
@@ -221,19 +228,7 @@ async function runPipeline(pipeline: Pipeline): Promise<TargetCapture> {
   }
 
   await scrollThroughPage(page, log);
-  await waitForReadiness(page, network, log, signal);
-  if (request.waitMs > 0) {
-    await log.timed('wait', `waited ${request.waitMs} ms`, () => sleep(request.waitMs, signal));
-  }
-  if (request.suppressAnimations) await finalizeAnimations(page);
-
-  const shotStarted = performance.now();
-  const shot = await screenshot(context, page, request.browser);
-  log.info(
-    'screenshot',
-    `full page ${shot.width}x${shot.height}, ${Math.round(shot.png.length / 1024)} KiB`,
-    elapsedMs(shotStarted),
-  );
+  const shot = await settledScreenshot({ context, page, request, network, log, signal });
   if (shot.cutFromHeight !== undefined) {
     log.warn(
       'screenshot',
@@ -263,6 +258,61 @@ async function runPipeline(pipeline: Pipeline): Promise<TargetCapture> {
     state.tracing = false;
   }
   return capture;
+}
+
+interface Settling {
+  context: BrowserContext;
+  page: Page;
+  request: CaptureRequest;
+  network: NetworkTracker;
+  log: CaptureLog;
+  signal: AbortSignal;
+}
+
+/**
+ * Waits for readiness (fonts, images, network quiet), then the extra wait, then takes the
+ * screenshot with animations settled. A page whose fonts and images are in and that has no
+ * request in flight has usually settled already: its screenshot is then taken while the
+ * network-quiet window runs, and kept only if no request started or ended and nothing in the
+ * DOM changed since (else it is taken again). That overlaps the window's idle time with the
+ * screenshot's work instead of adding it.
+ */
+async function settledScreenshot(settling: Settling): Promise<FullPageShot> {
+  const { context, page, request, network, log, signal } = settling;
+  const shoot = async (): Promise<{ shot: FullPageShot; started: number; ms: number }> => {
+    if (request.suppressAnimations) await finalizeAnimations(page);
+    const started = performance.now();
+    const shot = await screenshot(context, page, request.browser);
+    return { shot, started, ms: elapsedMs(started) };
+  };
+  let early: Promise<Awaited<ReturnType<typeof shoot>> | undefined> | undefined;
+  if (request.waitMs === 0 && network.inflight === 0 && (await assetsLoaded(page))) {
+    early = watchForChanges(page)
+      .then(shoot)
+      .catch(() => undefined);
+  }
+  await waitForReadiness(page, network, log, signal);
+
+  let taken = early && (await early);
+  if (taken && (network.lastActivity > taken.started || (await changedSinceWatch(page)))) {
+    log.info('screenshot', 'the page changed while it settled; taking the screenshot again');
+    taken = undefined;
+  }
+  const whileSettling = taken !== undefined;
+  if (!taken) {
+    if (request.waitMs > 0) {
+      await log.timed('wait', `waited ${request.waitMs} ms`, () => sleep(request.waitMs, signal));
+    }
+    taken = await shoot();
+  }
+  const { shot, ms } = taken;
+  log.info(
+    'screenshot',
+    `full page ${shot.width}x${shot.height}, ${Math.round(shot.png.length / 1024)} KiB` +
+      (whileSettling ? ' (taken while the page settled)' : ''),
+    ms,
+  );
+  return shot;
 }
 
 /**

@@ -23,6 +23,11 @@ export class NetworkTracker {
     return this.#inflight.size;
   }
 
+  /** When a request last started or ended (performance.now() time). */
+  get lastActivity(): number {
+    return this.#lastActivity;
+  }
+
   isQuiet(quietMs: number): boolean {
     return this.#inflight.size === 0 && performance.now() - this.#lastActivity >= quietMs;
   }

@@ -157,3 +157,39 @@ function waitForFontsAndImages(
     return { settled, pendingImages: images.length };
   }, timeoutMs);
 }
+
+/** Whether web fonts are loaded and every image is complete, as things stand now. */
+export function assetsLoaded(page: Page): Promise<boolean> {
+  return page.evaluate(
+    () =>
+      document.fonts.status === 'loaded' &&
+      Array.from(document.images).every((image) => image.complete),
+  );
+}
+
+const changesKey = 'scene.domChanges';
+
+/** Starts counting DOM changes (nodes, attributes, text) anywhere in the document. */
+export function watchForChanges(page: Page): Promise<void> {
+  return page.evaluate((key) => {
+    const counter = { changes: 0 };
+    const observer = new MutationObserver((records) => (counter.changes += records.length));
+    observer.observe(document, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      characterData: true,
+    });
+    Reflect.set(window, Symbol.for(key), counter);
+  }, changesKey);
+}
+
+/** Whether the document changed since watchForChanges (pending mutation records count). */
+export function changedSinceWatch(page: Page): Promise<boolean> {
+  return page.evaluate((key) => {
+    const counter: unknown = Reflect.get(window, Symbol.for(key));
+    if (typeof counter !== 'object' || counter === null) return true;
+    // records not yet delivered to the callback are still queued: a microtask flushes them
+    return Promise.resolve().then(() => (counter as { changes: number }).changes > 0);
+  }, changesKey);
+}
