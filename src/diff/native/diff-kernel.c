@@ -124,8 +124,7 @@ static double brightness_delta(const uint8_t *img, int k, int m) {
   return dr * 0.29889531 + dg * 0.58662247 + db * 0.11448223;
 }
 
-// Opaque pixels: brightness scaled by 1e8 is an exact integer, and differences of these have
-// exactly the sign, zeroes and order of brightness_delta.
+// Opaque pixels' brightness scaled by 1e8: an exact integer.
 static int64_t brightness_of(uint32_t word) {
   return (int64_t)(word & 0xff) * 29889531 + (int64_t)((word >> 8) & 0xff) * 58662247 +
          (int64_t)((word >> 16) & 0xff) * 11448223;
@@ -202,8 +201,8 @@ static int is_anti_aliased(const Compare *c, const uint8_t *img, int x1, int y1)
 static const int neighbour_dx[8] = {-1, -1, -1, 0, 0, 1, 1, 1};
 static const int neighbour_dy[8] = {-1, 0, 1, -1, 1, -1, 0, 1};
 
-// The same test for opaque images, on integer brightness. Interior pixels take a branch-free
-// path: counting all zero deltas before deciding equals pixelmatch's early return (the count
+// The same test for opaque images: interior pixels on integer brightness (scaled by 1e8, exact,
+// with the sign, zeroes and order of brightness_delta), on a branch-free path: counting all zero deltas before deciding equals pixelmatch's early return (the count
 // only grows), and a delta below the minimum (< 0) can never also exceed the maximum (>= 0).
 static int is_anti_aliased_opaque(const Compare *c, const uint32_t *img32, int x1, int y1) {
   int width = c->width, height = c->height;
@@ -227,32 +226,7 @@ static int is_anti_aliased_opaque(const Compare *c, const uint32_t *img32, int x
                             y1 + neighbour_dy[minIndex], x1 + neighbour_dx[maxIndex],
                             y1 + neighbour_dy[maxIndex], width, height);
   }
-  int x0 = max_int(x1 - 1, 0), y0 = max_int(y1 - 1, 0);
-  int x2 = min_int(x1 + 1, width - 1), y2 = min_int(y1 + 1, height - 1);
-  int64_t center = brightness_of(img32[(size_t)y1 * width + x1]);
-  int zeroes = 1;  // on the border
-  int64_t min = 0, max = 0;
-  int minX = 0, minY = 0, maxX = 0, maxY = 0;
-  for (int x = x0; x <= x2; x++) {
-    for (int y = y0; y <= y2; y++) {
-      if (x == x1 && y == y1) continue;
-      int64_t delta = center - brightness_of(img32[(size_t)y * width + x]);
-      if (delta == 0) {
-        zeroes++;
-        if (zeroes > 2) return 0;
-      } else if (delta < min) {
-        min = delta;
-        minX = x;
-        minY = y;
-      } else if (delta > max) {
-        max = delta;
-        maxX = x;
-        maxY = y;
-      }
-    }
-  }
-  if (min == 0 || max == 0) return 0;
-  return extreme_is_solid(c->a32, c->b32, minX, minY, maxX, maxY, width, height);
+  return is_anti_aliased(c, (const uint8_t *)img32, x1, y1);  // on the border: rare
 }
 
 // 3+ of the neighbours that exist have exactly its colour (the border earns no credit).
