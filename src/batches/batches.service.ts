@@ -1,5 +1,6 @@
 import type { AppContext } from '../app-context.ts';
 import { deleteArtifactRows, listArtifactsOfBatch } from '../artifacts/artifacts.repository.ts';
+import { listActiveExecutionIds } from '../runs/executions.repository.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
 import type { Conn } from '../db/connect.ts';
@@ -184,11 +185,15 @@ export function updateBatch(
   });
 }
 
-/** Deletes the batch with its runs and baselines (database cascade), then their stored files. */
+/**
+ * Deletes the batch with its runs and baselines (database cascade), stops its runs' queued and
+ * running executions, then deletes their stored files.
+ */
 export async function deleteBatch(ctx: AppContext, id: string, actor: Actor): Promise<void> {
-  const keys = await ctx.db.transaction().execute(async (trx) => {
+  const { keys, active } = await ctx.db.transaction().execute(async (trx) => {
     const before = await getBatch(trx, id);
     const artifacts = await listArtifactsOfBatch(trx, id);
+    const active = await listActiveExecutionIds(trx, { batchId: id });
     await deleteBatchRow(trx, id);
     // After the cascade: baseline entries no longer hold their images (foreign key restrict).
     await deleteArtifactRows(
@@ -204,8 +209,9 @@ export async function deleteBatch(ctx: AppContext, id: string, actor: Actor): Pr
       before,
       after: null,
     });
-    return artifacts.map((a) => a.storageKey);
+    return { keys: artifacts.map((a) => a.storageKey), active };
   });
+  await ctx.queue.cancel(active, 'user');
   // Files go only after the rows are gone: a crash in between leaves orphan files, never
   // rows pointing at missing files.
   await ctx.artifacts.remove(keys);

@@ -3,6 +3,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
 import { listArtifactKeysOfProject } from '../artifacts/artifacts.repository.ts';
 import { deleteBatchesOfProject } from '../batches/batches.repository.ts';
+import { listActiveExecutionIds } from '../runs/executions.repository.ts';
 import { pageSize, type Page, type PageRequest } from '../db/pagination.ts';
 import type { Conn } from '../db/connect.ts';
 import { nowIso } from '../shared/clock.ts';
@@ -95,11 +96,15 @@ export function updateProject(
   });
 }
 
-/** Deletes the project and everything it owns (database cascade), then its stored files. */
+/**
+ * Deletes the project and everything it owns (database cascade), stops its runs' queued and
+ * running executions, then deletes its stored files.
+ */
 export async function deleteProject(ctx: AppContext, id: string, actor: Actor): Promise<void> {
-  const keys = await ctx.db.transaction().execute(async (trx) => {
+  const { keys, active } = await ctx.db.transaction().execute(async (trx) => {
     const before = await getProject(trx, id);
     const artifactKeys = await listArtifactKeysOfProject(trx, id);
+    const active = await listActiveExecutionIds(trx, { projectId: id });
     await deleteBatchesOfProject(trx, id);
     await deleteProjectRow(trx, id);
     await recordAudit(trx, {
@@ -111,8 +116,9 @@ export async function deleteProject(ctx: AppContext, id: string, actor: Actor): 
       before,
       after: null,
     });
-    return artifactKeys;
+    return { keys: artifactKeys, active };
   });
+  await ctx.queue.cancel(active, 'user');
   // Files go only after the rows are gone: a crash in between leaves orphan files, never
   // rows pointing at missing files.
   await ctx.artifacts.remove(keys);

@@ -517,11 +517,11 @@ async function recordAbort(
     });
     return;
   }
-  // Cancelled by a user or the run's deadline: cancelRun/cancelExecution already recorded it.
+  // Cancelled by a user or the run's deadline: cancelRun/cancelExecution already recorded it
+  // (or the run was deleted with its batch or project: there is nothing left to record).
   if (abort.logLines.length > 0) {
-    await runTransaction(ctx, (_trx, changes) => {
-      changes.store(run, abort.logLines);
-      return Promise.resolve();
+    await runTransaction(ctx, async (trx, changes) => {
+      if (await findRun(trx, run.id)) changes.store(run, abort.logLines);
     });
   }
 }

@@ -140,6 +140,25 @@ export async function listExecutionsOfRun(conn: Conn, runId: string): Promise<Ex
 }
 
 /** Ids of a run's executions in these statuses, in matrix order. */
+/** Queued and running executions of a batch's or a project's runs (all their runs). */
+export async function listActiveExecutionIds(
+  conn: Conn,
+  owner: { batchId: string } | { projectId: string },
+): Promise<string[]> {
+  const rows = await conn
+    .selectFrom('executions')
+    .innerJoin('runs', 'runs.id', 'executions.run_id')
+    .select('executions.id')
+    .where(
+      'batchId' in owner ? 'runs.batch_id' : 'runs.project_id',
+      '=',
+      'batchId' in owner ? owner.batchId : owner.projectId,
+    )
+    .where('executions.status', 'in', ['queued', 'running'])
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 export async function listExecutionIdsOfRun(
   conn: Conn,
   runId: string,

@@ -323,6 +323,29 @@ describe('runs with Chromium on sqlite', () => {
     expect(log.some((l) => l.kind === 'cancelled' && /by a user/.test(l.message))).toBe(true);
   });
 
+  it('stops the captures of a batch deleted mid-run, and of a deleted project', async () => {
+    const { api, t } = h;
+    for (const owner of ['batch', 'project'] as const) {
+      const { batchId, projectId } = await createBatch(api, {
+        pages: [1, 2, 3].map((n) => ({
+          name: `hung ${n}`,
+          url: `${site.url}${fixturePaths.hung}?${owner}=${n}`,
+        })),
+      });
+      const launched = await api.launch(batchId, { mode: 'baseline' });
+      await api.waitForExecutions(launched.id, (es) => es.some((e) => e.status === 'running'));
+      await api.ok('DELETE', owner === 'batch' ? `/batches/${batchId}` : `/projects/${projectId}`);
+      // Hung pages never answer: only the deletion stops their captures (hang guard only).
+      const giveUpAt = Date.now() + 20_000;
+      while (t.app.queue.stats().active > 0 && Date.now() < giveUpAt) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(t.app.queue.stats()).toEqual({ waiting: 0, active: 0 });
+      expect((await api.request('GET', `/runs/${launched.id}`)).status).toBe(404);
+    }
+    expect(t.logs.filter((line) => /execution crashed/.test(line))).toEqual([]);
+  });
+
   it('cancels a hung page at the execution timeout, and a whole run at its deadline', async () => {
     const { api, t } = h;
     const { batchId, projectId } = await createBatch(api, {
