@@ -1,6 +1,6 @@
 import type { AppContext } from '../app-context.ts';
 import { deleteArtifactRows, listArtifactsOfBatch } from '../artifacts/artifacts.repository.ts';
-import { listActiveExecutionIds } from '../runs/executions.repository.ts';
+import { announceRemovedRuns, runsRemovedWith } from '../runs/run-removal.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
 import type { Conn } from '../db/connect.ts';
@@ -190,10 +190,10 @@ export function updateBatch(
  * running executions, then deletes their stored files.
  */
 export async function deleteBatch(ctx: AppContext, id: string, actor: Actor): Promise<void> {
-  const { keys, active } = await ctx.db.transaction().execute(async (trx) => {
+  const { keys, removed } = await ctx.db.transaction().execute(async (trx) => {
     const before = await getBatch(trx, id);
     const artifacts = await listArtifactsOfBatch(trx, id);
-    const active = await listActiveExecutionIds(trx, { batchId: id });
+    const removed = await runsRemovedWith(trx, { batchId: id }, before.projectId);
     await deleteBatchRow(trx, id);
     // After the cascade: baseline entries no longer hold their images (foreign key restrict).
     await deleteArtifactRows(
@@ -209,9 +209,9 @@ export async function deleteBatch(ctx: AppContext, id: string, actor: Actor): Pr
       before,
       after: null,
     });
-    return { keys: artifacts.map((a) => a.storageKey), active };
+    return { keys: artifacts.map((a) => a.storageKey), removed };
   });
-  await ctx.queue.cancel(active, 'user');
+  await announceRemovedRuns(ctx, removed);
   // Files go only after the rows are gone: a crash in between leaves orphan files, never
   // rows pointing at missing files.
   await ctx.artifacts.remove(keys);

@@ -7,6 +7,7 @@ import type { Execution, NewRunLogLine, Run } from '../runs/run.schema.ts';
  */
 export type SceneEvent =
   | { type: 'run.updated'; projectId: string; runId: string; run: Run }
+  | { type: 'run.deleted'; projectId: string; runId: string }
   | { type: 'execution.updated'; projectId: string; runId: string; execution: Execution }
   | {
       type: 'run.log';

@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
 import { listArtifactKeysOfProject } from '../artifacts/artifacts.repository.ts';
 import { deleteBatchesOfProject } from '../batches/batches.repository.ts';
-import { listActiveExecutionIds } from '../runs/executions.repository.ts';
+import { announceRemovedRuns, runsRemovedWith } from '../runs/run-removal.ts';
 import { pageSize, type Page, type PageRequest } from '../db/pagination.ts';
 import type { Conn } from '../db/connect.ts';
 import { nowIso } from '../shared/clock.ts';
@@ -101,10 +101,10 @@ export function updateProject(
  * running executions, then deletes its stored files.
  */
 export async function deleteProject(ctx: AppContext, id: string, actor: Actor): Promise<void> {
-  const { keys, active } = await ctx.db.transaction().execute(async (trx) => {
+  const { keys, removed } = await ctx.db.transaction().execute(async (trx) => {
     const before = await getProject(trx, id);
     const artifactKeys = await listArtifactKeysOfProject(trx, id);
-    const active = await listActiveExecutionIds(trx, { projectId: id });
+    const removed = await runsRemovedWith(trx, { projectId: id }, id);
     await deleteBatchesOfProject(trx, id);
     await deleteProjectRow(trx, id);
     await recordAudit(trx, {
@@ -116,9 +116,9 @@ export async function deleteProject(ctx: AppContext, id: string, actor: Actor): 
       before,
       after: null,
     });
-    return { keys: artifactKeys, active };
+    return { keys: artifactKeys, removed };
   });
-  await ctx.queue.cancel(active, 'user');
+  await announceRemovedRuns(ctx, removed);
   // Files go only after the rows are gone: a crash in between leaves orphan files, never
   // rows pointing at missing files.
   await ctx.artifacts.remove(keys);

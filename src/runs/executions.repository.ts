@@ -4,6 +4,7 @@ import type { ExecutionsTable } from '../db/database.ts';
 import { fromJson, toJson } from '../db/json.ts';
 import type { CancelReason, DiffLevel, ExecutionStatus } from '../shared/domain.ts';
 import type { DiffDetails } from './run.schema.ts';
+import type { RunOwner } from './runs.repository.ts';
 
 /** An execution as stored (internal: services map it to the public Execution). */
 export interface ExecutionRecord {
@@ -141,10 +142,7 @@ export async function listExecutionsOfRun(conn: Conn, runId: string): Promise<Ex
 
 /** Ids of a run's executions in these statuses, in matrix order. */
 /** Queued and running executions of a batch's or a project's runs (all their runs). */
-export async function listActiveExecutionIds(
-  conn: Conn,
-  owner: { batchId: string } | { projectId: string },
-): Promise<string[]> {
+export async function listActiveExecutionIds(conn: Conn, owner: RunOwner): Promise<string[]> {
   const rows = await conn
     .selectFrom('executions')
     .innerJoin('runs', 'runs.id', 'executions.run_id')

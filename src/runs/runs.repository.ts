@@ -98,6 +98,23 @@ export async function findRun(conn: Conn, id: string): Promise<RunRecord | undef
   return row && rowToRunRecord(row);
 }
 
+/** Ids of every run of a batch or of a project. */
+export async function listRunIdsOf(conn: Conn, owner: RunOwner): Promise<string[]> {
+  const rows = await conn
+    .selectFrom('runs')
+    .select('id')
+    .where(
+      'batchId' in owner ? 'batch_id' : 'project_id',
+      '=',
+      'batchId' in owner ? owner.batchId : owner.projectId,
+    )
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** What owns runs: a batch, or a project (through its batches). */
+export type RunOwner = { batchId: string } | { projectId: string };
+
 export async function listRunRecords(
   conn: Conn,
   filter: RunFilter,

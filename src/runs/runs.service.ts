@@ -1,4 +1,5 @@
 import type { AppContext } from '../app-context.ts';
+import { announceRemovedRuns } from './run-removal.ts';
 import {
   deleteArtifactRows,
   detachArtifactsFromRun,
@@ -103,7 +104,7 @@ export async function getRunLog(
  * first.
  */
 export async function deleteRun(ctx: AppContext, id: string, actor: Actor): Promise<void> {
-  const keys = await ctx.db.transaction().execute(async (trx) => {
+  const { keys, projectId } = await ctx.db.transaction().execute(async (trx) => {
     const before = await getRun(trx, id);
     if (!isTerminal(before.status)) {
       throw conflict(`run '${id}' is ${before.status}; cancel it before deleting it`);
@@ -125,8 +126,9 @@ export async function deleteRun(ctx: AppContext, id: string, actor: Actor): Prom
       before: { ...before },
       after: null,
     });
-    return removable.map((a) => a.storageKey);
+    return { keys: removable.map((a) => a.storageKey), projectId: before.projectId };
   });
+  await announceRemovedRuns(ctx, { projectId, runIds: [id], activeExecutionIds: [] });
   // Files go after the rows: a crash in between leaves orphan files, never dangling rows.
   await ctx.artifacts.remove(keys);
 }

@@ -348,7 +348,13 @@ describe.each(dialects)('runs API on %s', (dialect) => {
     expect(await auditOf(run.id)).toEqual(['run:update', 'run:update', 'run:update', 'run:create']);
     expect(await auditOf(first.id)).toEqual(['execution:update', 'execution:update']);
 
+    const announced: string[] = [];
+    const unsubscribe = t.app.events.subscribe((event) => {
+      if (event.type === 'run.deleted') announced.push(event.runId);
+    });
     expect((await api.request('DELETE', `/runs/${run.id}`)).status).toBe(204);
+    unsubscribe();
+    expect(announced).toEqual([run.id]); // live dashboards drop the row
     expect((await api.request('GET', `/runs/${run.id}`)).status).toBe(404);
     expect((await api.request('GET', `/executions/${first.id}`)).status).toBe(404);
     expect((await api.request('GET', `/runs/${run.id}/log`)).status).toBe(404);

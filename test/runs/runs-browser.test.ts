@@ -323,7 +323,7 @@ describe('runs with Chromium on sqlite', () => {
     expect(log.some((l) => l.kind === 'cancelled' && /by a user/.test(l.message))).toBe(true);
   });
 
-  it('stops the captures of a batch deleted mid-run, and of a deleted project', async () => {
+  it('stops the captures of a batch deleted mid-run, and of a deleted project, and ends their streams', async () => {
     const { api, t } = h;
     for (const owner of ['batch', 'project'] as const) {
       const { batchId, projectId } = await createBatch(api, {
@@ -334,7 +334,13 @@ describe('runs with Chromium on sqlite', () => {
       });
       const launched = await api.launch(batchId, { mode: 'baseline' });
       await api.waitForExecutions(launched.id, (es) => es.some((e) => e.status === 'running'));
+      const events = readRunEvents(h, launched.id);
+      while (!t.app.events.hasListeners(launched.id, projectId)) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
       await api.ok('DELETE', owner === 'batch' ? `/batches/${batchId}` : `/projects/${projectId}`);
+      // the run's live stream says the run is gone, and ends
+      expect((await events).at(-1)).toEqual({ event: 'deleted', data: { runId: launched.id } });
       // Hung pages never answer: only the deletion stops their captures (hang guard only).
       const giveUpAt = Date.now() + 20_000;
       while (t.app.queue.stats().active > 0 && Date.now() < giveUpAt) {

@@ -13,7 +13,8 @@ export const sseHeartbeatMs = 15_000;
  * - `snapshot` {run, executions} first, on every connect (a reconnecting client starts over);
  * - `run` {run} on each status/summary change, `execution` {execution} on each execution
  *   change, `log` {line} for each run-log line (capture steps as they happen);
- * - `summary` {run} once the run has ended, then the server closes the stream.
+ * - `summary` {run} once the run has ended, then the server closes the stream;
+ * - `deleted` {runId} instead, when the run is deleted with its batch or project.
  */
 export function registerRunEventRoutes(app: ApiApp, ctx: AppContext): void {
   const open = new Set<ServerResponse>();
@@ -29,7 +30,7 @@ export function registerRunEventRoutes(app: ApiApp, ctx: AppContext): void {
       tags: ['runs'],
       summary: 'Live events of a run (text/event-stream)',
       description:
-        'Events: `snapshot` {run, executions} on connect; `run` {run}; `execution` {execution}; `log` {line}; `summary` {run} when the run ends, after which the stream closes. Heartbeat comments every 15 s.',
+        'Events: `snapshot` {run, executions} on connect; `run` {run}; `execution` {execution}; `log` {line}; `summary` {run} when the run ends, after which the stream closes (or `deleted` {runId} when the run is deleted with its batch or project). Heartbeat comments every 15 s.',
       params: idParams,
       response: { 404: errorResponses[404] },
     },
@@ -87,6 +88,10 @@ export function registerRunEventRoutes(app: ApiApp, ctx: AppContext): void {
             return;
           case 'run.log':
             send('log', { line: event.line });
+            return;
+          case 'run.deleted':
+            send('deleted', { runId: event.runId });
+            finish();
             return;
           case 'baseline.updated':
             return;

@@ -148,6 +148,10 @@ export function registerRunDetailScreens(app: UiApp, ctx: AppContext): void {
           stream.html(await logLine(event.line), seq === undefined ? undefined : String(seq));
           return;
         }
+        case 'run.deleted':
+          stream.event('run-ended');
+          stream.close();
+          return;
         case 'baseline.updated':
           return;
       }

@@ -261,7 +261,9 @@ export function registerRunScreens(app: UiApp, ctx: AppContext): void {
     const stream = openSse(request, reply, streams);
     const unsubscribe = ctx.events.subscribe(
       (event) => {
-        if (event.type === 'run.updated') stream.event('runs-changed', event.runId);
+        if (event.type === 'run.updated' || event.type === 'run.deleted') {
+          stream.event('runs-changed', event.runId);
+        }
       },
       query.projectId === undefined ? {} : { projectId: query.projectId },
     );

@@ -1,0 +1,35 @@
+import type { AppContext } from '../app-context.ts';
+import type { Conn } from '../db/connect.ts';
+import { listActiveExecutionIds } from './executions.repository.ts';
+import { listRunIdsOf, type RunOwner } from './runs.repository.ts';
+
+/** The runs a deletion takes with it, and their executions still queued or running. */
+export interface RemovedRuns {
+  projectId: string;
+  runIds: string[];
+  activeExecutionIds: string[];
+}
+
+/** Read in the deleting transaction, before the rows go. */
+export async function runsRemovedWith(
+  conn: Conn,
+  owner: RunOwner,
+  projectId: string,
+): Promise<RemovedRuns> {
+  return {
+    projectId,
+    runIds: await listRunIdsOf(conn, owner),
+    activeExecutionIds: await listActiveExecutionIds(conn, owner),
+  };
+}
+
+/**
+ * Once the deletion committed: stops the captures still in flight (their results would have
+ * nowhere to go) and tells live views (dashboards, run streams) that the runs are gone.
+ */
+export async function announceRemovedRuns(ctx: AppContext, removed: RemovedRuns): Promise<void> {
+  await ctx.queue.cancel(removed.activeExecutionIds, 'user');
+  for (const runId of removed.runIds) {
+    ctx.events.publish({ type: 'run.deleted', projectId: removed.projectId, runId });
+  }
+}
