@@ -12,6 +12,7 @@ import { pingDatabase } from '../db/health.ts';
 import { AppError } from '../shared/errors.ts';
 import { registerApiRoutes } from './api/index.ts';
 import { sendError } from './http-errors.ts';
+import { uiErrorHandler } from './ui/layout/error-page.tsx';
 import { registerUi } from './ui/register-ui.ts';
 
 export const apiPrefix = '/api/v1';
@@ -31,13 +32,19 @@ export async function buildServer(ctx: AppContext) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
-  app.setNotFoundHandler((request, reply) =>
-    sendError(
-      new AppError('not_found', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`),
+  const uiNotFound = uiErrorHandler(ctx);
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    // a browser navigating to an unknown address gets a page, API clients the JSON error
+    if (!path.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html')) {
+      return uiNotFound(new AppError('not_found', `there is no page at ${path}`), request, reply);
+    }
+    return sendError(
+      new AppError('not_found', `no route ${request.method} ${path}`),
       request,
       reply,
-    ),
-  );
+    );
+  });
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -94,7 +94,19 @@ describe('every screen at 1280 and 390 px', () => {
     await capture('batches-empty', `/projects/${project.id}/batches`);
     await capture('project-runs-empty', `/projects/${project.id}/runs`);
     await capture('not-found', '/projects/does-not-exist/pages');
+    await capture('unknown-address', '/no-such-page');
     await api.call('DELETE', `/projects/${project.id}`);
+
+    // an unknown address: a page for a browser, the JSON error for an API client
+    const page = await fetch(`${scene.url}/no-such-page`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(404);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('there is no page at /no-such-page');
+    const api404 = await fetch(`${scene.url}/api/v1/no-such-thing`, {
+      headers: { accept: 'text/html' },
+    });
+    expect(api404.status).toBe(404);
+    expect(await api404.json()).toMatchObject({ error: { code: 'not_found' } });
   });
 
   it('renders every populated screen, modal and form error', async () => {
