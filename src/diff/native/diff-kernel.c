@@ -11,8 +11,10 @@
 
 #include <node_api.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -202,8 +204,9 @@ static const int neighbour_dx[8] = {-1, -1, -1, 0, 0, 1, 1, 1};
 static const int neighbour_dy[8] = {-1, 0, 1, -1, 1, -1, 0, 1};
 
 // The same test for opaque images: interior pixels on integer brightness (scaled by 1e8, exact,
-// with the sign, zeroes and order of brightness_delta), on a branch-free path: counting all zero deltas before deciding equals pixelmatch's early return (the count
-// only grows), and a delta below the minimum (< 0) can never also exceed the maximum (>= 0).
+// with the sign, zeroes and order of brightness_delta), on a branch-free path: counting all
+// zero deltas before deciding equals pixelmatch's early return (the count only grows), and a
+// delta below the minimum (< 0) can never also exceed the maximum (>= 0).
 static int is_anti_aliased_opaque(const Compare *c, const uint32_t *img32, int x1, int y1) {
   int width = c->width, height = c->height;
   if (x1 > 0 && y1 > 0 && x1 < width - 1 && y1 < height - 1) {
@@ -448,94 +451,107 @@ static void render_rows(void *context, Share share, int yStart, int yEnd) {
 
 // ---- Node-API glue ----------------------------------------------------------------------
 
-#define CHECK(call)                                                          \
-  do {                                                                       \
-    if ((call) != napi_ok) {                                                 \
-      napi_throw_error(env, NULL, "diff kernel: bad arguments (" #call ")"); \
-      return NULL;                                                           \
-    }                                                                        \
-  } while (0)
+// A typed array (or Buffer) argument: its bytes, or NULL and 0 for null/undefined.
+typedef struct {
+  void *data;
+  size_t length;
+} Bytes;
 
-// The bytes of a typed array (or Buffer) argument; NULL for null/undefined.
-static napi_status bytes_of(napi_env env, napi_value value, void **data, size_t *length) {
+static napi_status bytes_of(napi_env env, napi_value value, Bytes *out) {
   napi_valuetype type;
   napi_status status = napi_typeof(env, value, &type);
   if (status != napi_ok) return status;
-  if (type == napi_null || type == napi_undefined) {
-    *data = NULL;
-    *length = 0;
-    return napi_ok;
-  }
+  out->data = NULL;
+  out->length = 0;
+  if (type == napi_null || type == napi_undefined) return napi_ok;
   napi_typedarray_type kind;
-  size_t count;
+  size_t count, offset;
   napi_value buffer;
-  size_t offset;
-  status = napi_get_typedarray_info(env, value, &kind, &count, data, &buffer, &offset);
+  status = napi_get_typedarray_info(env, value, &kind, &count, &out->data, &buffer, &offset);
   if (status != napi_ok) return status;
-  size_t sizes[] = {1, 1, 1, 2, 2, 4, 4, 4, 8, 8, 8, 8};
-  *length = count * ((size_t)kind < sizeof sizes / sizeof *sizes ? sizes[kind] : 1);
+  static const size_t sizes[] = {1, 1, 1, 2, 2, 4, 4, 4, 8, 8, 8, 8};
+  out->length = count * ((size_t)kind < sizeof sizes / sizeof *sizes ? sizes[kind] : 1);
   return napi_ok;
 }
 
-static napi_status int_of(napi_env env, napi_value value, int *out) {
-  int32_t n;
-  napi_status status = napi_get_value_int32(env, value, &n);
-  *out = n;
-  return status;
+// Reads a call's arguments by a spec, a letter each: 'b' typed array (Bytes *), 'i' int32
+// (int *), 'd' number (double *). On a missing or mistyped argument: throws, returns 0.
+static int unpack(napi_env env, napi_callback_info info, const char *name, const char *spec,
+                  ...) {
+  napi_value argv[24];
+  size_t argc = 24, expected = strlen(spec);
+  char message[96];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != expected) {
+    snprintf(message, sizeof message, "diff kernel: %s takes %zu arguments", name, expected);
+    napi_throw_error(env, NULL, message);
+    return 0;
+  }
+  va_list args;
+  va_start(args, spec);
+  napi_status status = napi_ok;
+  size_t k = 0;
+  for (; status == napi_ok && k < expected; k++) {
+    if (spec[k] == 'b') {
+      status = bytes_of(env, argv[k], va_arg(args, Bytes *));
+    } else if (spec[k] == 'i') {
+      int32_t n = 0;
+      status = napi_get_value_int32(env, argv[k], &n);
+      *va_arg(args, int *) = n;
+    } else {
+      status = napi_get_value_double(env, argv[k], va_arg(args, double *));
+    }
+  }
+  va_end(args);
+  if (status == napi_ok) return 1;
+  snprintf(message, sizeof message, "diff kernel: %s argument %zu has the wrong type", name, k);
+  napi_throw_error(env, NULL, message);
+  return 0;
 }
+
+static napi_value fail(napi_env env, const char *message) {
+  napi_throw_error(env, NULL, message);
+  return NULL;
+}
+
+static size_t cells_of(int size) { return (size_t)(size + (1 << CELL_SHIFT) - 1) >> CELL_SHIFT; }
 
 // compare(baseline, observed, width, height, maxDelta, flags, ignored, maskPixels, maskWidth,
 //         changedRows, counts, minX, minY, maxX, maxY, columns) -> counted pixels
 static napi_value compare(napi_env env, napi_callback_info info) {
-  size_t argc = 16;
-  napi_value argv[16];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 16) {
-    napi_throw_error(env, NULL, "diff kernel: compare takes 16 arguments");
-    return NULL;
-  }
   Compare c;
-  void *p;
-  size_t length, aLength, bLength;
+  Bytes a, b, ignored, mask, rows, counts, minX, minY, maxX, maxY;
   double maxDelta;
   int flags;
-  CHECK(bytes_of(env, argv[0], &p, &aLength));
-  c.a = p;
-  CHECK(bytes_of(env, argv[1], &p, &bLength));
-  c.b = p;
-  c.a32 = (const uint32_t *)c.a;
-  c.b32 = (const uint32_t *)c.b;
-  CHECK(int_of(env, argv[2], &c.width));
-  CHECK(int_of(env, argv[3], &c.height));
-  CHECK(napi_get_value_double(env, argv[4], &maxDelta));
-  CHECK(int_of(env, argv[5], &flags));
-  CHECK(bytes_of(env, argv[6], &p, &length));
-  c.ignored = p;
-  c.ignoredCount = (int)(length / 16);
-  CHECK(bytes_of(env, argv[7], &p, &length));
-  c.mask = p;
-  CHECK(int_of(env, argv[8], &c.maskWidth));
-  CHECK(bytes_of(env, argv[9], &p, &length));
-  c.changedRows = p;
-  CHECK(bytes_of(env, argv[10], &p, &length));
-  c.counts = p;
-  CHECK(bytes_of(env, argv[11], &p, &length));
-  c.minX = p;
-  CHECK(bytes_of(env, argv[12], &p, &length));
-  c.minY = p;
-  CHECK(bytes_of(env, argv[13], &p, &length));
-  c.maxX = p;
-  CHECK(bytes_of(env, argv[14], &p, &length));
-  c.maxY = p;
-  CHECK(int_of(env, argv[15], &c.columns));
-  size_t pixels = (size_t)c.width * c.height;
-  if (c.width <= 0 || c.height <= 0 || aLength < pixels * 4 || bLength < pixels * 4 ||
-      ((uintptr_t)c.a | (uintptr_t)c.b) % 4 != 0) {
-    napi_throw_error(env, NULL, "diff kernel: images smaller than width × height, or unaligned");
+  if (!unpack(env, info, "compare", "bbiidibbibbbbbbi", &a, &b, &c.width, &c.height, &maxDelta,
+              &flags, &ignored, &mask, &c.maskWidth, &rows, &counts, &minX, &minY, &maxX, &maxY,
+              &c.columns))
     return NULL;
-  }
+  size_t pixels = (size_t)c.width * c.height;
+  if (c.width <= 0 || c.height <= 0 || a.length < pixels * 4 || b.length < pixels * 4 ||
+      ((uintptr_t)a.data | (uintptr_t)b.data) % 4 != 0)
+    return fail(env, "diff kernel: images smaller than width × height, or unaligned");
+  size_t cells = (size_t)c.columns * cells_of(c.height);
+  if (c.maskWidth < c.width || mask.length < (size_t)c.maskWidth * c.height ||
+      rows.length < (size_t)c.height || (size_t)c.columns < cells_of(c.width) ||
+      counts.length < cells * 2 || minX.length < cells * 4 || minY.length < cells * 4 ||
+      maxX.length < cells * 4 || maxY.length < cells * 4)
+    return fail(env, "diff kernel: mask or change grid smaller than the images");
+  c.a = a.data;
+  c.b = b.data;
+  c.a32 = a.data;
+  c.b32 = b.data;
+  c.ignored = ignored.data;
+  c.ignoredCount = (int)(ignored.length / 16);
+  c.mask = mask.data;
+  c.changedRows = rows.data;
+  c.counts = counts.data;
+  c.minX = minX.data;
+  c.minY = minY.data;
+  c.maxX = maxX.data;
+  c.maxY = maxY.data;
   napi_value result;
-  CHECK(napi_create_double(env, compare_pixels(&c, maxDelta, flags), &result));
+  if (napi_create_double(env, compare_pixels(&c, maxDelta, flags), &result) != napi_ok)
+    return NULL;
   return result;
 }
 
@@ -544,58 +560,41 @@ static napi_value compare(napi_env env, napi_callback_info info) {
 // where palettes = diffGrey ‖ diffTint ‖ heatGrey (3 × 256 bytes) and constants =
 // [diffChanged, diffWhite, greyLevels, heatLevels, cellSize] (Int32Array).
 static napi_value render(napi_env env, napi_callback_info info) {
-  size_t argc = 18;
-  napi_value argv[18];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 18) {
-    napi_throw_error(env, NULL, "diff kernel: render takes 18 arguments");
-    return NULL;
-  }
   Render r;
-  void *p;
-  size_t length;
-  CHECK(bytes_of(env, argv[0], &p, &length));
-  r.base32 = p;
-  CHECK(int_of(env, argv[1], &r.baseWidth));
-  CHECK(int_of(env, argv[2], &r.baseHeight));
-  CHECK(bytes_of(env, argv[3], &p, &length));
-  r.obs32 = p;
-  CHECK(int_of(env, argv[4], &r.obsWidth));
-  CHECK(int_of(env, argv[5], &r.obsHeight));
-  CHECK(int_of(env, argv[6], &r.opaque));
-  CHECK(bytes_of(env, argv[7], &p, &length));
-  r.mask = p;
-  CHECK(bytes_of(env, argv[8], &p, &length));
-  r.changedRows = p;
-  CHECK(int_of(env, argv[9], &r.width));
-  CHECK(int_of(env, argv[10], &r.height));
-  CHECK(bytes_of(env, argv[11], &p, &length));
-  r.diffOut = p;
-  CHECK(bytes_of(env, argv[12], &p, &length));
-  r.heatOut = p;
-  CHECK(bytes_of(env, argv[13], &p, &length));
-  r.field = p;
-  CHECK(int_of(env, argv[14], &r.columns));
-  CHECK(int_of(env, argv[15], &r.rows));
-  CHECK(bytes_of(env, argv[16], &p, &length));
-  if (length != 3 * 256) {
-    napi_throw_error(env, NULL, "diff kernel: render needs 3 × 256 palette indices");
+  Bytes base, obs, mask, changedRows, diffOut, heatOut, field, palettes, constants;
+  if (!unpack(env, info, "render", "biibiiibbiibbbiibb", &base, &r.baseWidth, &r.baseHeight,
+              &obs, &r.obsWidth, &r.obsHeight, &r.opaque, &mask, &changedRows, &r.width,
+              &r.height, &diffOut, &heatOut, &field, &r.columns, &r.rows, &palettes, &constants))
     return NULL;
-  }
-  r.diffGrey = p;
-  r.diffTint = (const uint8_t *)p + 256;
-  r.heatGrey = (const uint8_t *)p + 512;
-  CHECK(bytes_of(env, argv[17], &p, &length));
-  if (length != 5 * 4) {
-    napi_throw_error(env, NULL, "diff kernel: render needs 5 constants");
-    return NULL;
-  }
-  const int32_t *constants = p;
-  r.diffChanged = constants[0];
-  r.diffWhite = constants[1];
-  r.greyLevels = constants[2];
-  r.heatLevels = constants[3];
-  r.cellSize = constants[4];
+  size_t canvas = (size_t)r.width * r.height, lineBytes = canvas + (size_t)r.height;
+  if (r.width <= 0 || r.height <= 0 || r.baseWidth > r.width || r.obsWidth > r.width ||
+      r.baseHeight > r.height || r.obsHeight > r.height ||
+      base.length < (size_t)r.baseWidth * r.baseHeight * 4 ||
+      obs.length < (size_t)r.obsWidth * r.obsHeight * 4 ||
+      ((uintptr_t)base.data | (uintptr_t)obs.data) % 4 != 0 || mask.length < canvas ||
+      changedRows.length < (size_t)r.height || (diffOut.data && diffOut.length < lineBytes) ||
+      (heatOut.data && heatOut.length < lineBytes) || r.columns < 1 || r.rows < 1 ||
+      field.length < (size_t)r.columns * r.rows * 4)
+    return fail(env, "diff kernel: render buffers do not match the canvas");
+  if (palettes.length != 3 * 256)
+    return fail(env, "diff kernel: render needs 3 × 256 palette indices");
+  if (constants.length != 5 * 4) return fail(env, "diff kernel: render needs 5 constants");
+  r.base32 = base.data;
+  r.obs32 = obs.data;
+  r.mask = mask.data;
+  r.changedRows = changedRows.data;
+  r.diffOut = diffOut.data;
+  r.heatOut = heatOut.data;
+  r.field = field.data;
+  r.diffGrey = palettes.data;
+  r.diffTint = r.diffGrey + 256;
+  r.heatGrey = r.diffGrey + 512;
+  const int32_t *values = constants.data;
+  r.diffChanged = values[0];
+  r.diffWhite = values[1];
+  r.greyLevels = values[2];
+  r.heatLevels = values[3];
+  r.cellSize = values[4];
 
   // scratch for the heat interpolation (floats first: aligned)
   size_t width = (size_t)r.width, columns = (size_t)r.columns;
