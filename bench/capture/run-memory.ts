@@ -2,9 +2,10 @@
 // in-process queue → capture engine (Chromium) → diff engine → artifacts → SQLite, all in this
 // process, against the fixture site. Prints the RSS before, at its peak and after, and whether
 // the runs leave it within 150 MB of the start (after a GC). The peak is printed too: it is
-// mostly garbage not yet collected, chiefly the Playwright trace recorded per execution (its DOM
-// snapshots and response bodies pass through this process). (Chromium's own processes are not
-// the server's memory and are not counted.)
+// mostly garbage V8 has not collected yet (about 3 MB per capture of protocol messages,
+// screenshots and traces passing through this process), so it varies from run to run with
+// the timing of V8's major collections. (Chromium's own processes are not the server's memory
+// and are not counted.)
 //
 //   npx tsx bench/capture/run-memory.ts [--executions 200] [--concurrency 4]
 
