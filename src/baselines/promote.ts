@@ -6,7 +6,7 @@ import type { Actor } from '../audit/audit.types.ts';
 import { findExecutionLockingRun, runTransaction } from '../runs/run-lifecycle.ts';
 import { absoluteUrls, baselineLinks, executionLinks } from '../runs/run-links.ts';
 import { findRun } from '../runs/runs.repository.ts';
-import { nowIso } from '../shared/clock.ts';
+import { creationStamp } from '../shared/clock.ts';
 import { invariant, notFound, unprocessable } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { recordWebhookEvent } from '../webhooks/outbox.ts';
@@ -75,7 +75,7 @@ export async function promoteToBaseline(
       };
     }
 
-    const now = nowIso();
+    const now = creationStamp();
     const previousEntryId =
       (await supersedeCurrentEntry(trx, run.baselineId, execution.matrixKey, now)) ?? null;
     const entryId = newId();

@@ -8,7 +8,7 @@ import { pageSize, type Page as Listing, type PageRequest } from '../db/paginati
 import { findPages } from '../pages/pages.repository.ts';
 import { getProject } from '../projects/projects.service.ts';
 import { getEffectiveSettings } from '../settings/settings.service.ts';
-import { nowIso } from '../shared/clock.ts';
+import { creationStamp, nowIso } from '../shared/clock.ts';
 import { notFound, unprocessable } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { assertNameFreeInProject } from '../shared/unique-name.ts';
@@ -115,7 +115,7 @@ export function createBatch(
   return ctx.db.transaction().execute(async (trx) => {
     await getProject(trx, projectId);
     assertNameFreeInProject('batch', await findBatchByName(trx, projectId, input.name), input.name);
-    const now = nowIso();
+    const now = creationStamp();
     const batch: Batch = {
       id: newId(),
       projectId,

@@ -6,7 +6,7 @@ import { listBatchesUsingPage } from '../batches/batches.repository.ts';
 import type { Conn } from '../db/connect.ts';
 import { pageSize, type Page as Listing, type PageRequest } from '../db/pagination.ts';
 import { getProject } from '../projects/projects.service.ts';
-import { nowIso } from '../shared/clock.ts';
+import { creationStamp, nowIso } from '../shared/clock.ts';
 import { notFound, unprocessable } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { assertNameFreeInProject } from '../shared/unique-name.ts';
@@ -48,7 +48,7 @@ export function createPage(
   return ctx.db.transaction().execute(async (trx) => {
     await getProject(trx, projectId);
     assertNameFreeInProject('page', await findPageByName(trx, projectId, input.name), input.name);
-    const now = nowIso();
+    const now = creationStamp();
     const page: Page = {
       id: newId(),
       projectId,

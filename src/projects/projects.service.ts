@@ -6,7 +6,7 @@ import { deleteBatchesOfProject } from '../batches/batches.repository.ts';
 import { announceRemovedRuns, runsRemovedWith } from '../runs/run-removal.ts';
 import { pageSize, type Page, type PageRequest } from '../db/pagination.ts';
 import type { Conn } from '../db/connect.ts';
-import { nowIso } from '../shared/clock.ts';
+import { creationStamp, nowIso } from '../shared/clock.ts';
 import { conflict, notFound } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import type { CreateProjectInput, Project, UpdateProjectInput } from './project.schema.ts';
@@ -43,7 +43,7 @@ export function createProject(
 ): Promise<Project> {
   return ctx.db.transaction().execute(async (trx) => {
     await assertNameFree(trx, input.name);
-    const now = nowIso();
+    const now = creationStamp();
     const project: Project = {
       id: newId(),
       name: input.name,

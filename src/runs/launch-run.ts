@@ -6,7 +6,7 @@ import { resolveBaselineForCompare } from '../baselines/baselines.service.ts';
 import { getBatch } from '../batches/batches.service.ts';
 import { findPages } from '../pages/pages.repository.ts';
 import { getEffectiveSettings } from '../settings/settings.service.ts';
-import { isoAfter, nowIso } from '../shared/clock.ts';
+import { creationStamp, isoAfter } from '../shared/clock.ts';
 import type { Viewport } from '../shared/domain.ts';
 import { unprocessable } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
@@ -68,7 +68,7 @@ export async function launchRun(
         : undefined;
 
     const cells = expandRunMatrix({ pages, tasks, browsers: batch.browsers, viewports });
-    const now = nowIso();
+    const now = creationStamp();
     const runId = newId();
     let baselineId = compareWith?.id ?? null;
     if (input.mode === 'baseline') {

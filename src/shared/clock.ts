@@ -3,6 +3,18 @@ export function nowIso(): string {
   return new Date().toISOString();
 }
 
+let lastCreation = 0;
+
+/**
+ * The creation time of a record that listings show newest first: nowIso(), except that it is
+ * strictly later than the previous creation stamp of this process, so that records created in
+ * the same millisecond (a script creating pages in a loop) still list in creation order.
+ */
+export function creationStamp(): string {
+  lastCreation = Math.max(Date.now(), lastCreation + 1);
+  return new Date(lastCreation).toISOString();
+}
+
 export function isoAfter(ms: number, from = Date.now()): string {
   return new Date(from + ms).toISOString();
 }

@@ -4,7 +4,7 @@ import type { Actor } from '../audit/audit.types.ts';
 import type { Conn } from '../db/connect.ts';
 import { pageSize, type Page, type PageRequest } from '../db/pagination.ts';
 import { getProject } from '../projects/projects.service.ts';
-import { nowIso } from '../shared/clock.ts';
+import { creationStamp, nowIso } from '../shared/clock.ts';
 import { notFound } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { newWebhookSecret } from './signing.ts';
@@ -47,7 +47,7 @@ export function createWebhook(
 ): Promise<WebhookWithSecret> {
   return ctx.db.transaction().execute(async (trx) => {
     await getProject(trx, projectId);
-    const now = nowIso();
+    const now = creationStamp();
     const webhook: Webhook = {
       id: newId(),
       projectId,
