@@ -169,27 +169,39 @@ export function assetsLoaded(page: Page): Promise<boolean> {
 
 const changesKey = 'scene.domChanges';
 
-/** Starts counting DOM changes (nodes, attributes, text) anywhere in the document. */
+interface ChangeWatch {
+  delivered: number;
+  observer?: MutationObserver;
+}
+
+/**
+ * Starts counting DOM changes (nodes, attributes, text) anywhere in the document. (No named
+ * functions in the page: transpilers may wrap them in helpers that do not exist there.)
+ */
 export function watchForChanges(page: Page): Promise<void> {
   return page.evaluate((key) => {
-    const counter = { changes: 0 };
-    const observer = new MutationObserver((records) => (counter.changes += records.length));
-    observer.observe(document, {
+    const watch: ChangeWatch = { delivered: 0 };
+    watch.observer = new MutationObserver((records) => {
+      watch.delivered += records.length;
+    });
+    watch.observer.observe(document, {
       subtree: true,
       childList: true,
       attributes: true,
       characterData: true,
     });
-    Reflect.set(window, Symbol.for(key), counter);
+    Reflect.set(window, Symbol.for(key), watch);
   }, changesKey);
 }
 
-/** Whether the document changed since watchForChanges (pending mutation records count). */
+/** Whether the document changed since watchForChanges; stops counting. */
 export function changedSinceWatch(page: Page): Promise<boolean> {
   return page.evaluate((key) => {
-    const counter: unknown = Reflect.get(window, Symbol.for(key));
-    if (typeof counter !== 'object' || counter === null) return true;
-    // records not yet delivered to the callback are still queued: a microtask flushes them
-    return Promise.resolve().then(() => (counter as { changes: number }).changes > 0);
+    const watch = Reflect.get(window, Symbol.for(key)) as ChangeWatch | undefined;
+    if (!watch?.observer) return true; // a navigation replaced the document
+    // records not delivered to the callback yet are still in the observer's queue
+    const changes = watch.delivered + watch.observer.takeRecords().length;
+    watch.observer.disconnect();
+    return changes > 0;
   }, changesKey);
 }
