@@ -1,5 +1,5 @@
 import type { Conn } from '../db/connect.ts';
-import { nowIso } from '../shared/clock.ts';
+import { creationStamp } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
 import { insertPendingDeliveries, listSubscribedWebhookIds } from './outbox.repository.ts';
 import { serializePayload, type WebhookEvent } from './webhook-events.ts';
@@ -14,7 +14,7 @@ export async function recordWebhookEvent(conn: Conn, event: WebhookEvent): Promi
   const webhookIds = await listSubscribedWebhookIds(conn, event.projectId, event.type);
   if (webhookIds.length === 0) return;
   const eventId = newId();
-  const createdAt = nowIso();
+  const createdAt = creationStamp();
   const payload = serializePayload({ id: eventId, type: event.type, createdAt, data: event.data });
   await insertPendingDeliveries(
     conn,
