@@ -29,9 +29,9 @@ import {
   defaultSpareContexts,
   findChromium,
   requiredChromiumArgs,
-  type CaptureRequest,
 } from '../../src/capture/index.ts';
 import { fixturePaths, startFixtureSite } from '../../test/fixtures/site/fixture-site.ts';
+import { captureRequest } from '../../src/capture/capture-test-helpers.ts';
 import { browserPid } from '../../test/support/browser-pid.ts';
 import { processTreeCpuSeconds } from './process-cpu.ts';
 
@@ -75,24 +75,6 @@ const naiveBrowser = await chromium.launch({ executablePath, args: requiredChrom
 const tunedNaiveBrowser = await chromium.launch({ executablePath, args: chromiumArgs });
 const pool = new BrowserPool({ spareContexts: Number(values.spares) });
 
-function sceneRequest(path: string): CaptureRequest {
-  return {
-    url: site.url + path,
-    browser: 'chromium',
-    viewport,
-    pageActions: [],
-    taskActions: [],
-    hideSelectors: [],
-    removeSelectors: [],
-    maskSelectors: [],
-    waitMs: 0,
-    suppressAnimations: true,
-    hideCaret: true,
-    cookieBanner: { removeSelectors: [], cookies: [] },
-    trace: false,
-  };
-}
-
 const hashesByPage = {
   naive: new Map<string, Set<string>>(),
   scene: new Map<string, Set<string>>(),
@@ -120,7 +102,7 @@ async function naiveCapture(browser: Browser, path: string): Promise<Buffer> {
 const stepTotals = new Map<string, { ms: number; count: number }>();
 
 async function sceneCapture(path: string): Promise<Buffer> {
-  const result = await captureExecution(pool, sceneRequest(path), {
+  const result = await captureExecution(pool, captureRequest(site.url + path, { viewport }), {
     signal: new AbortController().signal,
   });
   recordHash('scene', path, result.observed.png);

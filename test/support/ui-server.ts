@@ -1,4 +1,6 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { requiredChromiumArgs } from '../../src/capture/chromium-args.ts';
+import { findChromium } from '../../src/capture/find-chromium.ts';
 import { createTestApp, type Dialect, type TestApp } from './test-app.ts';
 
 export interface ListeningScene extends TestApp {
@@ -21,19 +23,8 @@ export async function startListeningScene(
   return { ...testApp, url: `http://127.0.0.1:${address.port}` };
 }
 
-export const chromiumLaunchOptions = {
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-};
-
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch(chromiumLaunchOptions);
+  return chromium.launch({ executablePath: findChromium(), args: requiredChromiumArgs });
 }
 
 /** A fresh page (own context) at the given viewport, failing the test on page errors. */

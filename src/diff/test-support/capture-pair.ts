@@ -1,4 +1,6 @@
 import { chromium } from 'playwright-core';
+import { requiredChromiumArgs } from '../../capture/chromium-args.ts';
+import { findChromium } from '../../capture/find-chromium.ts';
 import { serveContentPages } from './content-page.ts';
 
 // Real Chromium screenshots of the fixture page: a baseline, a repeat capture of the baseline
@@ -10,20 +12,15 @@ export interface ScreenshotPair {
   changed: Buffer;
 }
 
-const launchArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 export async function captureScreenshotPair(
   width: number,
   height: number,
 ): Promise<ScreenshotPair> {
   const pages = await serveContentPages();
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: launchArgs });
+  const browser = await chromium.launch({
+    executablePath: findChromium(),
+    args: requiredChromiumArgs,
+  });
   try {
     const shoot = async (url: string): Promise<Buffer> => {
       const context = await browser.newContext({

@@ -1,12 +1,9 @@
-import type { ServerResponse } from 'node:http';
 import type { AppContext } from '../../app-context.ts';
 import type { SceneEvent } from '../../events/scene-events.ts';
 import { isTerminal, type Run } from '../../runs/run.schema.ts';
 import { getRun, listExecutions } from '../../runs/runs.service.ts';
+import { openSse, trackOpenStreams } from '../sse.ts';
 import { errorResponses, idParams, type ApiApp } from './api-types.ts';
-
-/** A comment line every so often keeps proxies from closing an idle stream. */
-export const sseHeartbeatMs = 15_000;
 
 /**
  * Server-Sent Events of one run:
@@ -17,13 +14,7 @@ export const sseHeartbeatMs = 15_000;
  * - `deleted` {runId} instead, when the run is deleted with its batch or project.
  */
 export function registerRunEventRoutes(app: ApiApp, ctx: AppContext): void {
-  const open = new Set<ServerResponse>();
-  // Open streams would otherwise hold a graceful shutdown until clients leave.
-  app.addHook('preClose', (done) => {
-    for (const response of open) response.end();
-    open.clear();
-    done();
-  });
+  const open = trackOpenStreams(app);
 
   app.get('/runs/:id/events', {
     schema: {
@@ -50,29 +41,9 @@ export function registerRunEventRoutes(app: ApiApp, ctx: AppContext): void {
         throw error;
       }
 
-      reply.hijack();
-      const response = reply.raw;
-      response.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      open.add(response);
-      const send = (name: string, data: unknown): void => {
-        if (!response.writableEnded)
-          response.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
-      };
-      const heartbeat = setInterval(() => {
-        if (!response.writableEnded) response.write(': heartbeat\n\n');
-      }, sseHeartbeatMs);
-      const finish = (): void => {
-        clearInterval(heartbeat);
-        unsubscribe();
-        open.delete(response);
-        if (!response.writableEnded) response.end();
-      };
-      request.raw.on('close', finish);
+      const stream = openSse(request, reply, open);
+      stream.onClose(unsubscribe);
+      const send = (name: string, data: unknown): void => stream.event(name, JSON.stringify(data));
 
       const forward = (event: SceneEvent): void => {
         switch (event.type) {
@@ -80,7 +51,7 @@ export function registerRunEventRoutes(app: ApiApp, ctx: AppContext): void {
             send('run', { run: event.run });
             if (isTerminal(event.run.status)) {
               send('summary', { run: event.run });
-              finish();
+              stream.close();
             }
             return;
           case 'execution.updated':
@@ -91,7 +62,7 @@ export function registerRunEventRoutes(app: ApiApp, ctx: AppContext): void {
             return;
           case 'run.deleted':
             send('deleted', { runId: event.runId });
-            finish();
+            stream.close();
             return;
           case 'baseline.updated':
             return;
@@ -101,7 +72,7 @@ export function registerRunEventRoutes(app: ApiApp, ctx: AppContext): void {
       send('snapshot', { run, executions });
       if (isTerminal(run.status)) {
         send('summary', { run });
-        finish();
+        stream.close();
         return;
       }
       deliver = forward;

@@ -10,7 +10,7 @@ import { pageContextOf } from '../layout/page-context.ts';
 import { projectTabHref } from '../layout/project-shell.tsx';
 import { currentPagePath, sendPage, sendPartials } from '../shared/html-response.ts';
 import { idParamOf } from '../shared/route-params.ts';
-import { openSse, trackOpenStreams } from '../shared/sse.ts';
+import { openSse, trackOpenStreams } from '../../sse.ts';
 import { redirectWithToast, showToast } from '../shared/toast.ts';
 import type { UiApp } from '../shared/ui-types.ts';
 import { ExecutionCard } from './executions-grid.tsx';

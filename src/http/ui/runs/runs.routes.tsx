@@ -19,7 +19,7 @@ import { formBodyOf } from '../shared/form-data.ts';
 import { renameErrorKeys, validateForm, type FieldErrors } from '../shared/form-errors.ts';
 import { sendFragment, sendPage, triggerClientEvents } from '../shared/html-response.ts';
 import { idParamOf } from '../shared/route-params.ts';
-import { openSse, trackOpenStreams } from '../shared/sse.ts';
+import { openSse, trackOpenStreams } from '../../sse.ts';
 import { showToast } from '../shared/toast.ts';
 import type { UiApp } from '../shared/ui-types.ts';
 import { Launcher, type LauncherChoice } from './launcher.tsx';

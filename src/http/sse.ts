@@ -1,12 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { UiApp } from './ui-types.ts';
+import type { ApiApp } from './api/api-types.ts';
 
 /** A comment line every so often keeps proxies from closing an idle stream. */
 const heartbeatMs = 15_000;
 
 export interface SseStream {
-  /** A named event: htmx dispatches it as a DOM event on the connected element. */
+  /** A named event (for htmx: dispatched as a DOM event on the connected element). */
   event(name: string, data?: string): void;
   /** An unnamed message: htmx swaps its HTML (e.g. <hx-partial>s) into the page. */
   html(html: string, id?: string): void;
@@ -22,8 +22,8 @@ function dataLines(text: string): string {
     .join('\n');
 }
 
-/** The UI's open streams, ended when the server closes so shutdown is not held up. */
-export function trackOpenStreams(app: UiApp): Set<ServerResponse> {
+/** Open streams of a route plugin, ended when the server closes so shutdown is not held up. */
+export function trackOpenStreams(app: ApiApp): Set<ServerResponse> {
   const open = new Set<ServerResponse>();
   app.addHook('preClose', (done) => {
     for (const response of open) response.end();
@@ -33,7 +33,7 @@ export function trackOpenStreams(app: UiApp): Set<ServerResponse> {
   return open;
 }
 
-/** Takes over the reply as a text/event-stream for htmx's SSE extension. */
+/** Takes over the reply as a text/event-stream (the API's, and htmx's SSE extension's). */
 export function openSse(
   request: FastifyRequest,
   reply: FastifyReply,
