@@ -3,18 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../src/app.ts';
-import { loadConfig } from '../../src/config/config.ts';
-import { buildServer, type SceneServer } from '../../src/http/server.ts';
-import { createLogger } from '../../src/shared/logger.ts';
 import { claimDueDeliveries } from '../../src/webhooks/deliveries.repository.ts';
 import { WebhookDeliverer } from '../../src/webhooks/deliverer.ts';
 import { recordWebhookEvent } from '../../src/webhooks/outbox.ts';
 import { verifyWebhookSignature } from '../../src/webhooks/signing.ts';
 import { createScratchDatabase } from '../support/postgres.ts';
-import { dialects, type Dialect } from '../support/test-app.ts';
+import { dialects, openScene, type Dialect } from '../support/test-app.ts';
 import {
   api,
   fastDelivery,
@@ -46,32 +41,6 @@ async function sharedDatabase(dialect: Dialect): Promise<SharedDatabase> {
   };
 }
 
-/** A Scene in this process on the shared database; its deliverer is not started. */
-async function openScene(
-  db: SharedDatabase,
-): Promise<{ app: App; server: SceneServer; logs: string[]; close(): Promise<void> }> {
-  const config = loadConfig({ ...db.env, SCENE_LOG_LEVEL: 'debug' });
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logs.push(chunk.toString());
-      done();
-    },
-  });
-  const app = await createApp(config, createLogger(config.logLevel, sink));
-  const server = await buildServer(app);
-  await server.ready();
-  return {
-    app,
-    server,
-    logs,
-    async close() {
-      await server.close();
-      await app.close();
-    },
-  };
-}
-
 describe.each(dialects)('webhook delivery across restarts on %s', (dialect) => {
   let receiver: TestReceiver;
   let db: SharedDatabase;
@@ -98,7 +67,7 @@ describe.each(dialects)('webhook delivery across restarts on %s', (dialect) => {
 
   it('delivers events recorded before the process stopped once it runs again', async () => {
     db = await sharedDatabase(dialect);
-    const first = await openScene(db);
+    const first = await openScene(db.env);
     const client = api(first.server);
     const projectId = await client.createProject('Restart');
     const webhook = await client.createWebhook(projectId, { url: receiver.url() });
@@ -113,7 +82,7 @@ describe.each(dialects)('webhook delivery across restarts on %s', (dialect) => {
     await first.close();
     expect(receiver.requests).toHaveLength(0);
 
-    const second = await openScene(db);
+    const second = await openScene(db.env);
     const deliverer = new WebhookDeliverer(second.app, fastDelivery);
     deliverer.start();
     try {
@@ -137,7 +106,7 @@ describe.each(dialects)('webhook delivery across restarts on %s', (dialect) => {
 
   it('takes over a delivery whose deliverer died holding it, once the lease has run out', async () => {
     db = await sharedDatabase(dialect);
-    const first = await openScene(db);
+    const first = await openScene(db.env);
     const client = api(first.server);
     const projectId = await client.createProject('Crash');
     const webhook = await client.createWebhook(projectId, { url: receiver.url() });
@@ -154,7 +123,7 @@ describe.each(dialects)('webhook delivery across restarts on %s', (dialect) => {
     expect(claim?.webhookId).toBe(webhook.id);
     await first.close();
 
-    const second = await openScene(db);
+    const second = await openScene(db.env);
     const deliverer = new WebhookDeliverer(second.app, fastDelivery);
     deliverer.start();
     try {
