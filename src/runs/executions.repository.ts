@@ -4,7 +4,7 @@ import type { ExecutionsTable } from '../db/database.ts';
 import { fromJson, toJson } from '../db/json.ts';
 import type { CancelReason, DiffLevel, ExecutionStatus } from '../shared/domain.ts';
 import type { DiffDetails } from './run.schema.ts';
-import type { RunOwner } from './runs.repository.ts';
+import { ownerColumn, type RunOwner } from './runs.repository.ts';
 
 /** An execution as stored (internal: services map it to the public Execution). */
 export interface ExecutionRecord {
@@ -140,23 +140,20 @@ export async function listExecutionsOfRun(conn: Conn, runId: string): Promise<Ex
   return rows.map(rowToExecutionRecord);
 }
 
-/** Ids of a run's executions in these statuses, in matrix order. */
 /** Queued and running executions of a batch's or a project's runs (all their runs). */
 export async function listActiveExecutionIds(conn: Conn, owner: RunOwner): Promise<string[]> {
+  const { column, id } = ownerColumn(owner);
   const rows = await conn
     .selectFrom('executions')
     .innerJoin('runs', 'runs.id', 'executions.run_id')
     .select('executions.id')
-    .where(
-      'batchId' in owner ? 'runs.batch_id' : 'runs.project_id',
-      '=',
-      'batchId' in owner ? owner.batchId : owner.projectId,
-    )
+    .where(column, '=', id)
     .where('executions.status', 'in', ['queued', 'running'])
     .execute();
   return rows.map((r) => r.id);
 }
 
+/** Ids of a run's executions in these statuses, in matrix order. */
 export async function listExecutionIdsOfRun(
   conn: Conn,
   runId: string,

@@ -98,22 +98,25 @@ export async function findRun(conn: Conn, id: string): Promise<RunRecord | undef
   return row && rowToRunRecord(row);
 }
 
-/** Ids of every run of a batch or of a project. */
-export async function listRunIdsOf(conn: Conn, owner: RunOwner): Promise<string[]> {
-  const rows = await conn
-    .selectFrom('runs')
-    .select('id')
-    .where(
-      'batchId' in owner ? 'batch_id' : 'project_id',
-      '=',
-      'batchId' in owner ? owner.batchId : owner.projectId,
-    )
-    .execute();
-  return rows.map((r) => r.id);
-}
-
 /** What owns runs: a batch, or a project (through its batches). */
 export type RunOwner = { batchId: string } | { projectId: string };
+
+/** The runs column, and its value, that select an owner's runs. */
+export function ownerColumn(owner: RunOwner): {
+  column: 'runs.batch_id' | 'runs.project_id';
+  id: string;
+} {
+  return 'batchId' in owner
+    ? { column: 'runs.batch_id', id: owner.batchId }
+    : { column: 'runs.project_id', id: owner.projectId };
+}
+
+/** Ids of every run of a batch or of a project. */
+export async function listRunIdsOf(conn: Conn, owner: RunOwner): Promise<string[]> {
+  const { column, id } = ownerColumn(owner);
+  const rows = await conn.selectFrom('runs').select('id').where(column, '=', id).execute();
+  return rows.map((r) => r.id);
+}
 
 export async function listRunRecords(
   conn: Conn,
