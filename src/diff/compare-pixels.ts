@@ -32,7 +32,7 @@ export interface Sensitivity {
 }
 
 /** The largest possible YIQ delta; a threshold t accepts deltas up to MAX_YIQ_DELTA * t². */
-export const MAX_YIQ_DELTA = 35215;
+const MAX_YIQ_DELTA = 35215;
 
 export function maxDeltaFor(threshold: number): number {
   return MAX_YIQ_DELTA * threshold * threshold;
