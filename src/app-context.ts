@@ -9,6 +9,11 @@ import type { WebhookOutboxSignal } from './webhooks/outbox-signal.ts';
 /** What services need, built once at start by createApp() and passed explicitly. */
 export interface AppContext {
   config: Config;
+  /**
+   * This process's identity as the owner of the executions it runs (their leases). Unique per
+   * createApp(), so two apps in one test process act as two processes.
+   */
+  instanceId: string;
   db: Db;
   logger: Logger;
   artifacts: ArtifactStore;

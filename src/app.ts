@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { AppContext } from './app-context.ts';
 import { DiskArtifactStore } from './artifacts/disk-artifact-store.ts';
 import type { Config } from './config/config.ts';
@@ -6,6 +7,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { InProcessEventBus } from './events/event-bus.ts';
 import { InProcessQueue } from './queue/in-process-queue.ts';
 import { startRunEngine, type RunEngine, type RunEngineOptions } from './runs/run-engine.ts';
+import { newId } from './shared/ids.ts';
 import type { Logger } from './shared/logger.ts';
 import { WebhookDeliverer } from './webhooks/deliverer.ts';
 import { WebhookOutboxSignal } from './webhooks/outbox-signal.ts';
@@ -39,6 +41,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
   const artifacts = new DiskArtifactStore(config.artifactsDir);
   const ctx: AppContext = {
     config,
+    instanceId: `${os.hostname()}:${process.pid}:${newId()}`,
     db,
     logger,
     artifacts,

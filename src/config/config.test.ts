@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       chromiumPath: undefined,
       embeddedWorker: true,
       logLevel: 'info',
+      executionLeaseSeconds: 30,
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.database)).toBe(true);
@@ -98,6 +99,13 @@ describe('loadConfig', () => {
     expect(problemsOf({ SCENE_PORT: '-1' })[0]).toMatch(/^SCENE_PORT:/);
     expect(problemsOf({ SCENE_PORT: '80.5' })[0]).toMatch(/^SCENE_PORT:/);
     expect(loadConfig({ SCENE_PORT: '0' }).port).toBe(0);
+  });
+
+  it('bounds the execution lease', () => {
+    expect(loadConfig({ SCENE_EXECUTION_LEASE_SECONDS: '5' }).executionLeaseSeconds).toBe(5);
+    expect(problemsOf({ SCENE_EXECUTION_LEASE_SECONDS: '1' })[0]).toMatch(
+      /^SCENE_EXECUTION_LEASE_SECONDS: must be a whole number of seconds from 3 to 3600/,
+    );
   });
 
   it('ignores variables outside SCENE_ and the test harness’s SCENE_TEST_ ones', () => {

@@ -41,6 +41,11 @@ export const configKeys = {
     default: 'info',
     meaning: 'fatal, error, warn, info, debug or trace.',
   },
+  SCENE_EXECUTION_LEASE_SECONDS: {
+    default: '30',
+    meaning:
+      'A running capture belongs to its process while that process renews this lease (every third of it); another process takes over a capture whose lease expired.',
+  },
 } as const;
 
 export type ConfigKey = keyof typeof configKeys;
@@ -59,6 +64,7 @@ export interface Config {
   chromiumPath: string | undefined;
   embeddedWorker: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  executionLeaseSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -105,6 +111,12 @@ const envSchema = z.object({
   SCENE_CHROMIUM_PATH: z.string().min(1).optional(),
   SCENE_EMBEDDED_WORKER: booleanString.default(true),
   SCENE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  SCENE_EXECUTION_LEASE_SECONDS: z.coerce
+    .number({ message: 'must be a whole number of seconds from 3 to 3600' })
+    .int({ message: 'must be a whole number of seconds from 3 to 3600' })
+    .min(3, { message: 'must be a whole number of seconds from 3 to 3600' })
+    .max(3600, { message: 'must be a whole number of seconds from 3 to 3600' })
+    .default(30),
 });
 
 /** Parses and validates the environment once; every bad key is reported at once. */
@@ -149,5 +161,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     chromiumPath: e.SCENE_CHROMIUM_PATH,
     embeddedWorker: e.SCENE_EMBEDDED_WORKER,
     logLevel: e.SCENE_LOG_LEVEL,
+    executionLeaseSeconds: e.SCENE_EXECUTION_LEASE_SECONDS,
   });
 }

@@ -29,6 +29,15 @@ export function connectDatabase(config: DatabaseConfig, logger: Logger): Db {
       // An idle connection the server closes (restart, failover, admin) emits 'error' on the
       // pool; unhandled, it would end the process. The pool replaces the connection itself.
       pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection lost'));
+      // A connection lost while checked out (inside a transaction, between two queries) emits
+      // 'error' on its client, which the pool does not listen to: unhandled, one database blip
+      // would end the process. The query in progress or the next one fails instead, and the
+      // pool discards the client when it is released.
+      pool.on('connect', (client) => {
+        client.on('error', (error) =>
+          logger.warn({ err: error }, 'database connection lost while in use'),
+        );
+      });
       return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     }
   }

@@ -158,6 +158,9 @@ export interface ExecutionsTable {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  /** The process running it (while `running`): see the execution-leases migration. */
+  owner: string | null;
+  lease_expires_at: string | null;
 }
 
 export interface RunLogTable {

@@ -8,16 +8,19 @@ import { onShutdown } from './shutdown.ts';
 /** `scene serve`: HTTP (API, UI, artifacts) plus, by default, the embedded worker. */
 export async function serve(config: Config, logger: Logger): Promise<void> {
   const app = await createApp(config, logger);
-  // Recovery runs before anything is served: executions a killed process left `running` are
-  // re-queued (or failed once their attempts are spent) and queued ones dispatched again.
+  // The port first: a second `scene serve` on the same data (EADDRINUSE) must leave everything
+  // alone, so nothing is changed in the database before it listens (migrations already
+  // applied are a no-op). Then the run engine takes over executions whose process is gone —
+  // only those whose lease expired — and dispatches the queued ones.
+  const server = await buildServer(app);
   try {
+    await server.listen({ port: config.port, host: config.host });
     await app.startRunEngine();
   } catch (error) {
+    await server.close();
     await app.close();
     throw error;
   }
-  const server = await buildServer(app);
-  await server.listen({ port: config.port, host: config.host });
   app.webhookDeliverer.start(); // stopped by app.close()
   const address = server.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;

@@ -49,7 +49,7 @@ describe('InProcessQueue', () => {
     await queue.close();
   });
 
-  it('cancel drops waiting jobs and aborts running ones with the reason', async () => {
+  it('cancel aborts running jobs with the reason and leaves waiting ones to be skipped by their handler', async () => {
     const queue = new InProcessQueue();
     const h = controllableHandler();
     queue.consume(h.handler, { concurrency: 1 });
@@ -57,7 +57,21 @@ describe('InProcessQueue', () => {
     await queue.cancel(['a', 'b'], 'user');
     expect(h.aborted.get('a')).toBe('user');
     await tick();
-    expect(h.started).toEqual(['a', 'c']);
+    // 'b' still reaches its handler, which finds its execution cancelled and does nothing.
+    expect(h.started).toEqual(['a', 'b']);
+    await queue.close();
+  });
+
+  it('a cancel that lands after the execution was re-queued does not lose the new job', async () => {
+    const queue = new InProcessQueue();
+    const h = controllableHandler();
+    queue.consume(h.handler, { concurrency: 1 });
+    await queue.enqueue(['x', 'a'].map(job));
+    // 'a' waits behind 'x'; a stale cancel of 'a' (from before a retry re-queued it) arrives.
+    await queue.cancel(['a'], 'user');
+    h.finishers.get('x')?.();
+    await tick();
+    expect(h.started).toEqual(['x', 'a']);
     await queue.close();
   });
 
@@ -100,20 +114,44 @@ describe('InProcessQueue', () => {
     await queue.close();
   });
 
-  it('contains a handler that throws', async () => {
-    const queue = new InProcessQueue();
+  it('runs a job whose handler threw again later, until it succeeds', async () => {
+    const queue = new InProcessQueue(undefined, { firstRetryMs: 1, maxRetryMs: 2 });
     const seen: string[] = [];
+    let failuresLeft = 3;
+    const succeeded = new Promise<void>((resolve) => {
+      queue.consume(
+        (j) => {
+          seen.push(j.executionId);
+          if (j.executionId === 'a' && failuresLeft-- > 0) {
+            return Promise.reject(new Error('connect ECONNREFUSED'));
+          }
+          if (j.executionId === 'a') resolve();
+          return Promise.resolve();
+        },
+        { concurrency: 1 },
+      );
+    });
+    await queue.enqueue(['a', 'b'].map(job));
+    await succeeded;
+    expect(seen.filter((id) => id === 'a')).toHaveLength(4);
+    expect(seen).toContain('b');
+    await queue.close();
+  });
+
+  it('close cancels the pending re-runs of failed jobs', async () => {
+    const queue = new InProcessQueue(undefined, { firstRetryMs: 60_000 });
+    let calls = 0;
     queue.consume(
-      (j) => {
-        seen.push(j.executionId);
-        return Promise.reject(new Error('boom'));
+      () => {
+        calls++;
+        return Promise.reject(new Error('down'));
       },
       { concurrency: 1 },
     );
-    await queue.enqueue(['a', 'b'].map(job));
+    await queue.enqueue([job('a')]);
     await tick();
-    await tick();
-    expect(seen).toEqual(['a', 'b']);
     await queue.close();
+    expect(calls).toBe(1);
+    expect(queue.stats()).toEqual({ waiting: 0, active: 0 });
   });
 });

@@ -2,6 +2,12 @@ import type { CancelReason } from '../shared/domain.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ExecutionJob, JobHandler, Queue, QueueConsumerOptions } from './queue.ts';
 
+export interface InProcessQueueOptions {
+  /** Delay before a job whose handler threw runs again, doubled per failure up to maxRetryMs. */
+  firstRetryMs?: number;
+  maxRetryMs?: number;
+}
+
 interface ActiveJob {
   job: ExecutionJob;
   controller: AbortController;
@@ -10,7 +16,8 @@ interface ActiveJob {
 
 /**
  * First-in first-out jobs in this process, at most `concurrency` at once. Nothing survives the
- * process: the database is the durable record, and recovery re-enqueues what was left queued.
+ * process: the database is the durable record, and the next start dispatches what was left
+ * queued. A job whose handler throws runs again after a backoff, until it does not.
  */
 export class InProcessQueue implements Queue {
   readonly kind = 'in-process';
@@ -20,12 +27,19 @@ export class InProcessQueue implements Queue {
   readonly #waitingIds = new Set<string>();
   readonly #active = new Map<string, ActiveJob>();
   readonly #deferred = new Set<string>();
+  /** Consecutive handler failures per execution, and the timers that will run them again. */
+  readonly #failures = new Map<string, number>();
+  readonly #retryTimers = new Set<NodeJS.Timeout>();
+  readonly #firstRetryMs: number;
+  readonly #maxRetryMs: number;
   #handler: JobHandler | undefined;
   #concurrency = 1;
   #closed = false;
 
-  constructor(logger?: Logger) {
+  constructor(logger?: Logger, options: InProcessQueueOptions = {}) {
     this.#logger = logger;
+    this.#firstRetryMs = options.firstRetryMs ?? 500;
+    this.#maxRetryMs = options.maxRetryMs ?? 30_000;
   }
 
   enqueue(jobs: readonly ExecutionJob[]): Promise<void> {
@@ -51,17 +65,7 @@ export class InProcessQueue implements Queue {
   }
 
   cancel(executionIds: readonly string[], reason: CancelReason): Promise<void> {
-    const ids = new Set(executionIds);
-    if (ids.size === 0) return Promise.resolve();
-    for (let i = this.#waiting.length - 1; i >= 0; i--) {
-      const job = this.#waiting[i];
-      if (job && ids.has(job.executionId)) {
-        this.#waiting.splice(i, 1);
-        this.#waitingIds.delete(job.executionId);
-      }
-    }
-    for (const id of ids) this.#deferred.delete(id);
-    for (const id of ids) this.#active.get(id)?.controller.abort(reason);
+    for (const id of executionIds) this.#active.get(id)?.controller.abort(reason);
     return Promise.resolve();
   }
 
@@ -74,6 +78,8 @@ export class InProcessQueue implements Queue {
     this.#waiting.length = 0;
     this.#waitingIds.clear();
     this.#deferred.clear();
+    for (const timer of this.#retryTimers) clearTimeout(timer);
+    this.#retryTimers.clear();
     const active = [...this.#active.values()];
     for (const entry of active) entry.controller.abort('shutdown' satisfies CancelReason);
     await Promise.allSettled(active.map((entry) => entry.done));
@@ -104,9 +110,23 @@ export class InProcessQueue implements Queue {
   async #run(handler: JobHandler, job: ExecutionJob, signal: AbortSignal): Promise<void> {
     try {
       await handler(job, signal);
+      this.#failures.delete(job.executionId);
     } catch (error) {
-      // Handlers record their own failures; reaching here is a bug, logged and contained.
-      this.#logger?.error({ err: error, job }, 'execution job handler threw');
+      // Handlers record the executions' own failures; a throw means the outcome could not be
+      // stored (the database was unavailable). The job is idempotent: run it again later.
+      if (this.#closed) return;
+      const failures = (this.#failures.get(job.executionId) ?? 0) + 1;
+      this.#failures.set(job.executionId, failures);
+      const delayMs = Math.min(this.#maxRetryMs, this.#firstRetryMs * 2 ** (failures - 1));
+      this.#logger?.warn(
+        { err: error, job, failures, retryInMs: delayMs },
+        'execution job failed; it runs again later',
+      );
+      const timer = setTimeout(() => {
+        this.#retryTimers.delete(timer);
+        void this.enqueue([job]);
+      }, delayMs);
+      this.#retryTimers.add(timer);
     }
   }
 }

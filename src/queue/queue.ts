@@ -9,7 +9,8 @@ export interface ExecutionJob {
 /**
  * Runs one job. `signal` aborts when the job is cancelled (reason: a CancelReason string) or the
  * queue shuts down (reason 'shutdown'). Handlers are idempotent: a job whose execution is no
- * longer queued is skipped, so enqueuing twice is harmless.
+ * longer queued is skipped, so enqueuing twice is harmless. A handler that throws (the database
+ * was unavailable) is run again later: the queue never drops a job on an error.
  */
 export type JobHandler = (job: ExecutionJob, signal: AbortSignal) => Promise<void>;
 
@@ -29,14 +30,18 @@ export interface Queue {
   /** Starts taking jobs in this process; one consumer per queue. */
   consume(handler: JobHandler, options: QueueConsumerOptions): void;
   setConcurrency(concurrency: number): void;
-  /** Drops waiting jobs of these executions and aborts running ones with `reason`. */
+  /**
+   * Aborts the running handlers of these executions with `reason`. Waiting jobs stay: they are
+   * skipped when taken, as their executions are no longer queued. (Dropping them would let a
+   * cancel that lands after a retry re-queued the execution lose the retry's job.)
+   */
   cancel(executionIds: readonly string[], reason: CancelReason): Promise<void>;
   /** Jobs waiting and running in this process, for diagnostics and tests. */
   stats(): { waiting: number; active: number };
   /**
    * Stops taking jobs, aborts running handlers with reason 'shutdown' and waits for them to
-   * settle. Waiting jobs are dropped: they stay `queued` in the database and are re-dispatched
-   * by recovery at the next start.
+   * settle. Waiting jobs are dropped: they stay `queued` in the database and are dispatched
+   * again at the next start.
    */
   close(): Promise<void>;
 }

@@ -10,6 +10,9 @@ import type { BrowserPool } from '../capture/browser-pool.ts';
 import { CaptureError } from '../capture/capture-error.ts';
 import { captureExecution } from '../capture/capture-execution.ts';
 import type { CaptureLogLine, CaptureResult } from '../capture/capture.types.ts';
+import type { Conn } from '../db/connect.ts';
+import { isDatabaseUnavailable } from '../db/errors.ts';
+import { retryWhileDatabaseUnavailable } from '../db/outage.ts';
 import type { ExecutionJob } from '../queue/queue.ts';
 import { nowIso } from '../shared/clock.ts';
 import { invariant } from '../shared/errors.ts';
@@ -26,6 +29,7 @@ import {
   type ExecutionRecord,
 } from './executions.repository.ts';
 import { cellLabel } from './cell-label.ts';
+import type { ExecutionLeases } from './execution-leases.ts';
 import type { ImageDiffer } from './image-differ.ts';
 import {
   findExecutionLockingRun,
@@ -41,6 +45,8 @@ export interface ExecutorDeps {
   ctx: AppContext;
   pool: BrowserPool;
   differ: ImageDiffer;
+  /** The leases of the executions this process runs, renewed by its heartbeat. */
+  leases: ExecutionLeases;
   /** Attempts per execution, counting retries after transient browser faults. */
   maxAttempts: number;
   /** Record a Playwright trace of each capture (kept for failures and successes). */
@@ -52,39 +58,76 @@ class Discarded extends Error {
   override readonly name = 'Discarded';
 }
 
+/** The outcome being recorded is already stored (a retried commit had landed). */
+class AlreadyRecorded extends Error {
+  override readonly name = 'AlreadyRecorded';
+}
+
 /**
  * The job handler: runs one execution (DESIGN.md section 3) and records its outcome.
  * Idempotent: an execution that is not queued is skipped. Never throws for the execution's own
- * failures; they are recorded.
+ * failures; they are recorded. Throws when the database is unavailable, after giving the
+ * execution back to the queue: the queue runs the job again later.
  */
 export async function executeJob(
   deps: ExecutorDeps,
   job: ExecutionJob,
   jobSignal: AbortSignal,
 ): Promise<void> {
-  const claimed = await claim(deps.ctx, job.executionId);
+  const claimed = await claim(deps, job.executionId);
   if (!claimed) return;
+  deps.leases.hold(job.executionId);
+  // The attempt now running: transient faults move it on.
+  const current = { execution: claimed.execution };
   try {
-    await runClaimedExecution(deps, claimed.run, claimed.execution, jobSignal);
+    await runClaimedExecution(deps, claimed.run, current, jobSignal);
   } catch (error) {
-    // A bug or a database outage: fail the execution rather than leave it running. If even
-    // that fails, recovery at the next start re-queues it.
-    deps.ctx.logger.error({ err: error, executionId: job.executionId }, 'execution crashed');
-    const latest = await findExecution(deps.ctx.db, job.executionId);
-    if (latest?.status === 'running') {
-      await recordFailure(deps, claimed.run, latest, describeFailure(error), []);
+    if (isDatabaseUnavailable(error)) {
+      // The capture could not be prepared or its outcome recorded: give the attempt back once
+      // the database answers again, and let the queue run the job again. Should the database
+      // stay away longer than that, the heartbeat stops and any process takes the lease over.
+      deps.ctx.logger.warn(
+        { err: error, executionId: job.executionId },
+        'database unavailable during an execution; it goes back to the queue',
+      );
+      await whileDatabaseUnavailable(deps, jobSignal, 'giving an execution back to the queue', () =>
+        requeueInterrupted(deps.ctx, claimed.run, current.execution, 'database'),
+      );
+      throw error;
     }
+    // A bug: fail the execution rather than leave it running.
+    deps.ctx.logger.error({ err: error, executionId: job.executionId }, 'execution crashed');
+    await whileDatabaseUnavailable(deps, jobSignal, 'recording a crashed execution', () =>
+      recordFailure(deps, claimed.run, current.execution, describeFailure(error), []),
+    );
+  } finally {
+    deps.leases.release(job.executionId);
   }
+}
+
+function whileDatabaseUnavailable<T>(
+  deps: ExecutorDeps,
+  signal: AbortSignal,
+  what: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  return retryWhileDatabaseUnavailable(work, {
+    logger: deps.ctx.logger,
+    signal,
+    // Within the lease: past it, another process may already have taken the execution over.
+    giveUpAfterMs: deps.leases.options.leaseMs,
+    what,
+  });
 }
 
 async function runClaimedExecution(
   deps: ExecutorDeps,
   run: RunRecord,
-  claimedExecution: ExecutionRecord,
+  current: { execution: ExecutionRecord },
   jobSignal: AbortSignal,
 ): Promise<void> {
   const { ctx } = deps;
-  let execution = claimedExecution;
+  let execution = current.execution;
   let inputs: CaptureInputs;
   try {
     inputs = await loadCaptureInputs(ctx.db, run.projectId, execution, { trace: deps.trace });
@@ -129,7 +172,9 @@ async function runClaimedExecution(
           : undefined;
       if (comparison) written.push(...comparison.artifacts);
       signal.throwIfAborted();
-      await recordSuccess(deps, run, execution, capture, written, comparison, logLines);
+      await whileDatabaseUnavailable(deps, jobSignal, 'recording a finished execution', () =>
+        recordSuccess(deps, run, execution, capture, written, comparison, logLines),
+      );
       return;
     } catch (error) {
       if (signal.aborted) {
@@ -147,6 +192,11 @@ async function runClaimedExecution(
         await ctx.artifacts.remove(written.map((a) => a.storageKey));
         return;
       }
+      if (isDatabaseUnavailable(error)) {
+        // Nothing of this attempt was recorded: its files go, executeJob re-queues it.
+        await ctx.artifacts.remove(written.map((a) => a.storageKey));
+        throw error;
+      }
       if (
         error instanceof CaptureError &&
         error.kind === 'transient' &&
@@ -156,13 +206,14 @@ async function runClaimedExecution(
         const next = await retryAfterTransientFault(ctx, run, execution, error, logLines);
         if (!next) return;
         execution = next;
+        current.execution = next;
         continue;
       }
       const failureFiles = await writeFailureFiles(ctx, run, execution, error);
-      await recordFailure(deps, run, execution, describeFailure(error), logLines, [
-        ...written,
-        ...failureFiles,
-      ]);
+      const files = [...written, ...failureFiles];
+      await whileDatabaseUnavailable(deps, jobSignal, 'recording a failed execution', () =>
+        recordFailure(deps, run, execution, describeFailure(error), logLines, files),
+      );
       return;
     } finally {
       clearTimeout(timer);
@@ -171,21 +222,25 @@ async function runClaimedExecution(
 }
 
 async function claim(
-  ctx: AppContext,
+  deps: ExecutorDeps,
   executionId: string,
 ): Promise<{ run: RunRecord; execution: ExecutionRecord } | undefined> {
+  const { ctx } = deps;
   return runTransaction(ctx, async (trx, changes) => {
     const execution = await findExecutionLockingRun(trx, executionId);
     if (execution?.status !== 'queued') return undefined;
     const run = await findRun(trx, execution.runId);
     invariant(run, `run of execution ${executionId} exists`);
     const now = nowIso();
-    if (!(await claimExecution(trx, executionId, now))) return undefined;
+    const lease = deps.leases.lease();
+    if (!(await claimExecution(trx, executionId, now, lease))) return undefined;
     const claimed: ExecutionRecord = {
       ...execution,
       status: 'running',
       attempt: execution.attempt + 1,
       startedAt: now,
+      owner: lease.owner,
+      leaseExpiresAt: lease.until,
     };
     changes.log(run, {
       level: 'info',
@@ -344,6 +399,25 @@ function describeFailure(error: unknown): FailureDescription {
   return { message: `internal error while running the execution: ${message}` };
 }
 
+/**
+ * Stores the outcome of the attempt that is running; false when it no longer runs (cancelled,
+ * timed out or taken over meanwhile). A transaction retried after an outage whose commit had in
+ * fact landed (the connection dropped before the acknowledgement) finds its own outcome stored:
+ * it throws AlreadyRecorded, which rolls the repeat back and counts as done.
+ */
+async function completeAttempt(
+  trx: Conn,
+  execution: ExecutionRecord,
+  outcome: ExecutionOutcomeUpdate,
+): Promise<boolean> {
+  if (await completeRunningExecution(trx, execution.id, execution.attempt, outcome)) return true;
+  const stored = await findExecution(trx, execution.id);
+  if (stored?.status === outcome.status && stored.attempt === execution.attempt) {
+    throw new AlreadyRecorded();
+  }
+  return false;
+}
+
 async function recordSuccess(
   deps: ExecutorDeps,
   run: RunRecord,
@@ -356,9 +430,34 @@ async function recordSuccess(
   const { ctx } = deps;
   const screenshot = artifacts.find((a) => a.kind === 'screenshot');
   invariant(screenshot, 'a successful capture stored its screenshot');
-  await runTransaction(ctx, async (trx, changes) => {
+  try {
+    await recordSuccessOnce(
+      ctx,
+      run,
+      execution,
+      capture,
+      artifacts,
+      screenshot,
+      comparison,
+      logLines,
+    );
+  } catch (error) {
+    if (!(error instanceof AlreadyRecorded)) throw error;
+  }
+}
+
+function recordSuccessOnce(
+  ctx: AppContext,
+  run: RunRecord,
+  execution: ExecutionRecord,
+  capture: CaptureResult,
+  artifacts: ArtifactRecord[],
+  screenshot: ArtifactRecord,
+  comparison: Comparison | undefined,
+  logLines: NewRunLogLine[],
+): Promise<void> {
+  return runTransaction(ctx, async (trx, changes) => {
     await lockRun(trx, run.id);
-    for (const artifact of artifacts) await insertArtifact(trx, artifact);
     const now = nowIso();
     const outcome: ExecutionOutcomeUpdate = {
       status: 'finished',
@@ -374,9 +473,10 @@ async function recordSuccess(
       finishedAt: now,
     };
     // Cancelled (or timed out) meanwhile: the transaction rolls back, the files go.
-    if (!(await completeRunningExecution(trx, execution.id, execution.attempt, outcome))) {
+    if (!(await completeAttempt(trx, execution, outcome))) {
       throw new Discarded('the execution was cancelled while it finished');
     }
+    for (const artifact of artifacts) await insertArtifact(trx, artifact);
     if (run.mode === 'baseline' && run.baselineId !== null) {
       await supersedeCurrentEntry(trx, run.baselineId, execution.matrixKey, now);
       await insertBaselineEntry(trx, {
@@ -425,8 +525,7 @@ async function recordFailure(
   try {
     await runTransaction(ctx, async (trx, changes) => {
       await lockRun(trx, run.id);
-      for (const artifact of artifacts) await insertArtifact(trx, artifact);
-      const recorded = await completeRunningExecution(trx, execution.id, execution.attempt, {
+      const recorded = await completeAttempt(trx, execution, {
         status: 'failed',
         error: failure.message,
         cancelReason: null,
@@ -440,6 +539,7 @@ async function recordFailure(
         finishedAt: nowIso(),
       });
       if (!recorded) throw new Discarded('the execution was cancelled while it failed');
+      for (const artifact of artifacts) await insertArtifact(trx, artifact);
       changes.store(run, logLines);
       changes.log(run, {
         level: 'error',
@@ -452,6 +552,7 @@ async function recordFailure(
       await syncRunStatus(trx, ctx, run.id, changes);
     });
   } catch (error) {
+    if (error instanceof AlreadyRecorded) return;
     await ctx.artifacts.remove(artifacts.map((a) => a.storageKey));
     if (!(error instanceof Discarded)) throw error;
   }
@@ -500,28 +601,48 @@ async function recordAbort(
     });
     return;
   }
-  if (abort.jobReason === 'shutdown') {
-    // Graceful shutdown: the execution goes back to the queue, not to `cancelled`, so that the
-    // next start finishes the run. The attempt is given back: the page did nothing wrong.
-    await runTransaction(ctx, async (trx, changes) => {
-      await lockRun(trx, run.id);
-      if (!(await requeueRunningExecution(trx, execution.id, execution.attempt))) return;
-      changes.log(run, {
-        level: 'warn',
-        kind: 'interrupted',
-        executionId: execution.id,
-        message: `${cellLabel(execution)}: interrupted by a server shutdown; re-queued for the next start`,
-      });
-      changes.touchExecution(run, execution.id);
-      await syncRunStatus(trx, ctx, run.id, changes);
+  // Shutdown, or a cancellation: cancelRun/cancelExecution record `cancelled` before they abort
+  // (and a deleted run has nothing left to record), so an attempt still running here was not
+  // meant to stop: at shutdown it waits for the next start; after a user's or the deadline's
+  // cancel, the abort was aimed at an earlier attempt (the cancel's abort arrived after a retry
+  // had re-queued the execution) and it runs again.
+  const why = abort.jobReason === 'shutdown' ? 'shutdown' : 'stale-cancel';
+  const requeued = await requeueInterrupted(ctx, run, execution, why, abort.logLines);
+  if (requeued) await ctx.queue.enqueue([{ executionId: execution.id, runId: run.id }]);
+}
+
+const interruptions = {
+  shutdown: 'interrupted by a server shutdown; re-queued for the next start',
+  database: 'the database was unavailable; re-queued',
+  'stale-cancel': 'stopped by a cancellation that no longer applies (retried since); re-queued',
+} as const;
+
+/**
+ * running → queued for the attempt that is running, giving the attempt back: the process, not
+ * the page, stopped it. False when it no longer runs that attempt (cancelled, finished, taken
+ * over, or its run deleted); the capture's streamed log lines are stored either way while the
+ * run exists.
+ */
+async function requeueInterrupted(
+  ctx: AppContext,
+  run: RunRecord,
+  execution: ExecutionRecord,
+  why: keyof typeof interruptions,
+  logLines: readonly NewRunLogLine[] = [],
+): Promise<boolean> {
+  return runTransaction(ctx, async (trx, changes) => {
+    await lockRun(trx, run.id);
+    if (!(await findRun(trx, run.id))) return false;
+    changes.store(run, logLines);
+    if (!(await requeueRunningExecution(trx, execution.id, execution.attempt))) return false;
+    changes.log(run, {
+      level: 'warn',
+      kind: 'interrupted',
+      executionId: execution.id,
+      message: `${cellLabel(execution)}: ${interruptions[why]}`,
     });
-    return;
-  }
-  // Cancelled by a user or the run's deadline: cancelRun/cancelExecution already recorded it
-  // (or the run was deleted with its batch or project: there is nothing left to record).
-  if (abort.logLines.length > 0) {
-    await runTransaction(ctx, async (trx, changes) => {
-      if (await findRun(trx, run.id)) changes.store(run, abort.logLines);
-    });
-  }
+    changes.touchExecution(run, execution.id);
+    await syncRunStatus(trx, ctx, run.id, changes);
+    return true;
+  });
 }

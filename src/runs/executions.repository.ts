@@ -32,6 +32,9 @@ export interface ExecutionRecord {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** While running: the process running it, and until when its lease holds. */
+  owner: string | null;
+  leaseExpiresAt: string | null;
 }
 
 export type NewExecution = Pick<
@@ -90,8 +93,13 @@ function rowToExecutionRecord(row: Selectable<ExecutionsTable>): ExecutionRecord
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    owner: row.owner,
+    leaseExpiresAt: row.lease_expires_at,
   };
 }
+
+/** What every change out of `running` writes: the execution has no owner any more. */
+const released = { owner: null, lease_expires_at: null } as const;
 
 export async function insertExecutions(conn: Conn, executions: NewExecution[]): Promise<void> {
   // Chunked: SQLite limits the bound parameters of one statement.
@@ -169,26 +177,37 @@ export async function listExecutionIdsOfRun(
   return rows.map((r) => r.id);
 }
 
-/** Every execution in a status, oldest run first (recovery). */
-export async function listExecutionsInStatus(
+/** Every execution in a status, oldest run first (dispatch at start). */
+export async function listExecutionIdsInStatus(
   conn: Conn,
   status: ExecutionStatus,
-): Promise<{ id: string; runId: string; attempt: number }[]> {
+): Promise<{ id: string; runId: string }[]> {
   const rows = await conn
     .selectFrom('executions')
-    .select(['id', 'run_id', 'attempt'])
+    .select(['id', 'run_id'])
     .where('status', '=', status)
     .orderBy('created_at')
     .orderBy('position')
     .execute();
-  return rows.map((r) => ({ id: r.id, runId: r.run_id, attempt: r.attempt }));
+  return rows.map((r) => ({ id: r.id, runId: r.run_id }));
+}
+
+/** Who takes an execution, and until when the lease holds unless renewed. */
+export interface Lease {
+  owner: string;
+  until: string;
 }
 
 /**
- * queued → running, counting the attempt. False when it was not queued (already taken,
- * cancelled or done): the caller skips the job.
+ * queued → running, counting the attempt, owned by `lease.owner` until `lease.until`. False when
+ * it was not queued (already taken, cancelled or done): the caller skips the job.
  */
-export async function claimExecution(conn: Conn, id: string, now: string): Promise<boolean> {
+export async function claimExecution(
+  conn: Conn,
+  id: string,
+  now: string,
+  lease: Lease,
+): Promise<boolean> {
   const result = await conn
     .updateTable('executions')
     .set((eb) => ({
@@ -198,11 +217,49 @@ export async function claimExecution(conn: Conn, id: string, now: string): Promi
       finished_at: null,
       error: null,
       cancel_reason: null,
+      owner: lease.owner,
+      lease_expires_at: lease.until,
     }))
     .where('id', '=', id)
     .where('status', '=', 'queued')
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * The heartbeat: extends the leases of these executions while `owner` still runs them. Rows
+ * another process took over (after this one's lease expired) are left alone.
+ */
+export async function renewLeases(
+  conn: Conn,
+  ids: readonly string[],
+  lease: Lease,
+): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await conn
+    .updateTable('executions')
+    .set({ lease_expires_at: lease.until })
+    .where('id', 'in', [...ids])
+    .where('owner', '=', lease.owner)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Running executions whose lease has expired (or that never had one), oldest run first. */
+export async function listExpiredLeases(
+  conn: Conn,
+  now: string,
+): Promise<{ id: string; runId: string; owner: string | null }[]> {
+  const rows = await conn
+    .selectFrom('executions')
+    .select(['id', 'run_id', 'owner'])
+    .where('status', '=', 'running')
+    .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', now)]))
+    .orderBy('created_at')
+    .orderBy('position')
+    .execute();
+  return rows.map((r) => ({ id: r.id, runId: r.run_id, owner: r.owner }));
 }
 
 /** Counts one more attempt of a running execution (a retry after a transient fault). */
@@ -241,6 +298,7 @@ export async function completeRunningExecution(
       diff_level: outcome.diffLevel,
       diff_details: outcome.diffDetails === null ? null : toJson(outcome.diffDetails),
       finished_at: outcome.finishedAt,
+      ...released,
     })
     .where('id', '=', id)
     .where('status', '=', 'running')
@@ -267,7 +325,7 @@ export async function cancelExecutionRows(
   if (changed.length === 0) return [];
   await conn
     .updateTable('executions')
-    .set({ status: 'cancelled', cancel_reason: reason, finished_at: now })
+    .set({ status: 'cancelled', cancel_reason: reason, finished_at: now, ...released })
     .where('id', 'in', changed)
     .execute();
   return changed;
@@ -299,6 +357,7 @@ export async function requeueExecutionRows(
       diff_details: null,
       started_at: null,
       finished_at: null,
+      ...released,
     }))
     .where('id', 'in', [...ids])
     .execute();
@@ -313,7 +372,7 @@ export async function failExecutionRow(
 ): Promise<boolean> {
   const result = await conn
     .updateTable('executions')
-    .set({ status: 'failed', error, finished_at: now })
+    .set({ status: 'failed', error, finished_at: now, ...released })
     .where('id', '=', id)
     .where('status', '=', 'running')
     .executeTakeFirst();
@@ -331,7 +390,7 @@ export async function requeueRunningExecution(
 ): Promise<boolean> {
   const result = await conn
     .updateTable('executions')
-    .set({ status: 'queued', attempt: Math.max(0, attempt - 1), started_at: null })
+    .set({ status: 'queued', attempt: Math.max(0, attempt - 1), started_at: null, ...released })
     .where('id', '=', id)
     .where('status', '=', 'running')
     .where('attempt', '=', attempt)

@@ -3,10 +3,12 @@ import { nowIso } from '../shared/clock.ts';
 import { invariant } from '../shared/errors.ts';
 import {
   failExecutionRow,
-  listExecutionsInStatus,
+  listExecutionIdsInStatus,
+  listExpiredLeases,
   requeueExecutionRows,
 } from './executions.repository.ts';
 import { cellLabel } from './cell-label.ts';
+import type { ExecutionLeases } from './execution-leases.ts';
 import {
   findExecutionLockingRun,
   recordExecutionFailedWebhook,
@@ -15,45 +17,49 @@ import {
 } from './run-lifecycle.ts';
 import { findRun } from './runs.repository.ts';
 
-export interface RecoveryReport {
-  /** Left `running` by a process that died; queued again. */
+export interface TakeoverReport {
+  /** Left `running` by a process whose lease expired; queued again. */
   requeued: number;
   /** Left `running` with no attempts left; failed. */
   failed: number;
-  /** Queued executions handed to the queue. */
-  dispatched: number;
 }
 
 /**
- * At start, before taking jobs: nothing this process could be running is still `running`, so
- * those executions belong to a process that died. Each is re-queued (attempt kept) or failed
- * once its attempts are spent; then every queued execution is dispatched again, since the
- * in-process queue did not survive. With a shared queue (BullMQ) this is the job of its
- * stalled-job check instead, as other workers may be alive.
+ * Takes over the running executions whose owner is gone: their lease expired, so the process
+ * that claimed them died, hangs or lost the database for longer than a lease. Each is re-queued
+ * (the attempt counts) or failed once its attempts are spent, and handed to the queue. Executions
+ * with a live lease — running in this process or any other — are never touched, so a process that
+ * merely starts (or fails to start) disturbs nothing. Every process with a run engine calls this
+ * at start and then periodically.
  */
-export async function recoverExecutions(
+export async function takeOverExpiredExecutions(
   ctx: AppContext,
-  maxAttempts: number,
-): Promise<RecoveryReport> {
-  const report: RecoveryReport = { requeued: 0, failed: 0, dispatched: 0 };
-  const orphans = await listExecutionsInStatus(ctx.db, 'running');
-  for (const orphan of orphans) {
+  input: { maxAttempts: number; leases?: ExecutionLeases | undefined },
+): Promise<TakeoverReport> {
+  const report: TakeoverReport = { requeued: 0, failed: 0 };
+  const requeued: { executionId: string; runId: string }[] = [];
+  for (const expired of await listExpiredLeases(ctx.db, nowIso())) {
+    // Ours and still being handled: the heartbeat missed (a database blip), the handler did not.
+    if (input.leases?.holds(expired.id)) continue;
     await runTransaction(ctx, async (trx, changes) => {
-      const execution = await findExecutionLockingRun(trx, orphan.id);
+      const execution = await findExecutionLockingRun(trx, expired.id);
+      // Re-read under the run's lock: finished, renewed or taken over by another process meanwhile.
       if (execution?.status !== 'running') return;
+      if (execution.leaseExpiresAt !== null && execution.leaseExpiresAt >= nowIso()) return;
       const run = await findRun(trx, execution.runId);
       invariant(run, `run of execution ${execution.id} exists`);
-      if (execution.attempt < maxAttempts) {
+      if (execution.attempt < input.maxAttempts) {
         await requeueExecutionRows(trx, [execution.id], { adjust: 0 });
         changes.log(run, {
           level: 'warn',
           kind: 'recovery',
           executionId: execution.id,
-          message: `${cellLabel(execution)}: the server stopped during attempt ${execution.attempt}; re-queued`,
+          message: `${cellLabel(execution)}: the process running attempt ${execution.attempt} stopped (its lease expired); re-queued`,
         });
+        requeued.push({ executionId: execution.id, runId: run.id });
         report.requeued++;
       } else {
-        const message = `the server stopped during this capture ${execution.attempt} time(s); giving up after ${maxAttempts} attempts`;
+        const message = `the process running this capture stopped ${execution.attempt} time(s); giving up after ${input.maxAttempts} attempts`;
         await failExecutionRow(trx, execution.id, message, nowIso());
         changes.log(run, {
           level: 'error',
@@ -68,8 +74,17 @@ export async function recoverExecutions(
       await syncRunStatus(trx, ctx, run.id, changes);
     });
   }
-  const queued = await listExecutionsInStatus(ctx.db, 'queued');
-  await ctx.queue.enqueue(queued.map((e) => ({ executionId: e.id, runId: e.runId })));
-  report.dispatched = queued.length;
+  await ctx.queue.enqueue(requeued);
   return report;
+}
+
+/**
+ * At start: hands every queued execution to the queue. The in-process queue lives and dies
+ * with its process, so what a stopped process held is only in the database. Enqueuing an
+ * execution another live process also holds is harmless: only one claim succeeds.
+ */
+export async function dispatchQueuedExecutions(ctx: AppContext): Promise<number> {
+  const queued = await listExecutionIdsInStatus(ctx.db, 'queued');
+  await ctx.queue.enqueue(queued.map((e) => ({ executionId: e.id, runId: e.runId })));
+  return queued.length;
 }

@@ -9,18 +9,28 @@ import { cancelRun } from './cancel.ts';
 import { executeJob, type ExecutorDeps } from './execute.ts';
 import { createDiffPool } from '../diff/index.ts';
 import type { ImageDiffer } from './image-differ.ts';
-import { recoverExecutions, type RecoveryReport } from './recovery.ts';
+import { ExecutionLeases, type LeaseOptions } from './execution-leases.ts';
+import {
+  dispatchQueuedExecutions,
+  takeOverExpiredExecutions,
+  type TakeoverReport,
+} from './recovery.ts';
 import { findOverdueRunIds } from './runs.repository.ts';
 
 export interface RunEngineOptions {
-  /** Run captures in this process (SCENE_EMBEDDED_WORKER); otherwise only deadlines and recovery. */
+  /** Run captures in this process (SCENE_EMBEDDED_WORKER); otherwise only deadlines and takeover. */
   embeddedWorker: boolean;
   /** Attempts per execution, counting retries after transient browser faults. Default 3. */
   maxAttempts?: number;
   /** Record a Playwright trace of every capture (a few KiB, little time). Default true. */
   trace?: boolean;
-  /** How often run deadlines and the concurrency setting are checked. Default 1000 ms. */
+  /**
+   * How often run deadlines, expired execution leases and the concurrency setting are checked.
+   * Default 1000 ms.
+   */
   checkIntervalMs?: number;
+  /** Execution leases; default SCENE_EXECUTION_LEASE_SECONDS, renewed every third of it. */
+  lease?: Partial<LeaseOptions>;
   /** The image differ; default the diff engine's worker-thread pool. */
   differ?: ImageDiffer;
   /** The browser pool; default one for this process (closed by stop() either way). */
@@ -28,7 +38,8 @@ export interface RunEngineOptions {
 }
 
 export interface RunEngine {
-  readonly recovery: RecoveryReport;
+  /** What the first takeover at start found, and how many queued executions it dispatched. */
+  readonly recovery: TakeoverReport & { dispatched: number };
   /**
    * Graceful stop: no new jobs; running captures are aborted with reason 'shutdown' and their
    * executions go back to `queued` (not `cancelled`), so the next start finishes the runs.
@@ -39,9 +50,11 @@ export interface RunEngine {
 const defaultMaxAttempts = 3;
 
 /**
- * Starts what makes runs progress in this process: recovery of what a previous process left
- * (before any job is taken), the embedded worker (browser pool, capture, diff) consuming the
- * queue, and the run-deadline check.
+ * Starts what makes runs progress in this process: takeover of executions whose owner is gone
+ * (expired leases) and dispatch of queued ones, the embedded worker (browser pool, capture,
+ * diff) consuming the queue with its lease heartbeat, and the periodic check of run deadlines
+ * and expired leases. Call it once the process holds its port: a process that fails to start
+ * must not have touched anything.
  */
 export async function startRunEngine(
   ctx: AppContext,
@@ -50,10 +63,15 @@ export async function startRunEngine(
   const maxAttempts = options.maxAttempts ?? defaultMaxAttempts;
   let pool: BrowserPool | undefined;
   let differ: ImageDiffer | undefined;
+  const leases = new ExecutionLeases(ctx, {
+    leaseMs: ctx.config.executionLeaseSeconds * 1000,
+    ...options.lease,
+  });
 
-  const recovery = await recoverExecutions(ctx, maxAttempts);
+  const takeover = await takeOverExpiredExecutions(ctx, { maxAttempts, leases });
+  const recovery = { ...takeover, dispatched: await dispatchQueuedExecutions(ctx) };
   if (recovery.requeued + recovery.failed + recovery.dispatched > 0) {
-    ctx.logger.info(recovery, 'recovered executions left by the previous process');
+    ctx.logger.info(recovery, 'took over executions whose process stopped; dispatched queued ones');
   }
 
   if (options.embeddedWorker) {
@@ -78,11 +96,13 @@ export async function startRunEngine(
       ctx,
       pool,
       differ,
+      leases,
       maxAttempts,
       trace: options.trace ?? true,
     };
     // Launched now rather than by the first execution, whose timeout would include it.
     pool.acquire('chromium').catch(() => undefined);
+    leases.start();
     const settings = await getEffectiveSettings(ctx.db);
     ctx.queue.consume((job, signal) => executeJob(deps, job, signal), {
       concurrency: settings.maxConcurrentExecutions,
@@ -102,12 +122,16 @@ export async function startRunEngine(
           if (!(error instanceof AppError && error.code === 'conflict')) throw error;
         });
       }
+      const takenOver = await takeOverExpiredExecutions(ctx, { maxAttempts, leases });
+      if (takenOver.requeued + takenOver.failed > 0) {
+        ctx.logger.warn(takenOver, 'took over executions whose lease expired');
+      }
       if (options.embeddedWorker) {
         const settings = await getEffectiveSettings(ctx.db);
         ctx.queue.setConcurrency(settings.maxConcurrentExecutions);
       }
     } catch (error) {
-      ctx.logger.error({ err: error }, 'run deadline check failed');
+      ctx.logger.error({ err: error }, 'run deadline and lease check failed');
     }
   };
   const timer = setInterval(() => {
@@ -120,7 +144,9 @@ export async function startRunEngine(
     async stop() {
       clearInterval(timer);
       await checking;
+      // Handlers give their executions back to the queue before their leases stop being kept.
       await ctx.queue.close();
+      await leases.stop();
       await pool?.close();
       await differ?.close();
     },

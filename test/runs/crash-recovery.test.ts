@@ -7,7 +7,8 @@ import type { Execution, Run, RunLogLine } from '../../src/runs/run.schema.ts';
 import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
 
 // `bin/scene serve` as a child process on a temporary data directory: killed (SIGKILL) or
-// stopped (SIGTERM) while executions run, then started again; the run must finish.
+// stopped (SIGTERM) while executions run, then started again; the run must finish. A second
+// `scene serve` started on the same data while the first runs captures must not disturb them.
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -15,9 +16,10 @@ interface Server {
   child: ChildProcess;
   url: string;
   exited: Promise<number | null>;
+  output: () => string;
 }
 
-async function startServer(dataDir: string): Promise<Server> {
+async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<Server> {
   const child = spawn(path.join(repoRoot, 'bin/scene'), ['serve'], {
     cwd: repoRoot,
     env: {
@@ -26,6 +28,9 @@ async function startServer(dataDir: string): Promise<Server> {
       SCENE_PORT: '0',
       SCENE_HOST: '127.0.0.1',
       SCENE_LOG_LEVEL: 'info',
+      // A killed process's captures are taken over once their lease expires.
+      SCENE_EXECUTION_LEASE_SECONDS: '3',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -47,7 +52,7 @@ async function startServer(dataDir: string): Promise<Server> {
     child.stderr?.on('data', onData);
     void exited.then(() => reject(new Error(`server exited:\n${output}`)));
   });
-  return { child, url: url.replace('localhost', '127.0.0.1'), exited };
+  return { child, url: url.replace('localhost', '127.0.0.1'), exited, output: () => output };
 }
 
 async function call<T>(server: Server, method: string, url: string, body?: unknown): Promise<T> {
@@ -154,7 +159,7 @@ describe('a server killed or stopped mid-run finishes the run after a restart', 
     return { run, executions, log };
   }
 
-  it('SIGKILL: executions left running are re-queued at start and the run finishes', async () => {
+  it('SIGKILL: executions left running are taken over once their lease expires and the run finishes', async () => {
     const { run, interrupted } = await launchAndInterrupt('SIGKILL');
     const after = await finishAfterRestart(run.id);
     expect(after.run).toMatchObject({
@@ -178,6 +183,97 @@ describe('a server killed or stopped mid-run finishes the run after a restart', 
       // A graceful stop gives the attempt back.
       expect(after.executions.find((e) => e.id === id)?.attempt).toBe(1);
       expect(after.log.some((l) => l.kind === 'interrupted' && l.executionId === id)).toBe(true);
+    }
+  });
+
+  // Two captures that take a while (15 s pages), both running when the second server starts.
+  async function launchLongCaptures(current: Server): Promise<{ run: Run; running: string[] }> {
+    const project = await call<{ id: string }>(current, 'POST', '/projects', {
+      name: `long ${Math.random().toString(36).slice(2, 8)}`,
+    });
+    const pageIds: string[] = [];
+    for (const n of [1, 2]) {
+      const page = await call<{ id: string }>(current, 'POST', `/projects/${project.id}/pages`, {
+        name: `long ${n}`,
+        url: `${site.url}${fixturePaths.slow}?ms=15000&n=${n}`,
+      });
+      pageIds.push(page.id);
+    }
+    const batch = await call<{ id: string }>(current, 'POST', `/projects/${project.id}/batches`, {
+      name: 'long pages',
+      pageIds,
+      browsers: ['chromium'],
+      viewports: ['desktop'],
+    });
+    const run = await call<Run>(current, 'POST', `/batches/${batch.id}/runs`, {
+      mode: 'baseline',
+    });
+    const executions = await pollUntil(
+      async () =>
+        (await call<{ items: Execution[] }>(current, 'GET', `/runs/${run.id}/executions`)).items,
+      (items) => items.every((e) => e.status === 'running'),
+      'both captures running',
+    );
+    return { run, running: executions.map((e) => e.id) };
+  }
+
+  async function expectStillRunning(current: Server, runId: string): Promise<void> {
+    const executions = (
+      await call<{ items: Execution[] }>(current, 'GET', `/runs/${runId}/executions`)
+    ).items;
+    // Both still in flight (15 s pages), still on their first attempt.
+    expect(executions.map((e) => [e.status, e.attempt])).toEqual([
+      ['running', 1],
+      ['running', 1],
+    ]);
+  }
+
+  async function expectUndisturbed(current: Server, runId: string): Promise<void> {
+    const run = await pollUntil(
+      () => call<Run>(current, 'GET', `/runs/${runId}`),
+      (r) => r.status === 'finished' || r.status === 'failed' || r.status === 'cancelled',
+      'the run to end',
+    );
+    expect(run).toMatchObject({ status: 'finished', summary: { finished: 2 } });
+    const executions = (
+      await call<{ items: Execution[] }>(current, 'GET', `/runs/${runId}/executions`)
+    ).items;
+    // Every capture ran once: nothing was taken from the live process.
+    expect(executions.map((e) => e.attempt)).toEqual([1, 1]);
+    const log = (
+      await call<{ items: RunLogLine[] }>(current, 'GET', `/runs/${runId}/log?limit=5000`)
+    ).items;
+    expect(log.filter((l) => l.kind === 'recovery' || l.kind === 'interrupted')).toEqual([]);
+  }
+
+  it('a second serve on the same data and port fails on EADDRINUSE and touches nothing', async () => {
+    server = await startServer(dataDir);
+    const live = server;
+    const { run } = await launchLongCaptures(live);
+    const port = new URL(live.url).port;
+    const second = await startServer(dataDir, { SCENE_PORT: port }).then(
+      (s) => {
+        s.child.kill('SIGKILL');
+        throw new Error('the second server started on a port in use');
+      },
+      (error: unknown) => String(error),
+    );
+    expect(second).toMatch(/EADDRINUSE/);
+    await expectStillRunning(live, run.id);
+    await expectUndisturbed(live, run.id);
+  });
+
+  it('a second serve on the same data and another port leaves the live process its captures', async () => {
+    if (!server) throw new Error('no server');
+    const live = server;
+    const { run } = await launchLongCaptures(live);
+    const second = await startServer(dataDir);
+    try {
+      await expectStillRunning(live, run.id);
+      await expectUndisturbed(live, run.id);
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exited;
     }
   });
 });

@@ -12,6 +12,8 @@ import { createBatch, SceneApi } from './support/scene-api.ts';
 // started, so executions stay where the test puts them; no browser is involved.
 
 const site = 'http://127.0.0.1:9';
+/** A claim as a worker elsewhere would hold it (no engine runs in these tests). */
+const testLease = { owner: 'test-worker', until: '2999-01-01T00:00:00.000Z' };
 
 describe.each(dialects)('runs API on %s', (dialect) => {
   let t: TestApp;
@@ -303,7 +305,7 @@ describe.each(dialects)('runs API on %s', (dialect) => {
     if (!first || !second) throw new Error('expected executions');
 
     // One execution running (as a worker would have claimed it), one cancelled on its own.
-    await claimExecution(t.app.db, first.id, nowIso());
+    await claimExecution(t.app.db, first.id, nowIso(), testLease);
     const single = await api.ok<Execution>('POST', `/executions/${second.id}/cancel`);
     expect(single).toMatchObject({ status: 'cancelled', cancelReason: 'user' });
     expect((await api.request('POST', `/executions/${second.id}/cancel`)).status).toBe(409);
@@ -372,7 +374,7 @@ describe.each(dialects)('runs API on %s', (dialect) => {
     });
     const run = await api.launch(batchId, { mode: 'baseline' });
     const executions = await api.executions(run.id);
-    for (const e of executions) await claimExecution(t.app.db, e.id, nowIso());
+    for (const e of executions) await claimExecution(t.app.db, e.id, nowIso(), testLease);
     // Concurrent transactions (a pool of connections on Postgres): each one must see the
     // others' commits when it derives the run's status, or the run would stay running.
     const responses = await Promise.all(
