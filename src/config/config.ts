@@ -78,13 +78,13 @@ const booleanString = z
   .enum(['true', 'false', '1', '0'])
   .transform((v) => v === 'true' || v === '1');
 
+/** A whole number in [min, max], every violation answered with the same message. */
+function wholeNumber(min: number, max: number, message: string) {
+  return z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message });
+}
+
 const envSchema = z.object({
-  SCENE_PORT: z.coerce
-    .number({ message: 'must be a whole number from 0 to 65535' })
-    .int({ message: 'must be a whole number from 0 to 65535' })
-    .min(0, { message: 'must be a whole number from 0 to 65535' })
-    .max(65535, { message: 'must be a whole number from 0 to 65535' })
-    .default(8080),
+  SCENE_PORT: wholeNumber(0, 65535, 'must be a whole number from 0 to 65535').default(8080),
   SCENE_HOST: z.string().min(1).default('0.0.0.0'),
   SCENE_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   SCENE_DATA_DIR: z.string().min(1).default('./data'),
@@ -111,12 +111,11 @@ const envSchema = z.object({
   SCENE_CHROMIUM_PATH: z.string().min(1).optional(),
   SCENE_EMBEDDED_WORKER: booleanString.default(true),
   SCENE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
-  SCENE_EXECUTION_LEASE_SECONDS: z.coerce
-    .number({ message: 'must be a whole number of seconds from 3 to 3600' })
-    .int({ message: 'must be a whole number of seconds from 3 to 3600' })
-    .min(3, { message: 'must be a whole number of seconds from 3 to 3600' })
-    .max(3600, { message: 'must be a whole number of seconds from 3 to 3600' })
-    .default(30),
+  SCENE_EXECUTION_LEASE_SECONDS: wholeNumber(
+    3,
+    3600,
+    'must be a whole number of seconds from 3 to 3600',
+  ).default(30),
 });
 
 /** Parses and validates the environment once; every bad key is reported at once. */
