@@ -1,11 +1,11 @@
 import os from 'node:os';
 import type { AppContext } from './app-context.ts';
-import { DiskArtifactStore } from './artifacts/disk-artifact-store.ts';
+import { createArtifactStore } from './artifacts/create-artifact-store.ts';
 import type { Config } from './config/config.ts';
 import { connectDatabase } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { InProcessEventBus } from './events/event-bus.ts';
-import { InProcessQueue } from './queue/in-process-queue.ts';
+import { createQueue } from './queue/create-queue.ts';
 import { startRunEngine, type RunEngine, type RunEngineOptions } from './runs/run-engine.ts';
 import { newId } from './shared/ids.ts';
 import type { Logger } from './shared/logger.ts';
@@ -38,14 +38,22 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     await db.destroy();
     throw error;
   }
-  const artifacts = new DiskArtifactStore(config.artifactsDir);
+  let artifacts;
+  let queue;
+  try {
+    artifacts = createArtifactStore(config.artifacts);
+    queue = await createQueue(config.queue, logger);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
   const ctx: AppContext = {
     config,
     instanceId: `${os.hostname()}:${process.pid}:${newId()}`,
     db,
     logger,
     artifacts,
-    queue: new InProcessQueue(logger),
+    queue,
     events: new InProcessEventBus(logger),
     webhookOutbox: new WebhookOutboxSignal(),
   };

@@ -23,8 +23,9 @@ describe('loadConfig', () => {
       publicUrl: 'http://localhost:8080',
       dataDir,
       database: { dialect: 'sqlite', file: path.join(dataDir, 'scene.db') },
-      artifactsDir: path.join(dataDir, 'artifacts'),
+      artifacts: { kind: 'disk', dir: path.join(dataDir, 'artifacts') },
       queue: { kind: 'in-process' },
+      workerPort: undefined,
       chromiumPath: undefined,
       embeddedWorker: true,
       logLevel: 'info',
@@ -53,14 +54,14 @@ describe('loadConfig', () => {
       publicUrl: 'https://scene.example.com',
       dataDir: '/srv/scene',
       database: { dialect: 'postgres', url: 'postgres://scene@db:5432/scene' },
-      artifactsDir: '/mnt/artifacts',
+      artifacts: { kind: 'disk', dir: '/mnt/artifacts' },
       chromiumPath: '/usr/bin/chromium',
       embeddedWorker: false,
       logLevel: 'debug',
     });
     expect(loadConfig({ SCENE_DATA_DIR: '/srv/scene' })).toMatchObject({
       database: { dialect: 'sqlite', file: '/srv/scene/scene.db' },
-      artifactsDir: '/srv/scene/artifacts',
+      artifacts: { kind: 'disk', dir: '/srv/scene/artifacts' },
     });
     expect(loadConfig({ SCENE_DATABASE_URL: 'sqlite:/tmp/x.db' }).database).toEqual({
       dialect: 'sqlite',
@@ -75,8 +76,8 @@ describe('loadConfig', () => {
       SCENE_LOG_LEVEL: 'loud',
       SCENE_DATABASE_URL: 'mysql://db/scene',
       SCENE_EMBEDDED_WORKER: 'maybe',
-      SCENE_ARTIFACTS: 's3://bucket/prefix',
-      SCENE_QUEUE_URL: 'redis://localhost:6379',
+      SCENE_ARTIFACTS: 'gs://bucket/prefix',
+      SCENE_QUEUE_URL: 'amqp://localhost:5672',
       SCENE_PUBLIC_URL: 'ftp://scene',
       SCENE_PROT: '8080',
     });
@@ -88,8 +89,8 @@ describe('loadConfig', () => {
     );
     expect(byKey('SCENE_DATABASE_URL')).toMatch(/expected sqlite:<file> or postgres:\/\//);
     expect(byKey('SCENE_EMBEDDED_WORKER')).toMatch(/"maybe"/);
-    expect(byKey('SCENE_ARTIFACTS')).toMatch(/s3:\/\/ is not available yet/);
-    expect(byKey('SCENE_QUEUE_URL')).toMatch(/in-process queue/);
+    expect(byKey('SCENE_ARTIFACTS')).toMatch(/directory path or s3:\/\/bucket\/prefix/);
+    expect(byKey('SCENE_QUEUE_URL')).toMatch(/in-process queue\) or redis:\/\/host:port/);
     expect(byKey('SCENE_PUBLIC_URL')).toMatch(/"ftp:\/\/scene"/);
     expect(byKey('SCENE_PROT')).toMatch(/unknown setting \(known: SCENE_PORT, /);
   });
@@ -99,6 +100,37 @@ describe('loadConfig', () => {
     expect(problemsOf({ SCENE_PORT: '-1' })[0]).toMatch(/^SCENE_PORT:/);
     expect(problemsOf({ SCENE_PORT: '80.5' })[0]).toMatch(/^SCENE_PORT:/);
     expect(loadConfig({ SCENE_PORT: '0' }).port).toBe(0);
+  });
+
+  it('chooses the queue and the artifact store from their URLs', () => {
+    const config = loadConfig({
+      SCENE_DATABASE_URL: 'postgres://scene@db/scene',
+      SCENE_QUEUE_URL: 'redis://redis:6379/2',
+      SCENE_ARTIFACTS: 's3://shots/scene/prod',
+      SCENE_S3_ENDPOINT: 'http://minio:9000',
+      SCENE_S3_FORCE_PATH_STYLE: 'true',
+      SCENE_WORKER_PORT: '9100',
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'AKIA',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+    });
+    expect(config.queue).toEqual({ kind: 'bullmq', url: 'redis://redis:6379/2' });
+    expect(config.artifacts).toEqual({
+      kind: 's3',
+      bucket: 'shots',
+      prefix: 'scene/prod',
+      endpoint: 'http://minio:9000',
+      forcePathStyle: true,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'AKIA', secretAccessKey: 'secret' },
+    });
+    expect(config.workerPort).toBe(9100);
+  });
+
+  it('refuses a Redis queue with SQLite, saying to use Postgres', () => {
+    expect(problemsOf({ SCENE_QUEUE_URL: 'redis://127.0.0.1:6379' })[0]).toMatch(
+      /^SCENE_QUEUE_URL: .*cannot share a SQLite file; set SCENE_DATABASE_URL=postgres:\/\//,
+    );
   });
 
   it('bounds the execution lease', () => {

@@ -23,11 +23,25 @@ export const configKeys = {
   },
   SCENE_ARTIFACTS: {
     default: '$SCENE_DATA_DIR/artifacts',
-    meaning: 'Directory for screenshots, diffs, traces.',
+    meaning:
+      'Directory for screenshots, diffs, traces; or `s3://bucket/prefix` for S3-compatible object storage (credentials: `AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`).',
+  },
+  SCENE_S3_ENDPOINT: {
+    default: '(AWS)',
+    meaning: 'Endpoint of an S3-compatible server (MinIO, Ceph, …), e.g. `http://minio:9000`.',
+  },
+  SCENE_S3_FORCE_PATH_STYLE: {
+    default: 'false',
+    meaning: '`true` for servers that need path-style bucket addressing (most S3-compatible ones).',
   },
   SCENE_QUEUE_URL: {
     default: '(none: in-process queue)',
-    meaning: 'Empty for the in-process queue.',
+    meaning:
+      'Empty for the in-process queue; `redis://host:port[/db]` for BullMQ on Redis, shared by `scene serve` and `scene worker` processes (needs Postgres).',
+  },
+  SCENE_WORKER_PORT: {
+    default: '(none)',
+    meaning: '`scene worker` only: serves `/healthz` and `/metrics` on this port.',
   },
   SCENE_CHROMIUM_PATH: {
     default: '(found automatically)',
@@ -53,14 +67,30 @@ export type ConfigKey = keyof typeof configKeys;
 export type DatabaseConfig =
   { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
 
+export type QueueConfig = { kind: 'in-process' } | { kind: 'bullmq'; url: string };
+
+export type ArtifactsConfig =
+  | { kind: 'disk'; dir: string }
+  | {
+      kind: 's3';
+      bucket: string;
+      prefix: string;
+      endpoint: string | undefined;
+      forcePathStyle: boolean;
+      region: string;
+      credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+    };
+
 export interface Config {
   port: number;
   host: string;
   publicUrl: string;
   dataDir: string;
   database: DatabaseConfig;
-  artifactsDir: string;
-  queue: { kind: 'in-process' };
+  artifacts: ArtifactsConfig;
+  queue: QueueConfig;
+  /** `scene worker`: the port of its health and metrics endpoint, if any. */
+  workerPort: number | undefined;
   chromiumPath: string | undefined;
   embeddedWorker: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
@@ -97,17 +127,23 @@ const envSchema = z.object({
   SCENE_ARTIFACTS: z
     .string()
     .min(1)
-    .refine((v) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || v.startsWith('file://'), {
-      message: 'expected a directory path (object storage such as s3:// is not available yet)',
-    })
+    .refine(
+      (v) =>
+        !/^[a-z][a-z0-9+.-]*:\/\//i.test(v) ||
+        v.startsWith('file://') ||
+        /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v),
+      { message: 'expected a directory path or s3://bucket/prefix' },
+    )
     .optional(),
+  SCENE_S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  SCENE_S3_FORCE_PATH_STYLE: booleanString.default(false),
   SCENE_QUEUE_URL: z
     .string()
-    .refine((v) => v === '', {
-      message:
-        'expected empty (in-process queue); a redis:// queue is not available in this version',
+    .refine((v) => v === '' || /^rediss?:\/\/[^/]+(\/\d+)?$/.test(v), {
+      message: 'expected empty (in-process queue) or redis://host:port[/db]',
     })
     .optional(),
+  SCENE_WORKER_PORT: wholeNumber(0, 65535, 'must be a whole number from 0 to 65535').optional(),
   SCENE_CHROMIUM_PATH: z.string().min(1).optional(),
   SCENE_EMBEDDED_WORKER: booleanString.default(true),
   SCENE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
@@ -147,7 +183,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : dbUrl.startsWith('sqlite:')
         ? { dialect: 'sqlite', file: path.resolve(dbUrl.slice('sqlite:'.length)) }
         : { dialect: 'postgres', url: dbUrl };
-  const artifacts = e.SCENE_ARTIFACTS?.replace(/^file:\/\//, '');
+  if (e.SCENE_QUEUE_URL && database.dialect === 'sqlite') {
+    throw new ConfigError([
+      `SCENE_QUEUE_URL: a Redis queue serves workers on other machines, which cannot share a SQLite file; set SCENE_DATABASE_URL=postgres://… (got ${JSON.stringify(e.SCENE_QUEUE_URL)} with ${database.file})`,
+    ]);
+  }
+  const queue: QueueConfig = e.SCENE_QUEUE_URL
+    ? { kind: 'bullmq', url: e.SCENE_QUEUE_URL }
+    : { kind: 'in-process' };
+  const artifacts = artifactsConfig(e, dataDir, env);
 
   return Object.freeze({
     port: e.SCENE_PORT,
@@ -155,11 +199,40 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: (e.SCENE_PUBLIC_URL ?? `http://localhost:${e.SCENE_PORT}`).replace(/\/+$/, ''),
     dataDir,
     database: Object.freeze(database),
-    artifactsDir: path.resolve(artifacts ?? path.join(dataDir, 'artifacts')),
-    queue: Object.freeze({ kind: 'in-process' as const }),
+    artifacts: Object.freeze(artifacts),
+    queue: Object.freeze(queue),
+    workerPort: e.SCENE_WORKER_PORT,
     chromiumPath: e.SCENE_CHROMIUM_PATH,
     embeddedWorker: e.SCENE_EMBEDDED_WORKER,
     logLevel: e.SCENE_LOG_LEVEL,
     executionLeaseSeconds: e.SCENE_EXECUTION_LEASE_SECONDS,
   });
+}
+
+function artifactsConfig(
+  e: z.infer<typeof envSchema>,
+  dataDir: string,
+  env: Record<string, string | undefined>,
+): ArtifactsConfig {
+  const value = e.SCENE_ARTIFACTS;
+  if (value?.startsWith('s3://')) {
+    const [bucket = '', ...rest] = value.slice('s3://'.length).split('/');
+    const accessKeyId = env.AWS_ACCESS_KEY_ID;
+    const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+    return {
+      kind: 's3',
+      bucket,
+      prefix: rest.filter(Boolean).join('/'),
+      endpoint: e.SCENE_S3_ENDPOINT,
+      forcePathStyle: e.SCENE_S3_FORCE_PATH_STYLE,
+      region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+      // Absent: the SDK's own chain (instance roles, profiles) applies.
+      credentials:
+        accessKeyId && secretAccessKey
+          ? Object.freeze({ accessKeyId, secretAccessKey })
+          : undefined,
+    };
+  }
+  const dir = value?.replace(/^file:\/\//, '') ?? path.join(dataDir, 'artifacts');
+  return { kind: 'disk', dir: path.resolve(dir) };
 }

@@ -1,5 +1,6 @@
 import { createApp } from '../app.ts';
 import type { Config } from '../config/config.ts';
+import { describeArtifacts } from '../artifacts/create-artifact-store.ts';
 import { describeDatabase } from '../db/connect.ts';
 import { buildServer } from '../http/server.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -28,7 +29,8 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
     {
       url: `http://localhost:${port}`,
       database: describeDatabase(config.database),
-      artifacts: config.artifactsDir,
+      artifacts: describeArtifacts(config.artifacts),
+      queue: config.queue.kind,
       embeddedWorker: config.embeddedWorker,
     },
     `Scene is running: open http://localhost:${port}`,
