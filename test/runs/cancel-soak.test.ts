@@ -130,6 +130,11 @@ describe('cancel/delete soak: scene serve survives interruptions of heavy captur
       expect(['finished', 'failed', 'cancelled']).toContain(run);
     }
     expect(scene.alive()).toBe(true);
+    const guarded = scene.output().match(/already disposed \(a context closed mid-call\)/g) ?? [];
+    console.info(
+      `cancel soak: seed ${seed}, ${rounds} rounds, ${runIds.length} runs; ` +
+        `${guarded.length} playwright message(s) about disposed objects dropped by the guard`,
+    );
     // Nothing reached the process's last-resort handlers: each fault was handled where it arose.
     expect(scene.output()).not.toMatch(/unhandled promise rejection|uncaught exception/i);
   }, 420_000);
