@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { Run } from '../../src/runs/run.schema.ts';
 import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
 import {
@@ -69,6 +69,10 @@ describe('cancel/delete soak: scene serve survives interruptions of heavy captur
   });
 
   it(`${rounds} rounds of launch, random delay, cancel or delete: alive after each, every run ends`, async () => {
+    // Whatever fails (an assertion, or a call to a server that died), show how the server ended.
+    onTestFailed(() => {
+      console.error(`seed ${seed}; server output (end):\n${scene.output().slice(-8000)}`);
+    });
     const random = seededRandom(seed);
     const runIds: string[] = [];
     const context = (round: number, what: Interruption, delayMs: number): string =>
