@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config/config.ts';
+import { installCrashPolicy } from './processes/crash-policy.ts';
 import { migrate } from './processes/migrate.ts';
 import { serve } from './processes/serve.ts';
 import { worker } from './processes/worker.ts';
@@ -14,6 +15,8 @@ Commands:
 Configuration comes from SCENE_* environment variables; see the README.`;
 
 const commands = { serve, migrate, worker } as const;
+/** Commands that keep running: they get the crash policy (src/processes/crash-policy.ts). */
+const longRunning: ReadonlySet<string> = new Set(['serve', 'worker']);
 
 async function main(argv: string[]): Promise<number> {
   const name = argv[0];
@@ -36,6 +39,7 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  if (longRunning.has(name)) installCrashPolicy(logger);
   try {
     await commands[name as keyof typeof commands](config, logger);
     return name === 'serve' ? -1 : 0;

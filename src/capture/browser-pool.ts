@@ -12,6 +12,7 @@ import type { Logger } from '../shared/logger.ts';
 import { captureContextOptions, type ContextSpec } from './capture-context.ts';
 import { chromiumArgs } from './chromium-args.ts';
 import { CaptureError, shortMessage } from './capture-error.ts';
+import { guardPlaywrightConnection } from './connection-guard.ts';
 import { findChromium } from './find-chromium.ts';
 
 export const supportedBrowsers = ['chromium', 'firefox', 'webkit'] as const;
@@ -88,7 +89,12 @@ export class BrowserPool {
       if (spare) {
         const { width, height } = spec.viewport;
         if (spare.viewport.width !== width || spare.viewport.height !== height) {
-          await spare.page.setViewportSize(spec.viewport);
+          try {
+            await spare.page.setViewportSize(spec.viewport);
+          } catch (error) {
+            await spare.context.close().catch(() => undefined);
+            throw error;
+          }
         }
         return { ...spare, prepared: true };
       }
@@ -189,6 +195,7 @@ export class BrowserPool {
       await browser.close();
       throw new CaptureError('browser-unavailable', 'the browser pool is closed');
     }
+    this.#guardConnection(browser);
     browser.on('disconnected', () => {
       if (this.#browsers.get(name) !== browser) return;
       this.#browsers.delete(name);
@@ -205,6 +212,23 @@ export class BrowserPool {
       'browser launched',
     );
     return browser;
+  }
+
+  /** See connection-guard.ts: a context closed mid-call must not take the process down. */
+  #guardConnection(browser: Browser): void {
+    const logger = this.#options.logger;
+    const installed = guardPlaywrightConnection(browser, (error, message) => {
+      logger?.warn(
+        { err: error, ...message },
+        'playwright-core answered about an object already disposed (a context closed mid-call); dropped',
+      );
+    });
+    if (!installed) {
+      logger?.warn(
+        'playwright-core internals changed: the connection guard is not installed; a context ' +
+          'closed mid-call may crash the process (see src/capture/connection-guard.ts)',
+      );
+    }
   }
 
   #launchPlan(name: BrowserName): { type: BrowserType; executablePath: string; args: string[] } {

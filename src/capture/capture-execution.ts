@@ -113,6 +113,7 @@ async function captureTarget(
   let closing: Promise<void> | undefined;
   const closeContext = (): Promise<void> => (closing ??= context.close().catch(() => undefined));
   let stop: (() => void) | undefined;
+  let crashed: (() => void) | undefined;
   const onAbort = (): void => {
     void closeContext();
     stop?.();
@@ -121,13 +122,14 @@ async function captureTarget(
   const state = { tracing: false };
 
   try {
-    // Rejects as soon as the capture cannot go on, even while the page hangs.
+    // Rejects as soon as the capture cannot go on, even while the page hangs. Its listeners
+    // only settle this (handled) promise, so firing after the capture ended is harmless.
     const interrupted = new Promise<never>((_, reject) => {
       stop = () => reject(toCaptureError(new Error('browser closed'), signal, browser));
+      crashed = () =>
+        reject(new CaptureError('transient', `the page crashed while capturing ${target.url}`));
       context.on('close', stop);
-      page.on('crash', () =>
-        reject(new CaptureError('transient', `the page crashed while capturing ${target.url}`)),
-      );
+      page.on('crash', crashed);
     });
     interrupted.catch(() => undefined);
     const work = runPipeline({
@@ -152,6 +154,8 @@ async function captureTarget(
     throw failure;
   } finally {
     signal.removeEventListener('abort', onAbort);
+    if (stop) context.off('close', stop);
+    if (crashed) page.off('crash', crashed);
     await settleWithin(closeContext(), captureDefaults.closeGraceMs);
   }
 }

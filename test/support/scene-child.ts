@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+// `bin/scene serve` as a child process, driven over HTTP: for tests about the process itself
+// (it must stay up, or exit promptly), which an in-process app cannot show.
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+
+export interface SceneChild {
+  child: ChildProcess;
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  url: string;
+  /** Resolves with the exit code (or the signal's name) once the process has exited. */
+  exited: Promise<number | string | null>;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** Whether the process is still running. */
+  alive(): boolean;
+  /** SIGKILL, unless it already exited; resolves once it has. */
+  kill(): Promise<void>;
+}
+
+export async function startSceneChild(env: Record<string, string>): Promise<SceneChild> {
+  const child = spawn(path.join(repoRoot, 'bin/scene'), ['serve'], {
+    cwd: repoRoot,
+    env: { ...process.env, SCENE_PORT: '0', SCENE_HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let exitedWith: number | string | null | undefined;
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exitedWith = code ?? signal;
+      resolve(exitedWith);
+    }),
+  );
+  const onData = (chunk: Buffer): void => {
+    output += chunk.toString();
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`scene did not start:\n${output}`)), 60_000);
+    const check = (): void => {
+      const match = /"url":"http:\/\/localhost:(\d+)"/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(`http://127.0.0.1:${match[1]}`);
+      }
+    };
+    child.stdout?.on('data', check);
+    child.stderr?.on('data', check);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`scene exited before it started:\n${output}`));
+    });
+  });
+  return {
+    child,
+    url,
+    exited,
+    output: () => output,
+    alive: () => exitedWith === undefined,
+    async kill() {
+      if (exitedWith === undefined) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** One REST call; throws with the status and body unless it answered 2xx. */
+export async function callScene<T>(
+  scene: SceneChild,
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  url: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${scene.url}/api/v1${url}`, {
+    method,
+    ...(body !== undefined && {
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+export async function okScene<T>(
+  scene: SceneChild,
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  url: string,
+  body?: unknown,
+): Promise<T> {
+  const { status, body: answer } = await callScene<T>(scene, method, url, body);
+  if (status >= 300) throw new Error(`${method} ${url}: ${status} ${JSON.stringify(answer)}`);
+  return answer;
+}
+
+/** Polls `read` until `done`; gives up after `limitMs` (a hang guard, not a timing assertion). */
+export async function pollUntil<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  what: string,
+  limitMs = 90_000,
+): Promise<T> {
+  const giveUpAt = Date.now() + limitMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > giveUpAt) {
+      throw new Error(`gave up waiting for ${what}: ${JSON.stringify(value)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
