@@ -1,87 +1,28 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Execution, Run, RunLogLine } from '../../src/runs/run.schema.ts';
 import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
+import { okScene, pollUntil, startSceneChild, type SceneChild } from '../support/scene-child.ts';
 
 // `bin/scene serve` as a child process on a temporary data directory: killed (SIGKILL) or
 // stopped (SIGTERM) while executions run, then started again; the run must finish. A second
 // `scene serve` started on the same data while the first runs captures must not disturb them.
 
-const repoRoot = path.resolve(import.meta.dirname, '../..');
+type Server = SceneChild;
 
-interface Server {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-  output: () => string;
-}
-
-async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<Server> {
-  const child = spawn(path.join(repoRoot, 'bin/scene'), ['serve'], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      SCENE_DATA_DIR: dataDir,
-      SCENE_PORT: '0',
-      SCENE_HOST: '127.0.0.1',
-      SCENE_LOG_LEVEL: 'info',
-      // A killed process's captures are taken over once their lease expires.
-      SCENE_EXECUTION_LEASE_SECONDS: '3',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+function startServer(dataDir: string, env: Record<string, string> = {}): Promise<Server> {
+  return startSceneChild({
+    SCENE_DATA_DIR: dataDir,
+    SCENE_LOG_LEVEL: 'info',
+    // A killed process's captures are taken over once their lease expires.
+    SCENE_EXECUTION_LEASE_SECONDS: '3',
+    ...env,
   });
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"url":"(http:\/\/localhost:\d+)"/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    void exited.then(() => reject(new Error(`server exited:\n${output}`)));
-  });
-  return { child, url: url.replace('localhost', '127.0.0.1'), exited, output: () => output };
 }
 
-async function call<T>(server: Server, method: string, url: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${server.url}/api/v1${url}`, {
-    method,
-    ...(body !== undefined && {
-      body: JSON.stringify(body),
-      headers: { 'content-type': 'application/json' },
-    }),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : null) as T;
-}
-
-async function pollUntil<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  what: string,
-): Promise<T> {
-  const giveUpAt = Date.now() + 90_000;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > giveUpAt)
-      throw new Error(`gave up waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const call = okScene;
 
 describe('a server killed or stopped mid-run finishes the run after a restart', () => {
   let site: FixtureSite;
