@@ -21,6 +21,8 @@ interface ActiveJob {
  */
 export class InProcessQueue implements Queue {
   readonly kind = 'in-process';
+  /** Jobs live and die with this process; the next start dispatches what was left queued. */
+  readonly mayLoseJobs = false;
   readonly #logger: Logger | undefined;
   readonly #waiting: ExecutionJob[] = [];
   /** Execution ids waiting, so that enqueuing an execution twice runs it once. */

@@ -26,6 +26,13 @@ export interface QueueConsumerOptions {
  */
 export interface Queue {
   readonly kind: string;
+  /**
+   * Whether jobs can be lost while their executions stay queued in the database (a queue in
+   * another service: down when a run was launched, or restarted without persistence). The run
+   * engine then enqueues every queued execution again now and then; an execution already
+   * waiting is not added twice, and only one claim of an execution succeeds.
+   */
+  readonly mayLoseJobs: boolean;
   enqueue(jobs: readonly ExecutionJob[]): Promise<void>;
   /** Starts taking jobs in this process; one consumer per queue. */
   consume(handler: JobHandler, options: QueueConsumerOptions): void;

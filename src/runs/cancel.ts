@@ -60,7 +60,7 @@ export async function cancelRun(
     });
     return ids;
   });
-  await ctx.queue.cancel(cancelled, reason);
+  await abortCaptures(ctx, cancelled, reason);
 }
 
 /** Cancels one execution (queued: dropped; running: aborted). */
@@ -99,5 +99,26 @@ export async function cancelExecution(
       after: { status: 'cancelled', cancelReason: reason },
     });
   });
-  await ctx.queue.cancel([executionId], reason);
+  await abortCaptures(ctx, [executionId], reason);
+}
+
+/**
+ * After the commit that recorded the cancellation: aborts the captures still running (in this
+ * process or, through the queue, in another). Should the queue be unreachable, the cancellation
+ * stands all the same; a capture that goes on finds its execution cancelled when it ends, and
+ * its result is discarded.
+ */
+export async function abortCaptures(
+  ctx: AppContext,
+  executionIds: readonly string[],
+  reason: CancelReason,
+): Promise<void> {
+  try {
+    await ctx.queue.cancel(executionIds, reason);
+  } catch (error) {
+    ctx.logger.warn(
+      { err: error, executions: executionIds.length },
+      'could not reach the queue to abort cancelled captures; their results will be discarded',
+    );
+  }
 }

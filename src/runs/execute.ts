@@ -1,3 +1,4 @@
+import { dispatch } from './recovery.ts';
 import type { AppContext } from '../app-context.ts';
 import { sha256Of, writeArtifactFile } from '../artifacts/artifact-files.ts';
 import { insertArtifact, type ArtifactRecord } from '../artifacts/artifacts.repository.ts';
@@ -608,7 +609,7 @@ async function recordAbort(
   // had re-queued the execution) and it runs again.
   const why = abort.jobReason === 'shutdown' ? 'shutdown' : 'stale-cancel';
   const requeued = await requeueInterrupted(ctx, run, execution, why, abort.logLines);
-  if (requeued) await ctx.queue.enqueue([{ executionId: execution.id, runId: run.id }]);
+  if (requeued) await dispatch(ctx, [{ executionId: execution.id, runId: run.id }]);
 }
 
 const interruptions = {

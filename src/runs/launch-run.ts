@@ -1,3 +1,4 @@
+import { dispatch } from './recovery.ts';
 import type { AppContext } from '../app-context.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
@@ -152,7 +153,8 @@ export async function launchRun(
   });
   // After the commit: a crash before this line leaves the executions queued, and recovery
   // dispatches them at the next start.
-  await ctx.queue.enqueue(
+  await dispatch(
+    ctx,
     launched.executionIds.map((executionId) => ({ executionId, runId: launched.runId })),
   );
   return getRun(ctx.db, launched.runId);

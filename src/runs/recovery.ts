@@ -9,6 +9,7 @@ import {
 } from './executions.repository.ts';
 import { cellLabel } from './cell-label.ts';
 import type { ExecutionLeases } from './execution-leases.ts';
+import type { ExecutionJob } from '../queue/queue.ts';
 import {
   findExecutionLockingRun,
   recordExecutionFailedWebhook,
@@ -74,7 +75,7 @@ export async function takeOverExpiredExecutions(
       await syncRunStatus(trx, ctx, run.id, changes);
     });
   }
-  await ctx.queue.enqueue(requeued);
+  await dispatch(ctx, requeued);
   return report;
 }
 
@@ -85,6 +86,27 @@ export async function takeOverExpiredExecutions(
  */
 export async function dispatchQueuedExecutions(ctx: AppContext): Promise<number> {
   const queued = await listExecutionIdsInStatus(ctx.db, 'queued');
-  await ctx.queue.enqueue(queued.map((e) => ({ executionId: e.id, runId: e.runId })));
+  await dispatch(
+    ctx,
+    queued.map((e) => ({ executionId: e.id, runId: e.runId })),
+  );
   return queued.length;
+}
+
+/**
+ * Hands queued executions to the queue, after the commit that queued them. A queue that may
+ * lose jobs may also be down: the executions stay queued in the database and the run engine
+ * hands them over again once it is back (Queue.mayLoseJobs), so the change that queued them
+ * does not fail.
+ */
+export async function dispatch(ctx: AppContext, jobs: readonly ExecutionJob[]): Promise<void> {
+  try {
+    await ctx.queue.enqueue(jobs);
+  } catch (error) {
+    if (!ctx.queue.mayLoseJobs) throw error;
+    ctx.logger.warn(
+      { err: error, executions: jobs.length },
+      'the queue is unavailable: the executions stay queued and are dispatched once it is back',
+    );
+  }
 }

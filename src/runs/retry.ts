@@ -1,3 +1,4 @@
+import { dispatch } from './recovery.ts';
 import type { AppContext } from '../app-context.ts';
 import {
   deleteArtifactRows,
@@ -56,7 +57,10 @@ export async function retryRun(ctx: AppContext, runId: string, actor: Actor): Pr
     return { ids, keys };
   });
   await ctx.artifacts.remove(keys);
-  await ctx.queue.enqueue(ids.map((executionId) => ({ executionId, runId })));
+  await dispatch(
+    ctx,
+    ids.map((executionId) => ({ executionId, runId })),
+  );
 }
 
 /** Re-runs one failed or cancelled execution; its run becomes active again if it had ended. */
@@ -95,7 +99,7 @@ export async function retryExecution(
     return { runId: run.id, keys };
   });
   await ctx.artifacts.remove(keys);
-  await ctx.queue.enqueue([{ executionId, runId }]);
+  await dispatch(ctx, [{ executionId, runId }]);
 }
 
 /** Resets the executions to queued and reopens the run; returns artifact keys to remove. */

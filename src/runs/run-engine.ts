@@ -48,6 +48,8 @@ export interface RunEngine {
 }
 
 const defaultMaxAttempts = 3;
+/** How often queued executions are handed to a queue that may lose jobs (Queue.mayLoseJobs). */
+const redispatchIntervalMs = 5_000;
 
 /**
  * Starts what makes runs progress in this process: takeover of executions whose owner is gone
@@ -114,6 +116,7 @@ export async function startRunEngine(
   }
 
   let checking: Promise<void> = Promise.resolve();
+  let nextRedispatch = Date.now() + redispatchIntervalMs;
   const check = async (): Promise<void> => {
     try {
       for (const runId of await findOverdueRunIds(ctx.db, nowIso())) {
@@ -121,6 +124,10 @@ export async function startRunEngine(
           // Ended on its own meanwhile: nothing to cancel.
           if (!(error instanceof AppError && error.code === 'conflict')) throw error;
         });
+      }
+      if (ctx.queue.mayLoseJobs && Date.now() >= nextRedispatch) {
+        nextRedispatch = Date.now() + redispatchIntervalMs;
+        await dispatchQueuedExecutions(ctx);
       }
       const takenOver = await takeOverExpiredExecutions(ctx, { maxAttempts, leases });
       if (takenOver.requeued + takenOver.failed > 0) {

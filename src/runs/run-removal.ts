@@ -1,5 +1,6 @@
 import type { AppContext } from '../app-context.ts';
 import type { Conn } from '../db/connect.ts';
+import { abortCaptures } from './cancel.ts';
 import { listActiveExecutionIds } from './executions.repository.ts';
 import { listRunIdsOf, type RunOwner } from './runs.repository.ts';
 
@@ -28,7 +29,7 @@ export async function runsRemovedWith(
  * nowhere to go) and tells live views (dashboards, run streams) that the runs are gone.
  */
 export async function announceRemovedRuns(ctx: AppContext, removed: RemovedRuns): Promise<void> {
-  await ctx.queue.cancel(removed.activeExecutionIds, 'user');
+  await abortCaptures(ctx, removed.activeExecutionIds, 'user');
   for (const runId of removed.runIds) {
     ctx.events.publish({ type: 'run.deleted', projectId: removed.projectId, runId });
   }
