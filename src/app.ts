@@ -1,11 +1,14 @@
 import type { AppContext } from './app-context.ts';
 import { DiskArtifactStore } from './artifacts/disk-artifact-store.ts';
 import type { Config } from './config/config.ts';
+import { loadSecretKey } from './config/secret-key.ts';
 import { connectDatabase } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { InProcessEventBus } from './events/event-bus.ts';
 import { InProcessQueue } from './queue/in-process-queue.ts';
 import { startRunEngine, type RunEngine, type RunEngineOptions } from './runs/run-engine.ts';
+import { SecretBox } from './secrets/secret-box.ts';
+import { sealStoredSecrets } from './secrets/stored-secrets.service.ts';
 import type { Logger } from './shared/logger.ts';
 import { WebhookDeliverer } from './webhooks/deliverer.ts';
 import { WebhookOutboxSignal } from './webhooks/outbox-signal.ts';
@@ -28,10 +31,11 @@ export interface App extends AppContext {
 
 /** Builds the context every process shares: database (migrated), artifact store, queue, events. */
 export async function createApp(config: Config, logger: Logger): Promise<App> {
-  const db = connectDatabase(config.database, logger);
+  const db = connectDatabase(config.database, logger, new SecretBox(loadSecretKey(config, logger)));
   try {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+    await sealStoredSecrets(db, config.database, logger);
   } catch (error) {
     await db.destroy();
     throw error;

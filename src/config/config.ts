@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { SecretKey, secretKeyFormat } from '../secrets/secret-box.ts';
 
 /**
  * Every setting Scene reads from the environment. Only this module reads process.env;
@@ -41,6 +42,11 @@ export const configKeys = {
     default: 'info',
     meaning: 'fatal, error, warn, info, debug or trace.',
   },
+  SCENE_SECRET_KEY: {
+    default: '(generated into `$SCENE_DATA_DIR/secret.key`)',
+    meaning:
+      'Encrypts the stored secrets (page passwords, webhook secrets): 32 bytes, base64 or hex (`openssl rand -base64 32`).',
+  },
 } as const;
 
 export type ConfigKey = keyof typeof configKeys;
@@ -59,6 +65,8 @@ export interface Config {
   chromiumPath: string | undefined;
   embeddedWorker: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  /** From SCENE_SECRET_KEY; when absent, loadSecretKey() reads or generates the key file. */
+  secretKey: SecretKey | undefined;
 }
 
 export class ConfigError extends Error {
@@ -105,7 +113,21 @@ const envSchema = z.object({
   SCENE_CHROMIUM_PATH: z.string().min(1).optional(),
   SCENE_EMBEDDED_WORKER: booleanString.default(true),
   SCENE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  SCENE_SECRET_KEY: z
+    .string()
+    .transform((text, context) => {
+      const key = SecretKey.parse(text, 'SCENE_SECRET_KEY');
+      if (!key) context.addIssue({ code: 'custom', message: `expected ${secretKeyFormat}` });
+      return key ?? z.NEVER;
+    })
+    .optional(),
 });
+
+/** How a bad value is quoted back: never a key, and a URL without its password. */
+function quoted(key: string, value: string | undefined): string {
+  if (key === 'SCENE_SECRET_KEY') return '(value not shown)';
+  return `(got ${JSON.stringify(value?.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@'))})`;
+}
 
 /** Parses and validates the environment once; every bad key is reported at once. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -122,7 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = String(issue.path[0] ?? '?');
-      problems.push(`${key}: ${issue.message} (got ${JSON.stringify(scoped[key])})`);
+      problems.push(`${key}: ${issue.message} ${quoted(key, scoped[key])}`);
     }
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
@@ -149,5 +171,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     chromiumPath: e.SCENE_CHROMIUM_PATH,
     embeddedWorker: e.SCENE_EMBEDDED_WORKER,
     logLevel: e.SCENE_LOG_LEVEL,
+    secretKey: e.SCENE_SECRET_KEY,
   });
 }
