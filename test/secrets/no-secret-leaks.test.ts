@@ -62,7 +62,7 @@ describe.each(dialects)('no secret leaks after runs against a basic-auth page on
     const basicAuth = { username, password };
     // Once Chromium has answered the challenge it sends `Authorization: Basic …` with every
     // request to the origin: these subresource requests are where a trace records it.
-    const subresources = `await fetch('/auth?fetch');
+    const subresources = `await (await fetch('/auth?fetch')).text();
       await new Promise((done) => { const image = new Image(); image.onload = image.onerror = done; image.src = '/auth?image'; });`;
     const good = await track(
       api.post<{ id: string }>(pagesUrl, {
