@@ -2,12 +2,15 @@ import os from 'node:os';
 import type { AppContext } from './app-context.ts';
 import { createArtifactStore } from './artifacts/create-artifact-store.ts';
 import type { Config } from './config/config.ts';
+import { loadSecretKey } from './config/secret-key.ts';
 import { connectDatabase } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { InProcessEventBus } from './events/event-bus.ts';
 import { createQueue } from './queue/create-queue.ts';
 import { startRunEngine, type RunEngine, type RunEngineOptions } from './runs/run-engine.ts';
 import { newId } from './shared/ids.ts';
+import { SecretBox } from './secrets/secret-box.ts';
+import { sealStoredSecrets } from './secrets/stored-secrets.service.ts';
 import type { Logger } from './shared/logger.ts';
 import { WebhookDeliverer } from './webhooks/deliverer.ts';
 import { WebhookOutboxSignal } from './webhooks/outbox-signal.ts';
@@ -30,17 +33,13 @@ export interface App extends AppContext {
 
 /** Builds the context every process shares: database (migrated), artifact store, queue, events. */
 export async function createApp(config: Config, logger: Logger): Promise<App> {
-  const db = connectDatabase(config.database, logger);
-  try {
-    const applied = await migrateToLatest(db);
-    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
-  } catch (error) {
-    await db.destroy();
-    throw error;
-  }
+  const db = connectDatabase(config.database, logger, new SecretBox(loadSecretKey(config, logger)));
   let artifacts;
   let queue;
   try {
+    const applied = await migrateToLatest(db);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+    await sealStoredSecrets(db, config.database, logger);
     artifacts = createArtifactStore(config.artifacts);
     queue = await createQueue(config.queue, logger);
   } catch (error) {

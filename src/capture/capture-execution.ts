@@ -16,6 +16,7 @@ import type {
   CaptureResult,
 } from './capture.types.ts';
 import { NetworkTracker } from './network-tracker.ts';
+import { scrubTrace, traceSecretsOf } from './scrub-trace.ts';
 import {
   assetsLoaded,
   changedSinceWatch,
@@ -148,7 +149,7 @@ async function captureTarget(
   } catch (error) {
     const failure = toCaptureError(error, signal, browser);
     if (state.tracing && (failure.kind === 'action' || failure.kind === 'navigation')) {
-      const trace = await saveTrace(context).catch(() => undefined);
+      const trace = await saveTrace(context, request).catch(() => undefined);
       if (trace) failure.trace = trace;
     }
     throw failure;
@@ -258,7 +259,7 @@ async function runPipeline(pipeline: Pipeline): Promise<TargetCapture> {
     maskRects,
   };
   if (state.tracing) {
-    capture.trace = await log.timed('trace', 'trace saved', () => saveTrace(context));
+    capture.trace = await log.timed('trace', 'trace saved', () => saveTrace(context, request));
     state.tracing = false;
   }
   return capture;
@@ -462,12 +463,13 @@ async function selectorStep<T>(what: string, work: () => Promise<T>): Promise<T>
   }
 }
 
-async function saveTrace(context: BrowserContext): Promise<Buffer> {
+/** The trace of the capture, without the secrets it used (see scrub-trace.ts). */
+async function saveTrace(context: BrowserContext, request: CaptureRequest): Promise<Buffer> {
   const dir = await mkdtemp(join(tmpdir(), 'scene-trace-'));
   const path = join(dir, 'trace.zip');
   try {
     await context.tracing.stop({ path });
-    return await readFile(path);
+    return scrubTrace(await readFile(path), traceSecretsOf(request));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

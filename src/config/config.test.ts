@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       embeddedWorker: true,
       logLevel: 'info',
       executionLeaseSeconds: 30,
+      secretKey: undefined,
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.database)).toBe(true);
@@ -93,6 +94,26 @@ describe('loadConfig', () => {
     expect(byKey('SCENE_QUEUE_URL')).toMatch(/in-process queue\) or redis:\/\/host:port/);
     expect(byKey('SCENE_PUBLIC_URL')).toMatch(/"ftp:\/\/scene"/);
     expect(byKey('SCENE_PROT')).toMatch(/unknown setting \(known: SCENE_PORT, /);
+  });
+
+  it('takes SCENE_SECRET_KEY as base64 or hex, and never quotes a bad one or a URL password', () => {
+    const key = Buffer.alloc(32, 9);
+    for (const text of [key.toString('base64'), key.toString('hex')]) {
+      const config = loadConfig({ SCENE_SECRET_KEY: text });
+      expect(config.secretKey?.source).toBe('SCENE_SECRET_KEY');
+      expect(JSON.stringify(config)).not.toContain(text);
+    }
+    const almost = key.toString('base64').slice(0, 40);
+    const problems = problemsOf({
+      SCENE_SECRET_KEY: almost,
+      SCENE_DATABASE_URL: 'mysql://scene:db-Pw-77@db/scene',
+    });
+    expect(problems.find((p) => p.startsWith('SCENE_SECRET_KEY:'))).toMatch(
+      /32 random bytes, base64 .* or hex .*\(value not shown\)/,
+    );
+    expect(problems.join('\n')).not.toContain(almost);
+    expect(problems.join('\n')).not.toContain('db-Pw-77');
+    expect(problems.join('\n')).toContain('mysql://scene:***@db/scene');
   });
 
   it('rejects ports out of range and accepts 0 (any free port)', () => {

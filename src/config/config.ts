@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { SecretKey, secretKeyFormat } from '../secrets/secret-box.ts';
 
 /**
  * Every setting Scene reads from the environment. Only this module reads process.env;
@@ -60,6 +61,11 @@ export const configKeys = {
     meaning:
       'A running capture belongs to its process while that process renews this lease (every third of it); another process takes over a capture whose lease expired.',
   },
+  SCENE_SECRET_KEY: {
+    default: '(generated into `$SCENE_DATA_DIR/secret.key`)',
+    meaning:
+      'Encrypts the stored secrets (page passwords, webhook secrets): 32 bytes, base64 or hex (`openssl rand -base64 32`).',
+  },
 } as const;
 
 export type ConfigKey = keyof typeof configKeys;
@@ -95,6 +101,8 @@ export interface Config {
   embeddedWorker: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
   executionLeaseSeconds: number;
+  /** From SCENE_SECRET_KEY; when absent, loadSecretKey() reads or generates the key file. */
+  secretKey: SecretKey | undefined;
 }
 
 export class ConfigError extends Error {
@@ -152,7 +160,21 @@ const envSchema = z.object({
     3600,
     'must be a whole number of seconds from 3 to 3600',
   ).default(30),
+  SCENE_SECRET_KEY: z
+    .string()
+    .transform((text, context) => {
+      const key = SecretKey.parse(text, 'SCENE_SECRET_KEY');
+      if (!key) context.addIssue({ code: 'custom', message: `expected ${secretKeyFormat}` });
+      return key ?? z.NEVER;
+    })
+    .optional(),
 });
+
+/** How a bad value is quoted back: never a key, and a URL without its password. */
+function quoted(key: string, value: string | undefined): string {
+  if (key === 'SCENE_SECRET_KEY') return '(value not shown)';
+  return `(got ${JSON.stringify(value?.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@'))})`;
+}
 
 /** Parses and validates the environment once; every bad key is reported at once. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -169,7 +191,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const key = String(issue.path[0] ?? '?');
-      problems.push(`${key}: ${issue.message} (got ${JSON.stringify(scoped[key])})`);
+      problems.push(`${key}: ${issue.message} ${quoted(key, scoped[key])}`);
     }
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
@@ -206,6 +228,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     embeddedWorker: e.SCENE_EMBEDDED_WORKER,
     logLevel: e.SCENE_LOG_LEVEL,
     executionLeaseSeconds: e.SCENE_EXECUTION_LEASE_SECONDS,
+    secretKey: e.SCENE_SECRET_KEY,
   });
 }
 

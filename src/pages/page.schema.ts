@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Action } from '../shared/domain.ts';
 import {
   actionListSchema,
-  httpUrlSchema,
+  credentialFreeUrlSchema,
   nameSchema,
   rectSchema,
   scriptSchema,
@@ -57,10 +57,15 @@ export type PageForCapture = Omit<Page, 'basicAuth'> & {
   basicAuth?: { username: string; password: string };
 };
 
+// The UI's page form validates with these schemas too.
+const pageUrlSchema = credentialFreeUrlSchema(
+  'set them in basicAuth (HTTP basic authentication) instead',
+);
+
 const pageFields = {
   name: nameSchema,
-  url: httpUrlSchema,
-  referenceUrl: httpUrlSchema,
+  url: pageUrlSchema,
+  referenceUrl: pageUrlSchema,
   actions: actionsSchema,
   script: scriptSchema,
   hideSelectors: selectorListSchema,

@@ -4,11 +4,14 @@ import type { PagesTable } from '../db/database.ts';
 import { fromJson, toJson } from '../db/json.ts';
 import type { Page as Listing } from '../db/pagination.ts';
 import { listRowsOfProject } from '../db/project-rows.ts';
+import { isSealed, openSecret, sealSecret } from '../db/secret-columns.ts';
 import type { Action, Rect } from '../shared/domain.ts';
 import type { Page, PageForCapture } from './page.schema.ts';
 
 // The basic-auth password column is read only by findPagesForCapture; every other function
-// maps rows to the public Page, which carries at most `passwordSet: true`.
+// maps rows to the public Page, which carries at most `passwordSet: true`. It is stored
+// encrypted (db/secret-columns.ts): sealed on write, opened on read.
+const passwordColumn = 'page.basicAuth.password';
 
 function rowToPage(row: Selectable<PagesTable>): Page {
   return {
@@ -93,7 +96,7 @@ export async function findPagesForCapture(conn: Conn, ids: string[]): Promise<Pa
               ...page,
               basicAuth: {
                 username: row.basic_auth_username,
-                password: row.basic_auth_password ?? '',
+                password: openSecret(conn, passwordColumn, row.id, row.basic_auth_password ?? ''),
               },
             },
       ];
@@ -123,7 +126,9 @@ export async function insertPage(
       id: page.id,
       project_id: page.projectId,
       ...pageToColumns(page),
-      basic_auth_password: page.basicAuth ? (password ?? '') : null,
+      basic_auth_password: page.basicAuth
+        ? sealSecret(conn, passwordColumn, page.id, password ?? '')
+        : null,
       created_at: page.createdAt,
     })
     .execute();
@@ -144,10 +149,41 @@ export async function updatePageRow(
       ...pageToColumns(page),
       ...(page.basicAuth === undefined
         ? { basic_auth_password: null }
-        : password !== undefined && { basic_auth_password: password }),
+        : password !== undefined && {
+            basic_auth_password: sealSecret(conn, passwordColumn, page.id, password),
+          }),
     })
     .where('id', '=', page.id)
     .execute();
+}
+
+/**
+ * Encrypts the passwords an earlier version stored in clear, and opens every encrypted one
+ * (which fails, naming the key, when the key is not the one they were sealed with). Returns
+ * how many it encrypted; a second call finds none.
+ */
+export async function sealStoredPagePasswords(conn: Conn): Promise<number> {
+  const rows = await conn
+    .selectFrom('pages')
+    .select(['id', 'basic_auth_password'])
+    .where('basic_auth_password', 'is not', null)
+    .execute();
+  let sealed = 0;
+  for (const { id, basic_auth_password: stored } of rows) {
+    if (stored === null) continue;
+    if (isSealed(stored)) {
+      openSecret(conn, passwordColumn, id, stored);
+      continue;
+    }
+    await conn
+      .updateTable('pages')
+      .set({ basic_auth_password: sealSecret(conn, passwordColumn, id, stored) })
+      .where('id', '=', id)
+      .where('basic_auth_password', '=', stored)
+      .execute();
+    sealed++;
+  }
+  return sealed;
 }
 
 export async function deletePageRow(conn: Conn, id: string): Promise<void> {

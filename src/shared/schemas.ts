@@ -11,9 +11,30 @@ export const nameSchema = z
   .min(1, 'must not be empty')
   .max(200, 'must be at most 200 characters');
 
-export const httpUrlSchema = z
-  .url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' })
-  .max(2048, 'must be at most 2048 characters');
+/**
+ * An absolute http(s) URL without credentials: a `user:password@` in a URL is a secret that
+ * would be returned, logged, audited and recorded in traces like the rest of the URL.
+ * `advice` says where the credentials belong instead, where the caller knows.
+ */
+export function credentialFreeUrlSchema(advice?: string) {
+  return z
+    .url({ protocol: /^https?$/, message: 'must be an absolute http(s) URL' })
+    .max(2048, 'must be at most 2048 characters')
+    .refine((value) => !hasUrlCredentials(value), {
+      message: `must not contain credentials (user:password@)${advice ? `; ${advice}` : ''}`,
+    });
+}
+
+export function hasUrlCredentials(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.username !== '' || url.password !== '';
+  } catch {
+    return false;
+  }
+}
+
+export const httpUrlSchema = credentialFreeUrlSchema();
 
 export const scriptSchema = z.string().max(100_000, 'must be at most 100000 characters');
 

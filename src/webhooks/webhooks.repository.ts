@@ -3,10 +3,13 @@ import type { Conn } from '../db/connect.ts';
 import type { WebhooksTable } from '../db/database.ts';
 import { fromJson, toJson } from '../db/json.ts';
 import { afterCursor, toPage, type Page } from '../db/pagination.ts';
+import { isSealed, openSecret, sealSecret } from '../db/secret-columns.ts';
 import type { Webhook } from './webhook.schema.ts';
 
 // The secret column is read only by findWebhookTargets (for signing) and written only by
-// insertWebhook/updateWebhookSecret: everything else works on the secret-free Webhook.
+// insertWebhook/updateWebhookSecret: everything else works on the secret-free Webhook. It is
+// stored encrypted (db/secret-columns.ts): sealed on write, opened on read.
+const secretColumn = 'webhook.secret';
 const publicColumns = [
   'id',
   'project_id',
@@ -72,7 +75,7 @@ export async function insertWebhook(conn: Conn, webhook: Webhook, secret: string
       events: toJson(webhook.events),
       active: webhook.active ? 1 : 0,
       description: webhook.description ?? null,
-      secret,
+      secret: sealSecret(conn, secretColumn, webhook.id, secret),
       disabled_reason: webhook.disabledReason ?? null,
       failing_since: webhook.failingSince ?? null,
       created_at: webhook.createdAt,
@@ -105,7 +108,7 @@ export async function updateWebhookSecret(
 ): Promise<void> {
   await conn
     .updateTable('webhooks')
-    .set({ secret, updated_at: updatedAt })
+    .set({ secret: sealSecret(conn, secretColumn, id, secret), updated_at: updatedAt })
     .where('id', '=', id)
     .execute();
 }
@@ -134,9 +137,33 @@ export async function findWebhookTargets(conn: Conn, ids: string[]): Promise<Web
     id: row.id,
     projectId: row.project_id,
     url: row.url,
-    secret: row.secret,
+    secret: openSecret(conn, secretColumn, row.id, row.secret),
     active: row.active === 1,
   }));
+}
+
+/**
+ * Encrypts the secrets an earlier version stored in clear, and opens every encrypted one
+ * (which fails, naming the key, when the key is not the one they were sealed with). Returns
+ * how many it encrypted; a second call finds none.
+ */
+export async function sealStoredWebhookSecrets(conn: Conn): Promise<number> {
+  const rows = await conn.selectFrom('webhooks').select(['id', 'secret']).execute();
+  let sealed = 0;
+  for (const { id, secret: stored } of rows) {
+    if (isSealed(stored)) {
+      openSecret(conn, secretColumn, id, stored);
+      continue;
+    }
+    await conn
+      .updateTable('webhooks')
+      .set({ secret: sealSecret(conn, secretColumn, id, stored) })
+      .where('id', '=', id)
+      .where('secret', '=', stored)
+      .execute();
+    sealed++;
+  }
+  return sealed;
 }
 
 /** Starts the failing streak at `at` unless one is already running. */

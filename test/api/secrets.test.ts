@@ -94,3 +94,53 @@ describe.each(dialects)('page passwords stay secret on %s', (dialect) => {
     expect(page?.basicAuth).toEqual({ username: 'carol', password });
   });
 });
+
+describe.each(dialects)('credentials written into URLs on %s', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+  });
+  afterAll(() => t.close());
+
+  it('are refused in page and webhook URLs, pointing to basicAuth, and stored nowhere', async () => {
+    const api = apiClient(t);
+    const project = await api.project('URL credentials');
+    const pagesUrl = `/projects/${project.id}/pages`;
+    const page = await api.create<{ id: string }>(pagesUrl, {
+      name: 'Home',
+      url: 'https://intranet.test/',
+    });
+    const hook = await api.create<{ id: string }>(`/projects/${project.id}/webhooks`, {
+      url: 'https://hooks.test/scene',
+    });
+    const withPassword = `https://alice:${password}@intranet.test/`;
+    const pageAttempts = [
+      await api.post(pagesUrl, { name: 'A', url: withPassword }),
+      await api.post(pagesUrl, { name: 'B', url: 'https://a.test/', referenceUrl: withPassword }),
+      await api.post(pagesUrl, { name: 'C', url: `https://${password}@intranet.test/` }),
+      await api.patch(`/pages/${page.id}`, { url: withPassword }),
+      await api.patch(`/pages/${page.id}`, { referenceUrl: withPassword }),
+    ];
+    for (const response of pageAttempts) {
+      expect(response.status, response.text).toBe(400);
+      expect(response.text).toMatch(/must not contain credentials.*basicAuth/);
+      expect(response.text).not.toContain(password);
+    }
+    const hookAttempts = [
+      await api.post(`/projects/${project.id}/webhooks`, { url: withPassword }),
+      await api.patch(`/webhooks/${hook.id}`, { url: withPassword }),
+    ];
+    for (const response of hookAttempts) {
+      expect(response.status, response.text).toBe(400);
+      expect(response.text).toContain('must not contain credentials');
+      expect(response.text).not.toContain(password);
+    }
+    const stored = [
+      await api.get(pagesUrl),
+      await api.get(`/projects/${project.id}/webhooks`),
+      await api.get(`/audit?projectId=${project.id}`),
+    ];
+    expect(stored.map((r) => r.text).join('\n')).not.toContain(password);
+    expect(t.logs.join('\n')).not.toContain(password);
+  });
+});
