@@ -122,7 +122,7 @@ export function updateWebhook(
 export function deleteWebhook(ctx: AppContext, id: string, actor: Actor): Promise<void> {
   return ctx.db.transaction().execute(async (trx) => {
     const before = await getWebhook(trx, id);
-    await deleteWebhookRow(trx, id);
+    if (!(await deleteWebhookRow(trx, id))) throw notFound('webhook', id);
     await recordAudit(trx, {
       actor,
       action: 'delete',
