@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import os from 'node:os';
 import type { AppContext } from '../app-context.ts';
+import type { Config } from '../config/config.ts';
 import { unprocessable } from '../shared/errors.ts';
 
 // A webhook whose URL is Scene itself makes every delivery a request to Scene's own API, which
@@ -9,19 +10,22 @@ import { unprocessable } from '../shared/errors.ts';
 // Names that only DNS maps to this machine are not caught (resolving at validation time would
 // be both slow and unreliable).
 
-/**
- * The ports the HTTP server of each app listens on, recorded by the server itself once it
- * listens (SCENE_PORT=0 picks one only then); kept per app so that several Scenes in one
- * process (tests) do not see each other's.
- */
-const listeningPorts = new WeakMap<AppContext, Set<number>>();
+type Own = Pick<AppContext, 'config'>;
 
-export function recordListeningPorts(ctx: AppContext, ports: readonly number[]): void {
-  listeningPorts.set(ctx, new Set(ports));
+/**
+ * The ports the HTTP server of each Scene listens on, recorded by the server itself once it
+ * listens (SCENE_PORT=0 picks one only then). Keyed by the Scene's config, which its context
+ * and everything built from it share, so that several Scenes in one process (tests) do not
+ * see each other's.
+ */
+const listeningPorts = new WeakMap<Config, Set<number>>();
+
+export function recordListeningPorts(ctx: Own, ports: readonly number[]): void {
+  listeningPorts.set(ctx.config, new Set(ports));
 }
 
-export function forgetListeningPorts(ctx: AppContext): void {
-  listeningPorts.delete(ctx);
+export function forgetListeningPorts(ctx: Own): void {
+  listeningPorts.delete(ctx.config);
 }
 
 function effectivePort(url: URL): number {
@@ -62,22 +66,36 @@ function isThisMachine(host: string): boolean {
   return thisMachinesAddresses().has(ip);
 }
 
-function ownPorts(ctx: AppContext): Set<number> {
-  const ports = new Set(listeningPorts.get(ctx));
+function ownPorts(ctx: Own): Set<number> {
+  const ports = new Set(listeningPorts.get(ctx.config));
   // `scene serve` listens on SCENE_PORT; 0 means "any free port", known only once listening.
   if (ctx.config.port !== 0) ports.add(ctx.config.port);
   return ports;
 }
 
-/** 422 when `url` reaches this Scene: its public URL's host and port, or a port it listens on here. */
-export function assertNotOwnAddress(ctx: AppContext, url: string): void {
-  const target = new URL(url);
+/** Whether `url` reaches this Scene: its public URL's host and port, or a port it listens on here. */
+export function isOwnAddress(ctx: Own, url: string): boolean {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return false;
+  }
   const publicUrl = new URL(ctx.config.publicUrl);
   const host = bareHost(target);
   const port = effectivePort(target);
-  const isPublicUrl = host === bareHost(publicUrl) && port === effectivePort(publicUrl);
-  if (isPublicUrl || (ownPorts(ctx).has(port) && isThisMachine(host))) {
-    const message = `url points at this Scene (${target.host}): a webhook calling Scene's own API would loop; use the address of another service`;
+  if (host === bareHost(publicUrl) && port === effectivePort(publicUrl)) return true;
+  return ownPorts(ctx).has(port) && isThisMachine(host);
+}
+
+export function ownAddressMessage(url: string): string {
+  return `url points at this Scene (${new URL(url).host}): a webhook calling Scene's own API would loop; use the address of another service`;
+}
+
+/** 422 for a webhook URL that reaches this Scene (at create and update). */
+export function assertNotOwnAddress(ctx: Own, url: string): void {
+  if (isOwnAddress(ctx, url)) {
+    const message = ownAddressMessage(url);
     throw unprocessable(message, [{ field: 'url', message }]);
   }
 }

@@ -1,6 +1,8 @@
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebhookDeliverer } from '../../src/webhooks/deliverer.ts';
 import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
+import { fastDelivery, waitFor } from './support.ts';
 
 /**
  * A webhook whose URL is Scene's own address makes Scene call itself: a webhook on its own
@@ -94,6 +96,33 @@ describe.each(dialects)('webhook URLs pointing at this Scene on %s', (dialect) =
     ]) {
       const response = await call('PATCH', `/webhooks/${webhookId}`, { url });
       expect(response.status, `${url}: ${JSON.stringify(response.body)}`).toBe(200);
+    }
+  });
+
+  it('does not send to one saved before the rule: the attempt fails, Scene is not called', async () => {
+    // As a database from before this rule holds it: written directly, past the service.
+    const own = `http://127.0.0.1:${port}/api/v1/webhooks/${webhookId}/ping`;
+    await t.app.db.updateTable('webhooks').set({ url: own }).where('id', '=', webhookId).execute();
+    const deliverer = new WebhookDeliverer(t.app, fastDelivery);
+    deliverer.start();
+    try {
+      const ping = await call('POST', `/webhooks/${webhookId}/ping`);
+      expect(ping.status).toBe(202);
+      const attempt = await waitFor('the refused attempt', async () => {
+        const delivery = (await call('GET', `/deliveries/${ping.body.id}`)).body as unknown as {
+          attempts: { error?: string; statusCode?: number }[];
+        };
+        return delivery.attempts[0];
+      });
+      expect(attempt.statusCode).toBeUndefined();
+      expect(attempt.error).toMatch(/points at this Scene/);
+      const deliveries = (await call('GET', `/webhooks/${webhookId}/deliveries`))
+        .body as unknown as {
+        items: unknown[];
+      };
+      expect(deliveries.items).toHaveLength(1); // no ping queued by a delivery to /ping
+    } finally {
+      await deliverer.stop();
     }
   });
 });
