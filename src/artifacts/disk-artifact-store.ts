@@ -27,11 +27,19 @@ export class DiskArtifactStore implements ArtifactStore {
 
   async put(key: string, bytes: Buffer): Promise<void> {
     const file = this.pathOf(key);
-    await fsp.mkdir(path.dirname(file), { recursive: true });
     // Write then rename: a crash never leaves a half-written file under the final name.
     const temp = `${file}.${process.pid}.tmp`;
-    await fsp.writeFile(temp, bytes);
-    await fsp.rename(temp, file);
+    for (let attempt = 1; ; attempt++) {
+      await fsp.mkdir(path.dirname(file), { recursive: true });
+      try {
+        await fsp.writeFile(temp, bytes);
+        await fsp.rename(temp, file);
+        return;
+      } catch (error) {
+        // remove() may have pruned the directory, emptied by a deletion, in between.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt === 3) throw error;
+      }
+    }
   }
 
   async get(key: string): Promise<Buffer> {
@@ -57,8 +65,36 @@ export class DiskArtifactStore implements ArtifactStore {
     return this.pathOf(key);
   }
 
+  /** Also removes the directories the files leave empty (up to, not including, the root). */
   async remove(keys: string[]): Promise<void> {
-    await Promise.all(keys.map((key) => fsp.rm(this.pathOf(key), { force: true })));
+    const files = keys.map((key) => this.pathOf(key));
+    await Promise.all(files.map((file) => fsp.rm(file, { force: true })));
+    // Deepest first, so that a parent is tried once its children are gone.
+    const directories = [...new Set(files.flatMap((file) => this.parentsOf(file)))].sort(
+      (a, b) => b.length - a.length,
+    );
+    for (const directory of directories) {
+      try {
+        await fsp.rmdir(directory);
+      } catch (error) {
+        // Still holds files (ENOTEMPTY, EEXIST on some systems) or already gone: leave it.
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'ENOENT') throw error;
+      }
+    }
+  }
+
+  /** The directories between the root and this file, nearest first. */
+  private parentsOf(file: string): string[] {
+    const parents: string[] = [];
+    for (
+      let dir = path.dirname(file);
+      dir.startsWith(this.root + path.sep);
+      dir = path.dirname(dir)
+    ) {
+      parents.push(dir);
+    }
+    return parents;
   }
 }
 

@@ -121,8 +121,10 @@ export async function touchBaseline(conn: Conn, id: string, now: string): Promis
   await conn.updateTable('baselines').set({ updated_at: now }).where('id', '=', id).execute();
 }
 
-export async function deleteBaselineRow(conn: Conn, id: string): Promise<void> {
-  await conn.deleteFrom('baselines').where('id', '=', id).execute();
+/** False when a concurrent transaction deleted it first: this count, not an earlier read, decides. */
+export async function deleteBaselineRow(conn: Conn, id: string): Promise<boolean> {
+  const result = await conn.deleteFrom('baselines').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
 }
 
 function selectEntries(conn: Conn) {

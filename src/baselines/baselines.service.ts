@@ -103,7 +103,7 @@ export async function deleteBaseline(ctx: AppContext, id: string, actor: Actor):
       );
     }
     const orphans = await listArtifactsOnlyInBaseline(trx, id);
-    await deleteBaselineRow(trx, id);
+    if (!(await deleteBaselineRow(trx, id))) throw notFound('baseline', id);
     await deleteArtifactRows(
       trx,
       orphans.map((a) => a.id),

@@ -161,9 +161,13 @@ export async function updateBatchRow(conn: Conn, batch: Batch): Promise<void> {
   await writeSelection(conn, batch);
 }
 
-/** Deletes the batch; its selection, runs (with executions and logs) and baselines cascade. */
-export async function deleteBatchRow(conn: Conn, id: string): Promise<void> {
-  await conn.deleteFrom('batches').where('id', '=', id).execute();
+/**
+ * Deletes the batch; its selection, runs (with executions and logs) and baselines cascade. False
+ * when a concurrent transaction deleted it first: this count, not an earlier read, decides.
+ */
+export async function deleteBatchRow(conn: Conn, id: string): Promise<boolean> {
+  const result = await conn.deleteFrom('batches').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
 }
 
 /**

@@ -194,7 +194,7 @@ export async function deleteBatch(ctx: AppContext, id: string, actor: Actor): Pr
     const before = await getBatch(trx, id);
     const artifacts = await listArtifactsOfBatch(trx, id);
     const removed = await runsRemovedWith(trx, { batchId: id }, before.projectId);
-    await deleteBatchRow(trx, id);
+    if (!(await deleteBatchRow(trx, id))) throw notFound('batch', id);
     // After the cascade: baseline entries no longer hold their images (foreign key restrict).
     await deleteArtifactRows(
       trx,

@@ -10,8 +10,10 @@ import {
 import type { AppContext } from '../app-context.ts';
 import { pingDatabase } from '../db/health.ts';
 import { AppError } from '../shared/errors.ts';
+import { forgetListeningPorts, recordListeningPorts } from '../webhooks/own-address.ts';
 import { registerApiRoutes } from './api/index.ts';
 import { sendError } from './http-errors.ts';
+import { unsafeTextError } from './text-guard.ts';
 import { uiErrorHandler } from './ui/layout/error-page.tsx';
 import { registerUi } from './ui/register-ui.ts';
 
@@ -27,11 +29,27 @@ export async function buildServer(ctx: AppContext) {
     bodyLimit: 1024 * 1024,
     // Scene generates its own ids; request ids only tie log lines together.
     genReqId: () => Math.random().toString(36).slice(2, 10),
+    // Parsed as plain JSON (own properties, no prototype change) so that unsafeTextError can
+    // refuse these keys by name instead of the parser calling the body "not valid JSON".
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  // Before any route is registered, so that every route (API and UI) inherits it.
+  app.addHook('preValidation', (request, _reply, done) => done(unsafeTextError(request)));
+  // Webhooks may not point at the ports this server listens on (known only now with port 0).
+  app.addHook('onListen', (done) => {
+    const ports = app.addresses().flatMap((a) => (typeof a === 'string' ? [] : [a.port]));
+    recordListeningPorts(ctx, ports);
+    done();
+  });
+  app.addHook('onClose', (_instance, done) => {
+    forgetListeningPorts(ctx);
+    done();
+  });
   const uiNotFound = uiErrorHandler(ctx);
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';

@@ -186,6 +186,8 @@ export async function sealStoredPagePasswords(conn: Conn): Promise<number> {
   return sealed;
 }
 
-export async function deletePageRow(conn: Conn, id: string): Promise<void> {
-  await conn.deleteFrom('pages').where('id', '=', id).execute();
+/** False when a concurrent transaction deleted it first: this count, not an earlier read, decides. */
+export async function deletePageRow(conn: Conn, id: string): Promise<boolean> {
+  const result = await conn.deleteFrom('pages').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
 }

@@ -154,7 +154,7 @@ export function deletePage(ctx: AppContext, id: string, actor: Actor): Promise<v
     if (users.length > 0) {
       throw inUseConflict(`page '${before.name}'`, users, 'remove the page from them first');
     }
-    await deletePageRow(trx, id);
+    if (!(await deletePageRow(trx, id))) throw notFound('page', id);
     await recordAudit(trx, {
       actor,
       action: 'delete',

@@ -68,6 +68,8 @@ export async function updateProjectRow(conn: Conn, project: Project): Promise<vo
     .execute();
 }
 
-export async function deleteProjectRow(conn: Conn, id: string): Promise<void> {
-  await conn.deleteFrom('projects').where('id', '=', id).execute();
+/** False when a concurrent transaction deleted it first: this count, not an earlier read, decides. */
+export async function deleteProjectRow(conn: Conn, id: string): Promise<boolean> {
+  const result = await conn.deleteFrom('projects').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
 }

@@ -106,7 +106,7 @@ export async function deleteProject(ctx: AppContext, id: string, actor: Actor): 
     const artifactKeys = await listArtifactKeysOfProject(trx, id);
     const removed = await runsRemovedWith(trx, { projectId: id }, id);
     await deleteBatchesOfProject(trx, id);
-    await deleteProjectRow(trx, id);
+    if (!(await deleteProjectRow(trx, id))) throw notFound('project', id);
     await recordAudit(trx, {
       actor,
       action: 'delete',

@@ -152,8 +152,10 @@ export async function updateRunState(conn: Conn, id: string, state: RunState): P
     .execute();
 }
 
-export async function deleteRunRow(conn: Conn, id: string): Promise<void> {
-  await conn.deleteFrom('runs').where('id', '=', id).execute();
+/** False when a concurrent transaction deleted it first: this count, not an earlier read, decides. */
+export async function deleteRunRow(conn: Conn, id: string): Promise<boolean> {
+  const result = await conn.deleteFrom('runs').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
 }
 
 /** Runs not yet terminal whose deadline has passed. */

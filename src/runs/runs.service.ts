@@ -112,7 +112,7 @@ export async function deleteRun(ctx: AppContext, id: string, actor: Actor): Prom
     const { removable, kept } = await partitionArtifactsOfRun(trx, id);
     await detachArtifactsFromRun(trx, kept);
     await clearBaselineSourceRun(trx, id);
-    await deleteRunRow(trx, id);
+    if (!(await deleteRunRow(trx, id))) throw notFound('run', id);
     await deleteArtifactRows(
       trx,
       removable.map((a) => a.id),

@@ -30,13 +30,53 @@ export const viewportSchema = z.strictObject({
   height: pixels('height'),
 });
 
+// The cookie grammar of RFC 6265 (section 4.1.1). Cookies are preset in every capture of every
+// project, so one that Chromium refuses (`Storage.setCookies: Invalid cookie fields`) would fail
+// them all: they are checked when saved instead.
+/** token: visible ASCII except the separators ()<>@,;:\"/[]?={} and spaces. */
+const cookieNamePattern = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** cookie-octet: visible ASCII except " , ; \ (and spaces); optionally all in double quotes. */
+const cookieValuePattern =
+  /^(?:[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*|"[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*")$/;
+/** Host name labels (letters, digits, - and _; no - at either end), optional leading dot. */
+const cookieDomainPattern =
+  /^\.?[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*$/i;
+/** `/` then any visible ASCII or space but `;`. */
+const cookiePathPattern = /^\/[\x20-\x3a\x3c-\x7e]*$/;
+
 // Typed as the domain's Cookie: zod infers `domain?: string | undefined`, which
 // exactOptionalPropertyTypes will not assign to it; parsed values never hold explicit undefined.
 const cookieSchema = z.strictObject({
-  name: z.string().min(1, 'must not be empty').max(200),
-  value: z.string().max(4096),
-  domain: z.string().min(1).max(253).optional(),
-  path: z.string().min(1).max(1000).optional(),
+  name: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(200)
+    .regex(
+      cookieNamePattern,
+      "must be a cookie name token: letters, digits and !#$%&'*+-.^_`|~ only (no spaces, =, ; or other separators)",
+    ),
+  value: z
+    .string()
+    .max(4096)
+    .regex(
+      cookieValuePattern,
+      'must be cookie-octets: visible ASCII without spaces, ", comma, ; or \\ (URL-encode anything else), optionally in double quotes',
+    ),
+  domain: z
+    .string()
+    .min(1)
+    .max(253)
+    .regex(cookieDomainPattern, 'must be a domain name such as example.com or .example.com')
+    .optional(),
+  path: z
+    .string()
+    .min(1)
+    .max(1000)
+    .regex(
+      cookiePathPattern,
+      'must start with / and contain no ;, line breaks or control characters',
+    )
+    .optional(),
 }) as unknown as z.ZodType<Cookie>;
 
 const wholeNumber = (min: number, max: number, unit: string) =>

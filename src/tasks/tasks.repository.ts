@@ -83,6 +83,8 @@ export async function updateTaskRow(conn: Conn, task: Task): Promise<void> {
     .execute();
 }
 
-export async function deleteTaskRow(conn: Conn, id: string): Promise<void> {
-  await conn.deleteFrom('tasks').where('id', '=', id).execute();
+/** False when a concurrent transaction deleted it first: this count, not an earlier read, decides. */
+export async function deleteTaskRow(conn: Conn, id: string): Promise<boolean> {
+  const result = await conn.deleteFrom('tasks').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
 }

@@ -109,7 +109,7 @@ export function deleteTask(ctx: AppContext, id: string, actor: Actor): Promise<v
     if (users.length > 0) {
       throw inUseConflict(`task '${before.name}'`, users, 'remove the task from them first');
     }
-    await deleteTaskRow(trx, id);
+    if (!(await deleteTaskRow(trx, id))) throw notFound('task', id);
     await recordAudit(trx, {
       actor,
       action: 'delete',

@@ -3,6 +3,7 @@ import { isoAfter, nowIso } from '../shared/clock.ts';
 import { invariant } from '../shared/errors.ts';
 import { defaultRetrySchedule, type RetrySchedule } from './backoff.ts';
 import { claimDueDeliveries, type ClaimedDelivery } from './deliveries.repository.ts';
+import { isOwnAddress, ownAddressMessage } from './own-address.ts';
 import { postWebhook } from './post-webhook.ts';
 import { recordAttempt } from './record-attempt.ts';
 import { signWebhookBody } from './signing.ts';
@@ -56,7 +57,7 @@ export function delivererOptions(overrides: Partial<DelivererOptions> = {}): Del
  */
 export class WebhookDeliverer {
   readonly options: DelivererOptions;
-  readonly #ctx: Pick<AppContext, 'db' | 'logger' | 'webhookOutbox'>;
+  readonly #ctx: Pick<AppContext, 'config' | 'db' | 'logger' | 'webhookOutbox'>;
   readonly #inFlight = new Map<string, Promise<void>>();
   #running = false;
   #loop: Promise<void> | undefined;
@@ -66,7 +67,7 @@ export class WebhookDeliverer {
   #shutdown = new AbortController();
 
   constructor(
-    ctx: Pick<AppContext, 'db' | 'logger' | 'webhookOutbox'>,
+    ctx: Pick<AppContext, 'config' | 'db' | 'logger' | 'webhookOutbox'>,
     options: Partial<DelivererOptions> = {},
   ) {
     this.#ctx = ctx;
@@ -160,22 +161,30 @@ export class WebhookDeliverer {
     try {
       const signal = this.#shutdown.signal;
       const attemptedAt = nowIso();
-      const outcome = await postWebhook(
-        target.url,
-        {
-          'Content-Type': 'application/json',
-          'User-Agent': 'Scene-Webhooks/1',
-          'Scene-Event': claim.eventType,
-          'Scene-Delivery': claim.id,
-          'Scene-Signature': signWebhookBody(
-            target.secret,
+      // A webhook saved before Scene refused its own address must not loop either.
+      const outcome = isOwnAddress(this.#ctx, target.url)
+        ? {
+            statusCode: null,
+            error: ownAddressMessage(target.url),
+            durationMs: 0,
+            responseExcerpt: null,
+          }
+        : await postWebhook(
+            target.url,
+            {
+              'Content-Type': 'application/json',
+              'User-Agent': 'Scene-Webhooks/1',
+              'Scene-Event': claim.eventType,
+              'Scene-Delivery': claim.id,
+              'Scene-Signature': signWebhookBody(
+                target.secret,
+                claim.payload,
+                Math.floor(Date.now() / 1000),
+              ),
+            },
             claim.payload,
-            Math.floor(Date.now() / 1000),
-          ),
-        },
-        claim.payload,
-        { timeoutMs: this.options.timeoutMs, signal },
-      );
+            { timeoutMs: this.options.timeoutMs, signal },
+          );
       const verdict = await recordAttempt(
         this.#ctx,
         claim,

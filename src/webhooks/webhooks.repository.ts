@@ -113,8 +113,10 @@ export async function updateWebhookSecret(
     .execute();
 }
 
-export async function deleteWebhookRow(conn: Conn, id: string): Promise<void> {
-  await conn.deleteFrom('webhooks').where('id', '=', id).execute();
+/** False when a concurrent transaction deleted it first: this count, not an earlier read, decides. */
+export async function deleteWebhookRow(conn: Conn, id: string): Promise<boolean> {
+  const result = await conn.deleteFrom('webhooks').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
 }
 
 /** Where and how to send: the only read of the secret, used to sign requests. */

@@ -7,6 +7,7 @@ import { getProject } from '../projects/projects.service.ts';
 import { creationStamp, nowIso } from '../shared/clock.ts';
 import { notFound } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
+import { assertNotOwnAddress } from './own-address.ts';
 import { newWebhookSecret } from './signing.ts';
 import type {
   CreateWebhookInput,
@@ -45,6 +46,7 @@ export function createWebhook(
   input: CreateWebhookInput,
   actor: Actor,
 ): Promise<WebhookWithSecret> {
+  assertNotOwnAddress(ctx, input.url);
   return ctx.db.transaction().execute(async (trx) => {
     await getProject(trx, projectId);
     const now = creationStamp();
@@ -85,6 +87,7 @@ export function updateWebhook(
   input: UpdateWebhookInput,
   actor: Actor,
 ): Promise<Webhook> {
+  if (input.url !== undefined) assertNotOwnAddress(ctx, input.url);
   return ctx.db.transaction().execute(async (trx) => {
     const before = await getWebhook(trx, id);
     const { description: _d, disabledReason, failingSince, ...rest } = before;
@@ -122,7 +125,7 @@ export function updateWebhook(
 export function deleteWebhook(ctx: AppContext, id: string, actor: Actor): Promise<void> {
   return ctx.db.transaction().execute(async (trx) => {
     const before = await getWebhook(trx, id);
-    await deleteWebhookRow(trx, id);
+    if (!(await deleteWebhookRow(trx, id))) throw notFound('webhook', id);
     await recordAudit(trx, {
       actor,
       action: 'delete',

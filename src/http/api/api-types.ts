@@ -30,3 +30,11 @@ export const errorResponses = {
 } as const;
 
 export const idParams = z.strictObject({ id: idSchema });
+
+/**
+ * The body of an action (cancel, retry, approve, ping, rotate-secret, redeliver): none or `{}`.
+ * Anything else is refused (400 naming the fields) rather than ignored, so that a client who
+ * believes it passes an option learns that it does not. (Fastify hands a missing body to the
+ * validator as null, so JSON `null` reads as no body too.)
+ */
+export const emptyBodySchema = z.strictObject({}).nullish().describe('No body, or {}');

@@ -7,7 +7,7 @@ import { retryExecution } from '../../runs/retry.ts';
 import { executionSchema } from '../../runs/run.schema.ts';
 import { getExecution } from '../../runs/runs.service.ts';
 import { actorOf } from '../actor.ts';
-import { errorResponses, idParams, type ApiApp } from './api-types.ts';
+import { emptyBodySchema, errorResponses, idParams, type ApiApp } from './api-types.ts';
 
 export function registerExecutionRoutes(app: ApiApp, ctx: AppContext): void {
   const tags = ['executions'];
@@ -27,6 +27,7 @@ export function registerExecutionRoutes(app: ApiApp, ctx: AppContext): void {
       tags,
       summary: 'Cancel one execution (reason "user")',
       params: idParams,
+      body: emptyBodySchema,
       response: { 200: executionSchema, ...errorResponses },
     },
     handler: async (request) => {
@@ -40,6 +41,7 @@ export function registerExecutionRoutes(app: ApiApp, ctx: AppContext): void {
       tags,
       summary: 'Re-run one failed or cancelled execution',
       params: idParams,
+      body: emptyBodySchema,
       response: { 200: executionSchema, ...errorResponses },
     },
     handler: async (request) => {
@@ -55,6 +57,7 @@ export function registerExecutionRoutes(app: ApiApp, ctx: AppContext): void {
       description:
         'The image replaces the cell’s baseline image (the previous one is kept as history). Approving again changes nothing. 422 for baseline-run, unfinished or baseline-less executions.',
       params: idParams,
+      body: emptyBodySchema,
       response: {
         200: z.object({
           execution: executionSchema,

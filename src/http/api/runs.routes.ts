@@ -13,7 +13,7 @@ import {
 import { deleteRun, getRun, getRunLog, listExecutions, listRuns } from '../../runs/runs.service.ts';
 import { idSchema, pageOf } from '../../shared/schemas.ts';
 import { actorOf } from '../actor.ts';
-import { errorResponses, idParams, type ApiApp } from './api-types.ts';
+import { emptyBodySchema, errorResponses, idParams, type ApiApp } from './api-types.ts';
 
 const runLogQuerySchema = z.strictObject({
   cursor: z.string().max(20).optional().describe('pass back nextCursor to continue'),
@@ -82,6 +82,7 @@ export function registerRunRoutes(app: ApiApp, ctx: AppContext): void {
       description:
         'Queued executions are dropped and running captures aborted within 2 s. 409 when the run has already ended.',
       params: idParams,
+      body: emptyBodySchema,
       response: { 200: runSchema, ...errorResponses },
     },
     handler: async (request) => {
@@ -96,6 +97,7 @@ export function registerRunRoutes(app: ApiApp, ctx: AppContext): void {
       summary: 'Re-run the failed and cancelled executions of an ended run',
       description: 'Against the same baseline. 409 while the run is active or when nothing failed.',
       params: idParams,
+      body: emptyBodySchema,
       response: { 200: runSchema, ...errorResponses },
     },
     handler: async (request) => {

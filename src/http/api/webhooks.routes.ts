@@ -24,7 +24,7 @@ import {
   updateWebhook,
 } from '../../webhooks/webhooks.service.ts';
 import { actorOf } from '../actor.ts';
-import { errorResponses, idParams, type ApiApp } from './api-types.ts';
+import { emptyBodySchema, errorResponses, idParams, type ApiApp } from './api-types.ts';
 
 export function registerWebhookRoutes(app: ApiApp, ctx: AppContext): void {
   const tags = ['webhooks'];
@@ -97,6 +97,7 @@ export function registerWebhookRoutes(app: ApiApp, ctx: AppContext): void {
       tags,
       summary: 'Replace the signing secret; the response carries the new one, shown only this once',
       params: idParams,
+      body: emptyBodySchema,
       response: { 200: webhookWithSecretSchema, 404: errorResponses[404] },
     },
     handler: (request) => rotateWebhookSecret(ctx, request.params.id, actorOf(request)),
@@ -107,6 +108,7 @@ export function registerWebhookRoutes(app: ApiApp, ctx: AppContext): void {
       tags,
       summary: 'Queue a test event of type "ping" to this webhook (through the outbox)',
       params: idParams,
+      body: emptyBodySchema,
       response: { 202: deliverySchema, 404: errorResponses[404], 409: errorResponses[409] },
     },
     handler: async (request, reply) =>
@@ -144,6 +146,7 @@ export function registerWebhookRoutes(app: ApiApp, ctx: AppContext): void {
       summary:
         'Send a succeeded or failed delivery again, as a new delivery (new Scene-Delivery id, same body and event id)',
       params: idParams,
+      body: emptyBodySchema,
       response: { 202: deliverySchema, 404: errorResponses[404], 409: errorResponses[409] },
     },
     handler: async (request, reply) =>

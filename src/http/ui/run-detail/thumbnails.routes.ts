@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import type { AppContext } from '../../../app-context.ts';
-import { openArtifact } from '../../../artifacts/artifacts.service.ts';
+import { findArtifact } from '../../../artifacts/artifacts.service.ts';
+import { AppError } from '../../../shared/errors.ts';
 import type { UiApp } from '../shared/ui-types.ts';
 
 const width = 320;
@@ -10,7 +11,8 @@ const cacheLimit = 400;
 /**
  * Small previews of screenshots for the executions grid: the top of the page, resized with
  * sharp. Artifacts never change under a key, so previews are cached in memory (bounded,
- * oldest out) and by browsers forever.
+ * oldest out) and by browsers forever. The artifact's record is looked up on every request,
+ * cached preview or not: once its run or project is deleted, its preview is 404 too.
  */
 export function registerThumbnailRoutes(app: UiApp, ctx: AppContext): void {
   const cache = new Map<string, Promise<Buffer>>();
@@ -18,15 +20,11 @@ export function registerThumbnailRoutes(app: UiApp, ctx: AppContext): void {
   const thumbnail = (key: string): Promise<Buffer> => {
     let cached = cache.get(key);
     if (!cached) {
-      cached = (async () => {
-        const { stream } = await openArtifact(ctx, key);
-        const chunks: Buffer[] = [];
-        for await (const chunk of stream) chunks.push(chunk as Buffer);
-        return sharp(Buffer.concat(chunks))
+      cached = (async () =>
+        sharp(await ctx.artifacts.get(key))
           .resize({ width, height, fit: 'cover', position: 'top' })
           .webp({ quality: 72 })
-          .toBuffer();
-      })();
+          .toBuffer())();
       cached.catch(() => cache.delete(key));
       cache.set(key, cached);
       if (cache.size > cacheLimit) {
@@ -39,7 +37,14 @@ export function registerThumbnailRoutes(app: UiApp, ctx: AppContext): void {
 
   app.get('/thumbnails/*', async (request, reply) => {
     const key = (request.params as { '*': string })['*'];
-    const body = await thumbnail(key);
+    const artifact = await findArtifact(ctx, key);
+    if (!artifact.contentType.startsWith('image/')) {
+      throw new AppError(
+        'not_found',
+        `artifact '${key}' is not an image (${artifact.contentType}): it has no thumbnail`,
+      );
+    }
+    const body = await thumbnail(artifact.storageKey);
     return reply
       .type('image/webp')
       .header('cache-control', 'public, max-age=31536000, immutable')
