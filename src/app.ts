@@ -4,9 +4,12 @@ import { createArtifactStore } from './artifacts/create-artifact-store.ts';
 import type { Config } from './config/config.ts';
 import { loadSecretKey } from './config/secret-key.ts';
 import { connectDatabase } from './db/connect.ts';
+import { readInstallationId } from './db/installation.repository.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import { InProcessEventBus } from './events/event-bus.ts';
+import { createEventBus } from './events/create-event-bus.ts';
 import { createQueue } from './queue/create-queue.ts';
+import type { Queue } from './queue/queue.ts';
+import { hydrateRunEvents } from './runs/run-event-hydration.ts';
 import { startRunEngine, type RunEngine, type RunEngineOptions } from './runs/run-engine.ts';
 import { newId } from './shared/ids.ts';
 import { SecretBox } from './secrets/secret-box.ts';
@@ -35,14 +38,18 @@ export interface App extends AppContext {
 export async function createApp(config: Config, logger: Logger): Promise<App> {
   const db = connectDatabase(config.database, logger, new SecretBox(loadSecretKey(config, logger)));
   let artifacts;
-  let queue;
+  let queue: Queue | undefined;
+  let events;
   try {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     await sealStoredSecrets(db, config.database, logger);
     artifacts = createArtifactStore(config.artifacts);
-    queue = await createQueue(config.queue, logger);
+    const installationId = await readInstallationId(db);
+    queue = await createQueue(config.queue, installationId, logger);
+    events = await createEventBus(config.queue, installationId, hydrateRunEvents(db), logger);
   } catch (error) {
+    await queue?.close();
     await db.destroy();
     throw error;
   }
@@ -53,7 +60,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     logger,
     artifacts,
     queue,
-    events: new InProcessEventBus(logger),
+    events,
     webhookOutbox: new WebhookOutboxSignal(),
   };
   const webhookDeliverer = new WebhookDeliverer(ctx);
@@ -70,6 +77,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
       await webhookDeliverer.stop();
       await engine?.stop();
       await ctx.queue.close();
+      await ctx.events.close();
       await db.destroy();
     },
   };

@@ -10,7 +10,7 @@ const usage = `Usage: scene <command>
 Commands:
   serve     start the web UI, the REST API and the embedded worker (port: SCENE_PORT, default 8080)
   migrate   apply database migrations and exit
-  worker    run captures only, for scale-out (needs SCENE_QUEUE_URL=redis://; not available yet)
+  worker    run captures only, for scale-out (needs SCENE_QUEUE_URL=redis:// and Postgres)
 
 Configuration comes from SCENE_* environment variables; see the README.`;
 
@@ -42,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
   if (longRunning.has(name)) installCrashPolicy(logger);
   try {
     await commands[name as keyof typeof commands](config, logger);
-    return name === 'serve' ? -1 : 0;
+    return longRunning.has(name) ? -1 : 0;
   } catch (error) {
     logger.fatal(
       { err: error },

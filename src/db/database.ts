@@ -163,6 +163,12 @@ export interface ExecutionsTable {
   lease_expires_at: string | null;
 }
 
+/** One row: this installation's id (see the installation migration). */
+export interface InstallationTable {
+  id: string;
+  created_at: string;
+}
+
 export interface RunLogTable {
   seq: Generated<number>;
   run_id: string;
@@ -241,6 +247,7 @@ export interface Database {
   runs: RunsTable;
   executions: ExecutionsTable;
   run_log: RunLogTable;
+  installation: InstallationTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;

@@ -1,5 +1,5 @@
 import type { Logger } from '../shared/logger.ts';
-import type { SceneEvent } from './scene-events.ts';
+import type { BusEvent, SceneEvent } from './scene-events.ts';
 
 export interface EventFilter {
   /** Only events of this run. */
@@ -10,18 +10,21 @@ export interface EventFilter {
 
 export type EventListener = (event: SceneEvent) => void;
 
+/** Turns a published event into what listeners receive (loading a changed run or execution). */
+export type EventHydrator = (event: BusEvent) => Promise<SceneEvent | undefined>;
+
 /**
- * In-process publish/subscribe for live updates (SSE, UI). Fire and forget: a listener that
- * throws is logged and does not affect the publisher or other listeners. The database stays
- * the record; a client that reconnects starts from a fresh snapshot. A multi-process
- * deployment would back this interface with Redis pub/sub.
+ * Publish/subscribe for live updates (SSE, UI). Fire and forget: a listener that throws is
+ * logged and does not affect the publisher or other listeners. The database stays the record;
+ * a client that reconnects starts from a fresh snapshot.
  */
 export interface EventBus {
-  publish(event: SceneEvent): void;
+  publish(event: BusEvent): void;
   /** Returns the unsubscribe function. */
   subscribe(listener: EventListener, filter?: EventFilter): () => void;
-  /** Whether anyone listens to this run (events that cost a query are skipped otherwise). */
+  /** Whether anyone in this process listens to this run (diagnostics, tests). */
   hasListeners(runId: string, projectId: string): boolean;
+  close(): Promise<void>;
 }
 
 interface Subscription {
@@ -29,26 +32,29 @@ interface Subscription {
   filter: EventFilter;
 }
 
-export class InProcessEventBus implements EventBus {
+function runIdOf(event: BusEvent | SceneEvent): string | undefined {
+  return 'runId' in event ? event.runId : undefined;
+}
+
+function matches(filter: EventFilter, projectId: string, runId: string | undefined): boolean {
+  if (filter.projectId !== undefined && filter.projectId !== projectId) return false;
+  if (filter.runId !== undefined && filter.runId !== runId) return false;
+  return true;
+}
+
+/**
+ * This process's listeners: events are hydrated (only when someone listens to their run or
+ * project) and delivered one after the other, in the order they arrived.
+ */
+export class LocalListeners {
   readonly #subscriptions = new Set<Subscription>();
+  readonly #hydrate: EventHydrator;
   readonly #logger: Logger | undefined;
+  #delivering: Promise<void> = Promise.resolve();
 
-  constructor(logger?: Logger) {
+  constructor(hydrate: EventHydrator, logger?: Logger) {
+    this.#hydrate = hydrate;
     this.#logger = logger;
-  }
-
-  publish(event: SceneEvent): void {
-    const runId = 'runId' in event ? event.runId : undefined;
-    for (const subscription of [...this.#subscriptions]) {
-      const { filter } = subscription;
-      if (filter.projectId !== undefined && filter.projectId !== event.projectId) continue;
-      if (filter.runId !== undefined && filter.runId !== runId) continue;
-      try {
-        subscription.listener(event);
-      } catch (error) {
-        this.#logger?.error({ err: error, event: event.type }, 'event listener threw');
-      }
-    }
   }
 
   subscribe(listener: EventListener, filter: EventFilter = {}): () => void {
@@ -59,12 +65,62 @@ export class InProcessEventBus implements EventBus {
     };
   }
 
-  hasListeners(runId: string, projectId: string): boolean {
-    for (const { filter } of this.#subscriptions) {
-      if (filter.runId !== undefined && filter.runId !== runId) continue;
-      if (filter.projectId !== undefined && filter.projectId !== projectId) continue;
-      return true;
+  hasListeners(runId: string | undefined, projectId: string): boolean {
+    return [...this.#subscriptions].some((s) => matches(s.filter, projectId, runId));
+  }
+
+  deliver(event: BusEvent): void {
+    this.#delivering = this.#delivering.then(() => this.#deliverNow(event));
+  }
+
+  /** Resolves once everything received so far has been delivered. */
+  settled(): Promise<void> {
+    return this.#delivering;
+  }
+
+  async #deliverNow(event: BusEvent): Promise<void> {
+    if (!this.hasListeners(runIdOf(event), event.projectId)) return;
+    let hydrated: SceneEvent | undefined;
+    try {
+      hydrated = await this.#hydrate(event);
+    } catch (error) {
+      // Live updates are best effort; the change itself is committed.
+      this.#logger?.warn({ err: error, event: event.type }, 'could not load a live update');
+      return;
     }
-    return false;
+    if (!hydrated) return;
+    for (const subscription of [...this.#subscriptions]) {
+      if (!matches(subscription.filter, hydrated.projectId, runIdOf(hydrated))) continue;
+      try {
+        subscription.listener(hydrated);
+      } catch (error) {
+        this.#logger?.error({ err: error, event: hydrated.type }, 'event listener threw');
+      }
+    }
+  }
+}
+
+/** Events of this process only: the embedded default. */
+export class InProcessEventBus implements EventBus {
+  readonly #local: LocalListeners;
+
+  constructor(hydrate: EventHydrator, logger?: Logger) {
+    this.#local = new LocalListeners(hydrate, logger);
+  }
+
+  publish(event: BusEvent): void {
+    this.#local.deliver(event);
+  }
+
+  subscribe(listener: EventListener, filter?: EventFilter): () => void {
+    return this.#local.subscribe(listener, filter);
+  }
+
+  hasListeners(runId: string, projectId: string): boolean {
+    return this.#local.hasListeners(runId, projectId);
+  }
+
+  close(): Promise<void> {
+    return this.#local.settled();
   }
 }

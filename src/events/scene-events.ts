@@ -2,8 +2,9 @@ import type { Baseline } from '../baselines/baseline.schema.ts';
 import type { Execution, NewRunLogLine, Run } from '../runs/run.schema.ts';
 
 /**
- * What the event bus carries: published after the transaction of the change commits, so a
- * listener that reads the database sees the change. Consumers: the SSE stream of a run, the UI.
+ * What listeners of the event bus receive: published after the transaction of the change
+ * commits, so a listener that reads the database sees the change. Consumers: the SSE stream of
+ * a run, the UI.
  */
 export type SceneEvent =
   | { type: 'run.updated'; projectId: string; runId: string; run: Run }
@@ -19,3 +20,13 @@ export type SceneEvent =
   | { type: 'baseline.updated'; projectId: string; baseline: Baseline; matrixKey?: string };
 
 export type SceneEventType = SceneEvent['type'];
+
+/**
+ * What is published, possibly to other processes: a changed run or execution is named by its
+ * id, and the receiving process loads its current state from the database (so a late or
+ * repeated notice never shows stale data). The other events are small and carried whole.
+ */
+export type BusEvent =
+  | { type: 'run.changed'; projectId: string; runId: string }
+  | { type: 'execution.changed'; projectId: string; runId: string; executionId: string }
+  | Extract<SceneEvent, { type: 'run.deleted' | 'run.log' | 'baseline.updated' }>;

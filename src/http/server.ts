@@ -8,9 +8,9 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { AppContext } from '../app-context.ts';
-import { pingDatabase } from '../db/health.ts';
 import { AppError } from '../shared/errors.ts';
 import { forgetListeningPorts, recordListeningPorts } from '../webhooks/own-address.ts';
+import { registerHealthRoute } from './health.routes.ts';
 import { registerApiRoutes } from './api/index.ts';
 import { sendError } from './http-errors.ts';
 import { unsafeTextError } from './text-guard.ts';
@@ -78,15 +78,7 @@ export async function buildServer(ctx: AppContext) {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
-  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
-    try {
-      await pingDatabase(ctx.db);
-      return { status: 'ok' };
-    } catch (error) {
-      ctx.logger.error({ err: error }, 'health check: database unreachable');
-      return reply.status(503).send({ status: 'unavailable', database: 'unreachable' });
-    }
-  });
+  registerHealthRoute(app, ctx);
 
   await app.register(
     (api, _options, done) => {

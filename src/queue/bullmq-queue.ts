@@ -4,8 +4,7 @@ import type { CancelReason } from '../shared/domain.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ExecutionJob, JobHandler, Queue, QueueConsumerOptions } from './queue.ts';
 
-const queueName = 'scene-executions';
-const cancelChannel = 'scene:cancel-executions';
+const queueName = 'executions';
 
 export interface BullmqQueueOptions {
   /** Delay before a job whose handler threw runs again, doubled per failure up to maxRetryMs. */
@@ -35,6 +34,9 @@ export class BullmqQueue implements Queue {
   readonly kind = 'bullmq';
   readonly mayLoseJobs = true;
   readonly #url: string;
+  /** Keys and channels of this installation (readInstallationId), apart from any other's. */
+  readonly #prefix: string;
+  readonly #cancelChannel: string;
   readonly #logger: Logger;
   readonly #options: Required<BullmqQueueOptions>;
   readonly #producer: BullQueue<ExecutionJob>;
@@ -45,8 +47,10 @@ export class BullmqQueue implements Queue {
   readonly #active = new Map<string, Set<AbortController>>();
   #closed = false;
 
-  private constructor(url: string, logger: Logger, options: BullmqQueueOptions) {
+  private constructor(url: string, namespace: string, logger: Logger, options: BullmqQueueOptions) {
     this.#url = url;
+    this.#prefix = `scene:${namespace}`;
+    this.#cancelChannel = `${this.#prefix}:cancel`;
     this.#logger = logger;
     this.#options = {
       firstRetryMs: options.firstRetryMs ?? 500,
@@ -62,6 +66,7 @@ export class BullmqQueue implements Queue {
     });
     this.#publisher.on('error', (error) => this.#logRedisError(error));
     this.#producer = new BullQueue<ExecutionJob>(queueName, {
+      prefix: this.#prefix,
       connection: new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false }),
       defaultJobOptions: { removeOnComplete: true, removeOnFail: true },
     });
@@ -71,10 +76,11 @@ export class BullmqQueue implements Queue {
   /** Connects to Redis, or fails with a message naming the URL (start-up refuses to go on). */
   static async connect(
     url: string,
+    namespace: string,
     logger: Logger,
     options: BullmqQueueOptions = {},
   ): Promise<BullmqQueue> {
-    const queue = new BullmqQueue(url, logger, options);
+    const queue = new BullmqQueue(url, namespace, logger, options);
     try {
       await queue.#publisher.connect();
       await queue.#publisher.ping();
@@ -113,6 +119,7 @@ export class BullmqQueue implements Queue {
       (job: Job<ExecutionJob>, _token?: string, signal?: AbortSignal) =>
         this.#run(handler, job, signal),
       {
+        prefix: this.#prefix,
         connection: new Redis(this.#url, { maxRetriesPerRequest: null }),
         concurrency: Math.max(1, Math.floor(options.concurrency)),
         lockDuration: this.#options.lockDurationMs,
@@ -133,7 +140,9 @@ export class BullmqQueue implements Queue {
     this.#subscriber = new Redis(this.#url, { maxRetriesPerRequest: null });
     this.#subscriber.on('error', (error) => this.#logRedisError(error));
     this.#subscriber.on('message', (_channel: string, message: string) => this.#onCancel(message));
-    this.#subscriber.subscribe(cancelChannel).catch((error: unknown) => this.#logRedisError(error));
+    this.#subscriber
+      .subscribe(this.#cancelChannel)
+      .catch((error: unknown) => this.#logRedisError(error));
   }
 
   setConcurrency(concurrency: number): void {
@@ -144,7 +153,7 @@ export class BullmqQueue implements Queue {
     if (executionIds.length === 0) return;
     const message: CancelMessage = { executionIds: [...executionIds], reason };
     // Reaches every process, this one included (its subscriber gets it too).
-    await this.#publisher.publish(cancelChannel, JSON.stringify(message));
+    await this.#publisher.publish(this.#cancelChannel, JSON.stringify(message));
   }
 
   stats(): { waiting: number; active: number } {

@@ -91,7 +91,7 @@ export async function runTransaction<T>(
     return value;
   });
   if (changes.webhookRecorded) ctx.webhookOutbox.kick();
-  await publishChanges(ctx, changes);
+  publishChanges(ctx, changes);
   return result;
 }
 
@@ -105,44 +105,26 @@ function groupLines(changes: RunChanges): Map<string, NewRunLogLine[]> {
   return byRun;
 }
 
-/** Publishes log lines, then the current state of every run and execution touched. */
-export async function publishChanges(ctx: AppContext, changes: RunChanges): Promise<void> {
+/**
+ * Publishes log lines, then which runs and executions changed (listeners load their state).
+ * Never throws: the change itself is committed.
+ */
+export function publishChanges(ctx: AppContext, changes: RunChanges): void {
   for (const { run, line, published } of changes.logLines) {
     if (!published) {
       ctx.events.publish({ type: 'run.log', projectId: run.projectId, runId: run.id, line });
     }
   }
-  try {
-    for (const [executionId, run] of changes.executions) {
-      if (!ctx.events.hasListeners(run.id, run.projectId)) continue;
-      const record = await findExecution(ctx.db, executionId);
-      if (!record) continue;
-      const [execution] = await toExecutions(ctx.db, run.projectId, [record]);
-      if (execution) {
-        ctx.events.publish({
-          type: 'execution.updated',
-          projectId: run.projectId,
-          runId: run.id,
-          execution,
-        });
-      }
-    }
-    for (const run of changes.runs.values()) {
-      if (!ctx.events.hasListeners(run.id, run.projectId)) continue;
-      const record = await findRun(ctx.db, run.id);
-      if (!record) continue;
-      const [view] = await toRuns(ctx.db, [record]);
-      if (view)
-        ctx.events.publish({
-          type: 'run.updated',
-          projectId: run.projectId,
-          runId: run.id,
-          run: view,
-        });
-    }
-  } catch (error) {
-    // Live updates are best effort; the change itself is committed.
-    ctx.logger.warn({ err: error }, 'could not publish run updates');
+  for (const [executionId, run] of changes.executions) {
+    ctx.events.publish({
+      type: 'execution.changed',
+      projectId: run.projectId,
+      runId: run.id,
+      executionId,
+    });
+  }
+  for (const run of changes.runs.values()) {
+    ctx.events.publish({ type: 'run.changed', projectId: run.projectId, runId: run.id });
   }
 }
 

@@ -8,7 +8,7 @@ const repoRoot = path.resolve(import.meta.dirname, '../..');
 
 export interface SceneChild {
   child: ChildProcess;
-  /** Base URL, e.g. http://127.0.0.1:41234 */
+  /** Base URL, e.g. http://127.0.0.1:41234 (empty for a worker: it serves no API) */
   url: string;
   /** Resolves with the exit code (or the signal's name) once the process has exited. */
   exited: Promise<number | string | null>;
@@ -20,8 +20,15 @@ export interface SceneChild {
   kill(): Promise<void>;
 }
 
-export async function startSceneChild(env: Record<string, string>): Promise<SceneChild> {
-  const child = spawn(path.join(repoRoot, 'bin/scene'), ['serve'], {
+/**
+ * Starts `bin/scene serve` (or `worker`) and resolves once it is running: for serve, once it
+ * names its URL; for a worker, once it says it takes captures (its `url` is then empty).
+ */
+export async function startSceneChild(
+  env: Record<string, string>,
+  command: 'serve' | 'worker' = 'serve',
+): Promise<SceneChild> {
+  const child = spawn(path.join(repoRoot, 'bin/scene'), [command], {
     cwd: repoRoot,
     env: { ...process.env, SCENE_PORT: '0', SCENE_HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -42,6 +49,13 @@ export async function startSceneChild(env: Record<string, string>): Promise<Scen
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`scene did not start:\n${output}`)), 60_000);
     const check = (): void => {
+      if (command === 'worker') {
+        if (output.includes('Scene worker is running')) {
+          clearTimeout(timer);
+          resolve('');
+        }
+        return;
+      }
       const match = /"url":"http:\/\/localhost:(\d+)"/.exec(output);
       if (match?.[1]) {
         clearTimeout(timer);

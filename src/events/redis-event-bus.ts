@@ -1,0 +1,88 @@
+import { Redis } from 'ioredis';
+import type { Logger } from '../shared/logger.ts';
+import {
+  LocalListeners,
+  type EventBus,
+  type EventFilter,
+  type EventHydrator,
+  type EventListener,
+} from './event-bus.ts';
+import type { BusEvent } from './scene-events.ts';
+
+/**
+ * Events shared by every process on one Redis (Redis pub/sub): a capture on a worker shows on
+ * the run page served by any `scene serve`. Each process hears its own events back through
+ * Redis, so all listeners see one order. Fire and forget: while Redis is unreachable live
+ * updates pause; pages and streams that reconnect start from a fresh snapshot.
+ */
+export class RedisEventBus implements EventBus {
+  readonly #local: LocalListeners;
+  readonly #logger: Logger;
+  readonly #publisher: Redis;
+  readonly #subscriber: Redis;
+  /** This installation's channel (see readInstallationId). */
+  readonly #channel: string;
+  #lastError = 0;
+
+  private constructor(url: string, namespace: string, hydrate: EventHydrator, logger: Logger) {
+    this.#channel = `scene:${namespace}:events`;
+    this.#logger = logger;
+    this.#local = new LocalListeners(hydrate, logger);
+    this.#publisher = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    this.#subscriber = new Redis(url, { maxRetriesPerRequest: null });
+    this.#publisher.on('error', (error) => this.#logError(error));
+    this.#subscriber.on('error', (error) => this.#logError(error));
+    this.#subscriber.on('message', (_channel: string, message: string) => {
+      try {
+        this.#local.deliver(JSON.parse(message) as BusEvent);
+      } catch (error) {
+        this.#logError(error);
+      }
+    });
+  }
+
+  static async connect(
+    url: string,
+    namespace: string,
+    hydrate: EventHydrator,
+    logger: Logger,
+  ): Promise<RedisEventBus> {
+    const bus = new RedisEventBus(url, namespace, hydrate, logger);
+    try {
+      await bus.#subscriber.subscribe(bus.#channel);
+    } catch (error) {
+      await bus.close();
+      throw error;
+    }
+    return bus;
+  }
+
+  publish(event: BusEvent): void {
+    this.#publisher
+      .publish(this.#channel, JSON.stringify(event))
+      .catch((error: unknown) => this.#logError(error));
+  }
+
+  subscribe(listener: EventListener, filter?: EventFilter): () => void {
+    return this.#local.subscribe(listener, filter);
+  }
+
+  hasListeners(runId: string, projectId: string): boolean {
+    return this.#local.hasListeners(runId, projectId);
+  }
+
+  async close(): Promise<void> {
+    this.#subscriber.disconnect();
+    this.#publisher.disconnect();
+    await this.#local.settled();
+  }
+
+  #logError(error: unknown): void {
+    if (Date.now() - this.#lastError < 10_000) return;
+    this.#lastError = Date.now();
+    this.#logger.warn(
+      { err: error },
+      'live events: Redis is unavailable; updates pause until it is back',
+    );
+  }
+}
