@@ -44,7 +44,7 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     await sealStoredSecrets(db, config.database, logger);
-    artifacts = createArtifactStore(config.artifacts);
+    artifacts = await createArtifactStore(config.artifacts);
     const installationId = await readInstallationId(db);
     queue = await createQueue(config.queue, installationId, logger);
     events = await createEventBus(config.queue, installationId, hydrateRunEvents(db), logger);

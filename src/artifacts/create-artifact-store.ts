@@ -1,20 +1,15 @@
 import type { ArtifactsConfig } from '../config/config.ts';
 import type { ArtifactStore } from './artifact-store.ts';
 import { DiskArtifactStore } from './disk-artifact-store.ts';
+import { S3ArtifactStore } from './s3-artifact-store.ts';
 
-export class ArtifactStoreUnavailableError extends Error {
-  override readonly name = 'ArtifactStoreUnavailableError';
-}
-
-/** The artifact store SCENE_ARTIFACTS names. */
-export function createArtifactStore(config: ArtifactsConfig): ArtifactStore {
+/** The artifact store SCENE_ARTIFACTS names; an unreachable bucket fails the start. */
+export async function createArtifactStore(config: ArtifactsConfig): Promise<ArtifactStore> {
   switch (config.kind) {
     case 'disk':
       return new DiskArtifactStore(config.dir);
     case 's3':
-      throw new ArtifactStoreUnavailableError(
-        `SCENE_ARTIFACTS=s3://${config.bucket}: the S3 artifact store is not in this version; use a directory`,
-      );
+      return S3ArtifactStore.connect(config);
   }
 }
 

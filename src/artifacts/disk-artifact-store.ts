@@ -3,9 +3,8 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppError } from '../shared/errors.ts';
+import { assertArtifactKey } from './artifact-keys.ts';
 import type { ArtifactStore } from './artifact-store.ts';
-
-const keyPattern = /^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/i;
 
 /** Artifacts as files below one directory. */
 export class DiskArtifactStore implements ArtifactStore {
@@ -18,8 +17,9 @@ export class DiskArtifactStore implements ArtifactStore {
 
   /** Resolves a key below the root; anything that could escape it (.., absolute, odd characters) is refused. */
   private pathOf(key: string): string {
+    assertArtifactKey(key);
     const resolved = path.resolve(this.root, key);
-    if (!keyPattern.test(key) || key.includes('..') || !resolved.startsWith(this.root + path.sep)) {
+    if (!resolved.startsWith(this.root + path.sep)) {
       throw new AppError('not_found', `artifact '${key}' does not exist`);
     }
     return resolved;

@@ -6,11 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Execution, Run } from '../../src/runs/run.schema.ts';
 import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
 import { createScratchDatabase } from '../support/postgres.ts';
+import { startS3Server, type S3TestServer } from '../support/s3-server.ts';
 import { okScene, pollUntil, startSceneChild, type SceneChild } from '../support/scene-child.ts';
 
 // Scale-out with real engines: one `scene serve` without an embedded worker and two `scene
 // worker` processes, sharing Postgres (a scratch database), Redis (BullMQ; keys and channels
-// namespaced by the scratch database's installation id) and the artifacts.
+// namespaced by the scratch database's installation id) and an S3 bucket (s3rver on 127.0.0.1,
+// through the real AWS SDK).
 
 const redisUrl = process.env.SCENE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const isTerminal = (status: string) =>
@@ -52,9 +54,10 @@ async function readEvents(
     });
 }
 
-describe('scene serve with two scene workers on Postgres, Redis and shared artifacts', () => {
+describe('scene serve with two scene workers on Postgres, Redis and S3', () => {
   let site: FixtureSite;
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let s3: S3TestServer;
   let dataDir: string;
   let env: Record<string, string>;
   let server: SceneChild;
@@ -68,8 +71,10 @@ describe('scene serve with two scene workers on Postgres, Redis and shared artif
     }
     site = await startFixtureSite();
     scratch = await createScratchDatabase();
+    s3 = await startS3Server();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scene-scale-'));
     env = {
+      ...s3.env('scene'),
       SCENE_DATA_DIR: dataDir,
       SCENE_DATABASE_URL: scratch.url,
       SCENE_QUEUE_URL: redisUrl,
@@ -85,6 +90,7 @@ describe('scene serve with two scene workers on Postgres, Redis and shared artif
     for (const worker of workers) await worker.kill();
     await server?.kill();
     await scratch?.drop();
+    await s3?.close();
     await site?.close();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
@@ -144,6 +150,12 @@ describe('scene serve with two scene workers on Postgres, Redis and shared artif
       expect(shot.status).toBe(200);
       expect(shot.headers.get('content-type')).toBe('image/png');
     }
+    // The files are objects in the bucket, none on the processes' disks.
+    const stored = fs.readdirSync(path.join(s3.directory, s3.bucket), { recursive: true });
+    expect(stored.filter((f) => String(f).endsWith('screenshot.png._S3rver_object')).length).toBe(
+      16,
+    );
+    expect(fs.existsSync(path.join(dataDir, 'artifacts'))).toBe(false);
     // No capture ran in the server (it has no embedded worker): every one ran once, on a worker.
     expect(executions.every((e) => e.attempt === 1)).toBe(true);
   });
