@@ -54,171 +54,187 @@ async function readEvents(
     });
 }
 
-describe('scene serve with two scene workers on Postgres, Redis and S3', () => {
-  let site: FixtureSite;
-  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
-  let s3: S3TestServer;
-  let dataDir: string;
-  let env: Record<string, string>;
-  let server: SceneChild;
-  const workers: SceneChild[] = [];
+describe(
+  'scene serve with two scene workers on Postgres, Redis and S3',
+  { timeout: 240_000 },
+  () => {
+    let site: FixtureSite;
+    let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+    let s3: S3TestServer;
+    let dataDir: string;
+    let env: Record<string, string>;
+    let server: SceneChild;
+    const workers: SceneChild[] = [];
 
-  beforeAll(async () => {
-    if (!(await redisReachable())) {
-      throw new Error(
-        `Redis is not reachable at ${redisUrl}; start it with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no`,
+    beforeAll(async () => {
+      if (!(await redisReachable())) {
+        throw new Error(
+          `Redis is not reachable at ${redisUrl}; start it with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no`,
+        );
+      }
+      site = await startFixtureSite();
+      scratch = await createScratchDatabase();
+      s3 = await startS3Server();
+      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scene-scale-'));
+      env = {
+        ...s3.env('scene'),
+        SCENE_DATA_DIR: dataDir,
+        SCENE_DATABASE_URL: scratch.url,
+        SCENE_QUEUE_URL: redisUrl,
+        SCENE_EXECUTION_LEASE_SECONDS: '3',
+        SCENE_LOG_LEVEL: 'info',
+      };
+      server = await startSceneChild({ ...env, SCENE_EMBEDDED_WORKER: 'false' });
+      await okScene(server, 'PATCH', '/settings', { maxConcurrentExecutions: 2 });
+      for (let i = 0; i < 2; i++) workers.push(await startSceneChild(env, 'worker'));
+    });
+
+    afterAll(async () => {
+      for (const worker of workers) await worker.kill();
+      await server?.kill();
+      await scratch?.drop();
+      await s3?.close();
+      await site?.close();
+      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    async function batchOf(name: string, paths: string[]): Promise<string> {
+      const project = await okScene<{ id: string }>(server, 'POST', '/projects', { name });
+      const pageIds: string[] = [];
+      for (const [i, p] of paths.entries()) {
+        const page = await okScene<{ id: string }>(
+          server,
+          'POST',
+          `/projects/${project.id}/pages`,
+          {
+            name: `page ${i}`,
+            url: site.url + p,
+          },
+        );
+        pageIds.push(page.id);
+      }
+      const batch = await okScene<{ id: string }>(
+        server,
+        'POST',
+        `/projects/${project.id}/batches`,
+        {
+          name: 'batch',
+          pageIds,
+          browsers: ['chromium'],
+          viewports: ['desktop', 'mobile'],
+        },
       );
+      return batch.id;
     }
-    site = await startFixtureSite();
-    scratch = await createScratchDatabase();
-    s3 = await startS3Server();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scene-scale-'));
-    env = {
-      ...s3.env('scene'),
-      SCENE_DATA_DIR: dataDir,
-      SCENE_DATABASE_URL: scratch.url,
-      SCENE_QUEUE_URL: redisUrl,
-      SCENE_EXECUTION_LEASE_SECONDS: '3',
-      SCENE_LOG_LEVEL: 'info',
-    };
-    server = await startSceneChild({ ...env, SCENE_EMBEDDED_WORKER: 'false' });
-    await okScene(server, 'PATCH', '/settings', { maxConcurrentExecutions: 2 });
-    for (let i = 0; i < 2; i++) workers.push(await startSceneChild(env, 'worker'));
-  });
 
-  afterAll(async () => {
-    for (const worker of workers) await worker.kill();
-    await server?.kill();
-    await scratch?.drop();
-    await s3?.close();
-    await site?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+    const executionsOf = async (runId: string) =>
+      (await okScene<{ items: Execution[] }>(server, 'GET', `/runs/${runId}/executions`)).items;
 
-  async function batchOf(name: string, paths: string[]): Promise<string> {
-    const project = await okScene<{ id: string }>(server, 'POST', '/projects', { name });
-    const pageIds: string[] = [];
-    for (const [i, p] of paths.entries()) {
-      const page = await okScene<{ id: string }>(server, 'POST', `/projects/${project.id}/pages`, {
-        name: `page ${i}`,
-        url: site.url + p,
+    it('runs a 16-cell batch to the end on the workers; the server streams every execution', async () => {
+      const batchId = await batchOf(
+        'sixteen',
+        Array.from({ length: 8 }, (_, i) => `${fixturePaths.slow}?ms=${300 + 50 * i}&n=${i}`),
+      );
+      const run = await okScene<Run>(server, 'POST', `/batches/${batchId}/runs`, {
+        mode: 'baseline',
       });
-      pageIds.push(page.id);
-    }
-    const batch = await okScene<{ id: string }>(server, 'POST', `/projects/${project.id}/batches`, {
-      name: 'batch',
-      pageIds,
-      browsers: ['chromium'],
-      viewports: ['desktop', 'mobile'],
+      const events = await readEvents(server, run.id);
+      const ended = await okScene<Run>(server, 'GET', `/runs/${run.id}`);
+      expect(ended).toMatchObject({ status: 'finished', summary: { total: 16, finished: 16 } });
+      expect(events.at(-1)?.event).toBe('summary');
+      const executions = await executionsOf(run.id);
+      // Every execution's progress reached the server's stream, live from the workers: each is
+      // last seen finished, and captures were seen running. (Listeners load the state a notice
+      // names when they receive it, so a short capture may already be finished by then.)
+      const snapshot = events.find((e) => e.event === 'snapshot')?.data as {
+        executions: Execution[];
+      };
+      const states = [
+        ...snapshot.executions,
+        ...events
+          .filter((e) => e.event === 'execution')
+          .map((e) => (e.data as { execution: Execution }).execution),
+      ];
+      expect(states.some((e) => e.status === 'running')).toBe(true);
+      for (const execution of executions) {
+        const seen = states.filter((e) => e.id === execution.id).map((e) => e.status);
+        expect(seen.at(-1)).toBe('finished');
+        const shot = await fetch(`${server.url}${execution.artifacts.screenshot ?? ''}`);
+        expect(shot.status).toBe(200);
+        expect(shot.headers.get('content-type')).toBe('image/png');
+      }
+      // The files are objects in the bucket, none on the processes' disks.
+      const stored = fs.readdirSync(path.join(s3.directory, s3.bucket), { recursive: true });
+      expect(stored.filter((f) => String(f).endsWith('screenshot.png._S3rver_object')).length).toBe(
+        16,
+      );
+      expect(fs.existsSync(path.join(dataDir, 'artifacts'))).toBe(false);
+      // No capture ran in the server (it has no embedded worker): every one ran once, on a worker.
+      expect(executions.every((e) => e.attempt === 1)).toBe(true);
     });
-    return batch.id;
-  }
 
-  const executionsOf = async (runId: string) =>
-    (await okScene<{ items: Execution[] }>(server, 'GET', `/runs/${runId}/executions`)).items;
+    it('a cancel on the server aborts the captures running on the workers', async () => {
+      // Hung pages never answer: only an abort frees the workers' capture slots.
+      const hungBatch = await batchOf(
+        'hung',
+        [1, 2].map((n) => `${fixturePaths.hung}?n=${n}`),
+      );
+      const hung = await okScene<Run>(server, 'POST', `/batches/${hungBatch}/runs`, {
+        mode: 'baseline',
+      });
+      await pollUntil(
+        () => executionsOf(hung.id),
+        (items) => items.filter((e) => e.status === 'running').length === 4,
+        'four hung captures running on the workers',
+      );
+      await okScene(server, 'POST', `/runs/${hung.id}/cancel`);
+      // With every slot held by a hung capture (2 workers × 2), a new run progresses only if the
+      // cancel reached the workers and aborted them (the execution timeout is 60 s; this waits
+      // at most 30 s).
+      const quick = await batchOf('quick', [fixturePaths.about]);
+      const next = await okScene<Run>(server, 'POST', `/batches/${quick}/runs`, {
+        mode: 'baseline',
+      });
+      const done = await pollUntil(
+        () => okScene<Run>(server, 'GET', `/runs/${next.id}`),
+        (r) => isTerminal(r.status),
+        'the next run to end',
+        30_000,
+      );
+      expect(done.status).toBe('finished');
+    });
 
-  it('runs a 16-cell batch to the end on the workers; the server streams every execution', async () => {
-    const batchId = await batchOf(
-      'sixteen',
-      Array.from({ length: 8 }, (_, i) => `${fixturePaths.slow}?ms=${300 + 50 * i}&n=${i}`),
-    );
-    const run = await okScene<Run>(server, 'POST', `/batches/${batchId}/runs`, {
-      mode: 'baseline',
+    it('kill -9 of a worker mid-run: the other takes its captures over and the run finishes', async () => {
+      const batchId = await batchOf(
+        'killed',
+        Array.from({ length: 6 }, (_, i) => `${fixturePaths.slow}?ms=1500&n=${i}`),
+      );
+      const run = await okScene<Run>(server, 'POST', `/batches/${batchId}/runs`, {
+        mode: 'baseline',
+      });
+      await pollUntil(
+        () => executionsOf(run.id),
+        (items) => items.filter((e) => e.status === 'running').length >= 3,
+        'captures running on both workers',
+      );
+      const victim = workers.shift();
+      await victim?.kill();
+      const ended = await pollUntil(
+        () => okScene<Run>(server, 'GET', `/runs/${run.id}`),
+        (r) => isTerminal(r.status),
+        'the run to end',
+      );
+      expect(ended).toMatchObject({
+        status: 'finished',
+        summary: { total: 12, finished: 12, running: 0 },
+      });
+      const executions = await executionsOf(run.id);
+      // The killed worker's captures ran again (attempt 2); nothing ran a third time.
+      expect(executions.every((e) => e.attempt === 1 || e.attempt === 2)).toBe(true);
+      expect(executions.some((e) => e.attempt === 2)).toBe(true);
     });
-    const events = await readEvents(server, run.id);
-    const ended = await okScene<Run>(server, 'GET', `/runs/${run.id}`);
-    expect(ended).toMatchObject({ status: 'finished', summary: { total: 16, finished: 16 } });
-    expect(events.at(-1)?.event).toBe('summary');
-    const executions = await executionsOf(run.id);
-    // Every execution's progress reached the server's stream, live from the workers: each is
-    // last seen finished, and captures were seen running. (Listeners load the state a notice
-    // names when they receive it, so a short capture may already be finished by then.)
-    const snapshot = events.find((e) => e.event === 'snapshot')?.data as {
-      executions: Execution[];
-    };
-    const states = [
-      ...snapshot.executions,
-      ...events
-        .filter((e) => e.event === 'execution')
-        .map((e) => (e.data as { execution: Execution }).execution),
-    ];
-    expect(states.some((e) => e.status === 'running')).toBe(true);
-    for (const execution of executions) {
-      const seen = states.filter((e) => e.id === execution.id).map((e) => e.status);
-      expect(seen.at(-1)).toBe('finished');
-      const shot = await fetch(`${server.url}${execution.artifacts.screenshot ?? ''}`);
-      expect(shot.status).toBe(200);
-      expect(shot.headers.get('content-type')).toBe('image/png');
-    }
-    // The files are objects in the bucket, none on the processes' disks.
-    const stored = fs.readdirSync(path.join(s3.directory, s3.bucket), { recursive: true });
-    expect(stored.filter((f) => String(f).endsWith('screenshot.png._S3rver_object')).length).toBe(
-      16,
-    );
-    expect(fs.existsSync(path.join(dataDir, 'artifacts'))).toBe(false);
-    // No capture ran in the server (it has no embedded worker): every one ran once, on a worker.
-    expect(executions.every((e) => e.attempt === 1)).toBe(true);
-  });
-
-  it('a cancel on the server aborts the captures running on the workers', async () => {
-    // Hung pages never answer: only an abort frees the workers' capture slots.
-    const hungBatch = await batchOf(
-      'hung',
-      [1, 2].map((n) => `${fixturePaths.hung}?n=${n}`),
-    );
-    const hung = await okScene<Run>(server, 'POST', `/batches/${hungBatch}/runs`, {
-      mode: 'baseline',
-    });
-    await pollUntil(
-      () => executionsOf(hung.id),
-      (items) => items.filter((e) => e.status === 'running').length === 4,
-      'four hung captures running on the workers',
-    );
-    await okScene(server, 'POST', `/runs/${hung.id}/cancel`);
-    // With every slot held by a hung capture (2 workers × 2), a new run progresses only if the
-    // cancel reached the workers and aborted them (the execution timeout is 60 s; this waits
-    // at most 30 s).
-    const quick = await batchOf('quick', [fixturePaths.about]);
-    const next = await okScene<Run>(server, 'POST', `/batches/${quick}/runs`, { mode: 'baseline' });
-    const done = await pollUntil(
-      () => okScene<Run>(server, 'GET', `/runs/${next.id}`),
-      (r) => isTerminal(r.status),
-      'the next run to end',
-      30_000,
-    );
-    expect(done.status).toBe('finished');
-  });
-
-  it('kill -9 of a worker mid-run: the other takes its captures over and the run finishes', async () => {
-    const batchId = await batchOf(
-      'killed',
-      Array.from({ length: 6 }, (_, i) => `${fixturePaths.slow}?ms=1500&n=${i}`),
-    );
-    const run = await okScene<Run>(server, 'POST', `/batches/${batchId}/runs`, {
-      mode: 'baseline',
-    });
-    await pollUntil(
-      () => executionsOf(run.id),
-      (items) => items.filter((e) => e.status === 'running').length >= 3,
-      'captures running on both workers',
-    );
-    const victim = workers.shift();
-    await victim?.kill();
-    const ended = await pollUntil(
-      () => okScene<Run>(server, 'GET', `/runs/${run.id}`),
-      (r) => isTerminal(r.status),
-      'the run to end',
-    );
-    expect(ended).toMatchObject({
-      status: 'finished',
-      summary: { total: 12, finished: 12, running: 0 },
-    });
-    const executions = await executionsOf(run.id);
-    // The killed worker's captures ran again (attempt 2); nothing ran a third time.
-    expect(executions.every((e) => e.attempt === 1 || e.attempt === 2)).toBe(true);
-    expect(executions.some((e) => e.attempt === 2)).toBe(true);
-  });
-});
+  },
+);
 
 describe('scene serve refuses a queue it cannot use', () => {
   it('an unreachable Redis stops the start with a message naming it', async () => {
