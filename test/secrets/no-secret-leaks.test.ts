@@ -149,7 +149,7 @@ describe.each(dialects)('no secret leaks after runs against a basic-auth page on
     expect(audit.text).toContain('[redacted]');
 
     const needles = basicAuthNeedles(username, password);
-    const artifacts = scanFiles(t.dataDir, [...needles, cookieSecret]);
+    const artifacts = scanFiles(path.join(t.dataDir, 'artifacts'), [...needles, cookieSecret]);
     // The scan did open the traces: two runs, two traces each.
     expect(artifacts.zipEntries.filter((e) => e.endsWith('trace.network'))).toHaveLength(4);
     expect(artifacts.zipEntries.filter((e) => e.endsWith('trace.trace'))).toHaveLength(4);
