@@ -90,7 +90,7 @@ export async function launchRun(
         projectId: batch.projectId,
         batchId,
         sourceRunId: runId,
-        branch,
+        ...(branch !== null && { branch }),
         createdAt: now,
         updatedAt: now,
       };
