@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema, listQuerySchema } from '../shared/schemas.ts';
+import { branchNameSchema } from './branches.ts';
 
 export const baselineSchema = z.object({
   id: z.string(),
@@ -8,7 +9,19 @@ export const baselineSchema = z.object({
   sourceRunId: z
     .string()
     .nullable()
-    .describe('the baseline-mode run that recorded it; null once that run is deleted'),
+    .describe(
+      'the baseline-mode run that recorded it; null once that run is deleted, and for a copy made by an approval on a branch',
+    ),
+  branch: z
+    .string()
+    .optional()
+    .describe('the git branch it belongs to; absent: recorded without a branch (the base branch)'),
+  forkedFromId: z
+    .string()
+    .optional()
+    .describe(
+      'a branch’s copy-on-write baseline: the baseline it was copied from at the branch’s first approval',
+    ),
   createdAt: z.string(),
   updatedAt: z.string(),
   entries: z.number().int().describe('current images, one per matrix cell'),
@@ -18,6 +31,7 @@ export type Baseline = z.infer<typeof baselineSchema>;
 export const baselineListQuerySchema = listQuerySchema.extend({
   batchId: idSchema.optional(),
   projectId: idSchema.optional(),
+  branch: branchNameSchema.optional().describe('only the baselines of this branch'),
 });
 export type BaselineListQuery = z.infer<typeof baselineListQuerySchema>;
 

@@ -1,3 +1,4 @@
+import { PostgresAdapter } from 'kysely';
 import type { Conn } from '../db/connect.ts';
 import { afterCursor, toPage, type Page } from '../db/pagination.ts';
 import type { Baseline, BaselineEntry } from './baseline.schema.ts';
@@ -26,16 +27,20 @@ function rowToBaseline(row: BaselineRow): Baseline {
     projectId: row.project_id,
     batchId: row.batch_id,
     sourceRunId: row.source_run_id,
+    ...(row.branch !== null && { branch: row.branch }),
+    ...(row.forked_from_id !== null && { forkedFromId: row.forked_from_id }),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     entries: Number(row.entry_count ?? 0),
   };
 }
 
-export async function insertBaseline(
-  conn: Conn,
-  baseline: Omit<Baseline, 'entries'>,
-): Promise<void> {
+export type NewBaseline = Omit<Baseline, 'entries' | 'branch' | 'forkedFromId'> & {
+  branch?: string | null | undefined;
+  forkedFromId?: string | null | undefined;
+};
+
+export async function insertBaseline(conn: Conn, baseline: NewBaseline): Promise<void> {
   await conn
     .insertInto('baselines')
     .values({
@@ -43,10 +48,23 @@ export async function insertBaseline(
       project_id: baseline.projectId,
       batch_id: baseline.batchId,
       source_run_id: baseline.sourceRunId,
+      branch: baseline.branch ?? null,
+      forked_from_id: baseline.forkedFromId ?? null,
       created_at: baseline.createdAt,
       updated_at: baseline.updatedAt,
     })
     .execute();
+}
+
+/**
+ * Serialises approvals that may copy this baseline into a branch's first baseline: on
+ * Postgres it row-locks the baseline until the commit, so two approvals on the same branch
+ * cannot both find no branch baseline and make two copies. SQLite runs one transaction at a
+ * time anyway.
+ */
+export async function lockBaselineRow(conn: Conn, id: string): Promise<void> {
+  if (!(conn.getExecutor().adapter instanceof PostgresAdapter)) return;
+  await conn.selectFrom('baselines').select('id').where('id', '=', id).forUpdate().execute();
 }
 
 export async function findBaseline(conn: Conn, id: string): Promise<Baseline | undefined> {
@@ -56,12 +74,17 @@ export async function findBaseline(conn: Conn, id: string): Promise<Baseline | u
 
 export async function listBaselineRecords(
   conn: Conn,
-  filter: { batchId?: string | undefined; projectId?: string | undefined },
+  filter: {
+    batchId?: string | undefined;
+    projectId?: string | undefined;
+    branch?: string | undefined;
+  },
   cursor: string | undefined,
   limit: number,
 ): Promise<Page<Baseline>> {
   let query = selectBaselines(conn);
   if (filter.batchId !== undefined) query = query.where('baselines.batch_id', '=', filter.batchId);
+  if (filter.branch !== undefined) query = query.where('baselines.branch', '=', filter.branch);
   if (filter.projectId !== undefined) {
     query = query.where('baselines.project_id', '=', filter.projectId);
   }
@@ -89,16 +112,26 @@ export async function findBaselinesByIdPrefix(
 }
 
 /**
- * The batch's newest baseline a compare run can use: it has images, and the run recording it
- * (if it still exists) is no longer queued or running.
+ * The batch's newest baseline on one of `branches` (null: recorded without a branch) that a
+ * compare run can use: it has images, and the run recording it (if it still exists) is no
+ * longer queued or running.
  */
 export async function findLatestUsableBaseline(
   conn: Conn,
   batchId: string,
+  branches: readonly (string | null)[],
 ): Promise<Baseline | undefined> {
+  const named = branches.filter((b): b is string => b !== null);
+  const branchless = branches.includes(null);
   const row = await selectBaselines(conn)
     .leftJoin('runs', 'runs.id', 'baselines.source_run_id')
     .where('baselines.batch_id', '=', batchId)
+    .where((eb) =>
+      eb.or([
+        ...(named.length > 0 ? [eb('baselines.branch', 'in', named)] : []),
+        ...(branchless ? [eb('baselines.branch', 'is', null)] : []),
+      ]),
+    )
     .where((eb) =>
       eb.or([eb('runs.id', 'is', null), eb('runs.status', 'not in', ['queued', 'running'])]),
     )
@@ -198,6 +231,42 @@ export async function findExecutionsWithCurrentEntries(
   return new Set(
     rows.flatMap((r) => (r.source_execution_id === null ? [] : [r.source_execution_id])),
   );
+}
+
+/**
+ * Copies the current entries of one baseline into another (new rows, the same images): a
+ * branch's copy-on-write baseline starts as the baseline its run compared against. Returns
+ * how many were copied.
+ */
+export async function copyCurrentEntries(
+  conn: Conn,
+  fromBaselineId: string,
+  toBaselineId: string,
+  now: string,
+  newEntryId: () => string,
+): Promise<number> {
+  const rows = await conn
+    .selectFrom('baseline_entries')
+    .selectAll()
+    .where('baseline_id', '=', fromBaselineId)
+    .where('superseded_at', 'is', null)
+    .orderBy('matrix_key')
+    .execute();
+  for (let i = 0; i < rows.length; i += 200) {
+    await conn
+      .insertInto('baseline_entries')
+      .values(
+        rows.slice(i, i + 200).map((row) => ({
+          ...row,
+          id: newEntryId(),
+          baseline_id: toBaselineId,
+          created_at: now,
+          superseded_at: null,
+        })),
+      )
+      .execute();
+  }
+  return rows.length;
 }
 
 export interface NewBaselineEntry {

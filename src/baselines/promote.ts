@@ -10,14 +10,21 @@ import { creationStamp } from '../shared/clock.ts';
 import { invariant, notFound, unprocessable } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { recordWebhookEvent } from '../webhooks/outbox.ts';
+import type { Conn } from '../db/connect.ts';
+import type { RunRecord } from '../runs/runs.repository.ts';
 import type { Baseline } from './baseline.schema.ts';
 import {
+  copyCurrentEntries,
   findBaseline,
   findCurrentEntry,
+  findLatestUsableBaseline,
+  insertBaseline,
   insertBaselineEntry,
+  lockBaselineRow,
   supersedeCurrentEntry,
   touchBaseline,
 } from './baselines.repository.ts';
+import { baselineIsOnLine, branchesOfLine, lineOfRun } from './branches.ts';
 
 export interface Promotion {
   baseline: Baseline;
@@ -31,8 +38,16 @@ export interface Promotion {
 
 /**
  * Approves a compare execution: its screenshot becomes the current image of its cell in the
- * baseline the run compared against. The previous image stays as history (superseded_at).
+ * baseline of the run's branch. The previous image stays as history (superseded_at).
  * Approving twice changes nothing the second time.
+ *
+ * Which baseline: the one the run compared against when it is on the run's line (the run's
+ * branch; or, for a run without a branch or on its base branch, the base branch's or a
+ * branchless one) — as before branches existed. Otherwise (a branch run that fell back to its
+ * base branch's baseline) an approval never touches that baseline: it goes into the branch's
+ * latest baseline, which the branch's first approval creates as a copy of the compared one
+ * (copy-on-write: new entry rows, the same images). The run's executions stay linked to the
+ * images they were compared with.
  */
 export async function promoteToBaseline(
   ctx: AppContext,
@@ -62,9 +77,16 @@ export async function promoteToBaseline(
       .at(-1);
     invariant(screenshot, `finished execution ${executionId} has a screenshot`);
 
-    const current = await findCurrentEntry(trx, run.baselineId, execution.matrixKey);
-    const baselineBefore = await findBaseline(trx, run.baselineId);
-    invariant(baselineBefore, `baseline ${run.baselineId} exists`);
+    const compared = await findBaseline(trx, run.baselineId);
+    invariant(compared, `baseline ${run.baselineId} exists`);
+    const { baseline: baselineBefore, copiedFrom } = await approvalTarget(
+      trx,
+      run,
+      compared,
+      actor,
+    );
+    const targetId = baselineBefore.id;
+    const current = await findCurrentEntry(trx, targetId, execution.matrixKey);
     if (current?.artifactId === screenshot.id) {
       return {
         baseline: baselineBefore,
@@ -77,11 +99,11 @@ export async function promoteToBaseline(
 
     const now = creationStamp();
     const previousEntryId =
-      (await supersedeCurrentEntry(trx, run.baselineId, execution.matrixKey, now)) ?? null;
+      (await supersedeCurrentEntry(trx, targetId, execution.matrixKey, now)) ?? null;
     const entryId = newId();
     await insertBaselineEntry(trx, {
       id: entryId,
-      baselineId: run.baselineId,
+      baselineId: targetId,
       matrixKey: execution.matrixKey,
       pageId: execution.pageId,
       taskId: execution.taskId,
@@ -92,9 +114,9 @@ export async function promoteToBaseline(
       sourceExecutionId: executionId,
       createdAt: now,
     });
-    await touchBaseline(trx, run.baselineId, now);
-    const baseline = await findBaseline(trx, run.baselineId);
-    invariant(baseline, `baseline ${run.baselineId} exists`);
+    await touchBaseline(trx, targetId, now);
+    const baseline = await findBaseline(trx, targetId);
+    invariant(baseline, `baseline ${targetId} exists`);
 
     await recordAudit(trx, {
       actor,
@@ -143,7 +165,13 @@ export async function promoteToBaseline(
       level: 'info',
       kind: 'approved',
       executionId,
-      message: `${execution.pageName}${execution.taskName ? ` / ${execution.taskName}` : ''} (${execution.browser}, ${execution.viewport.name}): screenshot approved into baseline ${baseline.id} by ${actor}`,
+      message:
+        `${execution.pageName}${execution.taskName ? ` / ${execution.taskName}` : ''} (${execution.browser}, ${execution.viewport.name}): screenshot approved into baseline ${baseline.id}` +
+        (baseline.branch === undefined ? '' : ` of branch '${baseline.branch}'`) +
+        (copiedFrom === undefined
+          ? ''
+          : ` (the branch's first approval: a copy of baseline ${copiedFrom.id}, which stays as it was)`) +
+        ` by ${actor}`,
     });
     changes.touchExecution(run, executionId);
     return { baseline, matrixKey: execution.matrixKey, previousEntryId, entryId, changed: true };
@@ -157,4 +185,49 @@ export async function promoteToBaseline(
     });
   }
   return promotion;
+}
+
+/**
+ * The baseline an approval of this run writes to (see promoteToBaseline), creating the
+ * branch's copy when it has none; `copiedFrom` is set when this call made the copy.
+ */
+async function approvalTarget(
+  trx: Conn,
+  run: RunRecord,
+  compared: Baseline,
+  actor: Actor,
+): Promise<{ baseline: Baseline; copiedFrom?: Baseline }> {
+  const line = lineOfRun(run);
+  if (baselineIsOnLine(compared, line)) return { baseline: compared };
+  // Two first approvals on a branch at once would otherwise both find no branch baseline.
+  await lockBaselineRow(trx, compared.id);
+  const existing = await findLatestUsableBaseline(trx, run.batchId, branchesOfLine(line));
+  if (existing) return { baseline: existing };
+
+  const now = creationStamp();
+  const id = newId();
+  const copy = {
+    id,
+    projectId: run.projectId,
+    batchId: run.batchId,
+    sourceRunId: null,
+    branch: run.branch,
+    forkedFromId: compared.id,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await insertBaseline(trx, copy);
+  const entries = await copyCurrentEntries(trx, compared.id, id, now, newId);
+  await recordAudit(trx, {
+    actor,
+    action: 'create',
+    entityType: 'baseline',
+    entityId: id,
+    projectId: run.projectId,
+    before: null,
+    after: { ...copy, entries, copiedAtApprovalInRun: run.id },
+  });
+  const baseline = await findBaseline(trx, id);
+  invariant(baseline, `baseline ${id} was just created`);
+  return { baseline, copiedFrom: compared };
 }

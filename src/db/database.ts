@@ -99,6 +99,8 @@ export interface BaselinesTable {
   source_run_id: string | null;
   created_at: string;
   updated_at: string;
+  branch: string | null;
+  forked_from_id: string | null;
 }
 
 export interface BaselineEntriesTable {
@@ -129,6 +131,10 @@ export interface RunsTable {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+  branch: string | null;
+  base_branch: string | null;
+  commit_sha: string | null;
+  baseline_reason: string | null;
 }
 
 export interface ExecutionsTable {

@@ -4,6 +4,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
 import { insertBaseline } from '../baselines/baselines.repository.ts';
 import { resolveBaselineForCompare } from '../baselines/baselines.service.ts';
+import { defaultBaseBranch, lineOfRun } from '../baselines/branches.ts';
 import { getBatch } from '../batches/batches.service.ts';
 import { findPages } from '../pages/pages.repository.ts';
 import { getEffectiveSettings } from '../settings/settings.service.ts';
@@ -22,8 +23,9 @@ import { getRun } from './runs.service.ts';
 /**
  * Launches a batch: expands pages × tasks × browsers × viewports into executions, stores them
  * `queued` with the run in one transaction, then hands their ids to the queue. A baseline run
- * records a new baseline of the batch; a compare run compares against the baseline given (id
- * or unique prefix) or the batch's latest.
+ * records a new baseline of the batch (on the run's branch); a compare run compares against the
+ * baseline given (id or unique prefix), else its branch's latest, else its base branch's latest,
+ * and records which and why (`baselineReason`).
  */
 export async function launchRun(
   ctx: AppContext,
@@ -63,10 +65,19 @@ export async function launchRun(
         'baselineId applies to compare runs; a baseline run records a new baseline',
       );
     }
-    const compareWith =
+    const branch = input.branch ?? null;
+    // Stored only when the launch speaks of branches: a run without either stays as before.
+    const baseBranch = input.baseBranch ?? (input.branch === undefined ? null : defaultBaseBranch);
+    const resolved =
       input.mode === 'compare'
-        ? await resolveBaselineForCompare(trx, batchId, input.baselineId)
+        ? await resolveBaselineForCompare(
+            trx,
+            batchId,
+            input.baselineId,
+            lineOfRun({ branch, baseBranch }),
+          )
         : undefined;
+    const compareWith = resolved?.baseline;
 
     const cells = expandRunMatrix({ pages, tasks, browsers: batch.browsers, viewports });
     const now = creationStamp();
@@ -79,6 +90,7 @@ export async function launchRun(
         projectId: batch.projectId,
         batchId,
         sourceRunId: runId,
+        ...(branch !== null && { branch }),
         createdAt: now,
         updatedAt: now,
       };
@@ -102,6 +114,10 @@ export async function launchRun(
       baselineId,
       status: 'queued' as const,
       jiraIssue,
+      branch,
+      baseBranch,
+      commit: input.commit ?? null,
+      baselineReason: resolved?.reason ?? null,
       cancelReason: null,
       deadlineAt: isoAfter(settings.runTimeoutSeconds * 1000),
       createdAt: now,
@@ -135,6 +151,9 @@ export async function launchRun(
         mode: input.mode,
         baselineId,
         jiraIssue,
+        ...(branch !== null && { branch }),
+        ...(baseBranch !== null && { baseBranch }),
+        ...(input.commit !== undefined && { commit: input.commit }),
         executions: executions.length,
       },
     });
@@ -142,11 +161,11 @@ export async function launchRun(
       level: 'info',
       kind: 'queued',
       message:
-        `${input.mode} run of batch '${batch.name}' queued by ${actor}: ${executions.length} execution(s) = ` +
+        `${input.mode} run of batch '${batch.name}'${branch === null ? '' : ` on branch '${branch}'`} queued by ${actor}: ${executions.length} execution(s) = ` +
         `${pages.length} page(s) × ${Math.max(tasks.length, 1)} task state(s) × ${batch.browsers.length} browser(s) × ${viewports.length} viewport(s)` +
         (input.mode === 'compare'
-          ? `, against baseline ${baselineId ?? '?'}`
-          : `, recording baseline ${baselineId ?? '?'}`),
+          ? `, against baseline ${baselineId ?? '?'} (${resolved?.reason ?? ''})`
+          : `, recording baseline ${baselineId ?? '?'}${branch === null ? '' : ` of branch '${branch}'`}`),
     });
     changes.touchRun(run);
     return { runId, executionIds: executions.map((e) => e.id) };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CancelReason, DiffLevel, RunMode, RunStatus } from '../shared/domain.ts';
 import { jiraIssueSchema } from '../batches/batch.schema.ts';
+import { branchNameSchema, commitShaSchema } from '../baselines/branches.ts';
 import { idSchema, listQuerySchema, rectSchema } from '../shared/schemas.ts';
 
 export const runStatuses = ['queued', 'running', 'finished', 'failed', 'cancelled'] as const;
@@ -47,6 +48,18 @@ export const runSchema = z.object({
     .describe('compare: the baseline compared against; baseline: the baseline this run records'),
   status: statusSchema,
   jiraIssue: z.string().optional(),
+  branch: z.string().optional().describe('the git branch tested; absent: none given'),
+  baseBranch: z
+    .string()
+    .optional()
+    .describe('the branch whose baseline a branch without one falls back to (default main)'),
+  commit: z.string().optional().describe('the git commit tested'),
+  baselineReason: z
+    .string()
+    .optional()
+    .describe(
+      "compare: which baseline was chosen and why, e.g. \"branch 'feature-x' has no baseline; using 'main' (latest, run …)\"",
+    ),
   cancelReason: cancelReasonSchema.optional(),
   deadlineAt: z.string().optional(),
   createdAt: z.string(),
@@ -128,6 +141,15 @@ export const launchRunSchema = z.strictObject({
     .nullable()
     .optional()
     .describe('overrides the batch’s JIRA issue key; null: none for this run'),
+  branch: branchNameSchema
+    .optional()
+    .describe(
+      'the git branch tested: a compare run uses its latest baseline, else the base branch’s; approvals change only its baselines. Absent: the run is on the base branch',
+    ),
+  baseBranch: branchNameSchema
+    .optional()
+    .describe('the branch to fall back to when `branch` has no baseline; default main'),
+  commit: commitShaSchema.optional().describe('the git commit tested (hex, 4 to 64 digits)'),
 });
 export type LaunchRunInput = z.infer<typeof launchRunSchema>;
 
@@ -136,6 +158,7 @@ export const runListQuerySchema = listQuerySchema.extend({
   batchId: idSchema.optional(),
   status: statusSchema.optional(),
   jiraIssue: z.string().max(100).optional(),
+  branch: branchNameSchema.optional().describe('only the runs on this branch'),
 });
 export type RunListQuery = z.infer<typeof runListQuerySchema>;
 

@@ -15,6 +15,11 @@ export interface RunRecord {
   baselineId: string | null;
   status: RunStatus;
   jiraIssue: string | null;
+  branch: string | null;
+  /** Null for runs launched before branches existed (they count as on `main`). */
+  baseBranch: string | null;
+  commit: string | null;
+  baselineReason: string | null;
   cancelReason: CancelReason | null;
   deadlineAt: string | null;
   createdAt: string;
@@ -37,6 +42,7 @@ export interface RunFilter {
   batchId?: string | undefined;
   status?: RunStatus | undefined;
   jiraIssue?: string | undefined;
+  branch?: string | undefined;
 }
 
 function selectRuns(conn: Conn) {
@@ -65,6 +71,10 @@ function rowToRunRecord(row: RunRow): RunRecord {
     baselineId: row.baseline_id,
     status: row.status as RunStatus,
     jiraIssue: row.jira_issue,
+    branch: row.branch,
+    baseBranch: row.base_branch,
+    commit: row.commit_sha,
+    baselineReason: row.baseline_reason,
     cancelReason: row.cancel_reason as CancelReason | null,
     deadlineAt: row.deadline_at,
     createdAt: row.created_at,
@@ -84,6 +94,10 @@ export async function insertRun(conn: Conn, run: NewRun): Promise<void> {
       baseline_id: run.baselineId,
       status: run.status,
       jira_issue: run.jiraIssue,
+      branch: run.branch,
+      base_branch: run.baseBranch,
+      commit_sha: run.commit,
+      baseline_reason: run.baselineReason,
       cancel_reason: run.cancelReason,
       deadline_at: run.deadlineAt,
       created_at: run.createdAt,
@@ -129,6 +143,7 @@ export async function listRunRecords(
   if (filter.batchId !== undefined) query = query.where('runs.batch_id', '=', filter.batchId);
   if (filter.status !== undefined) query = query.where('runs.status', '=', filter.status);
   if (filter.jiraIssue !== undefined) query = query.where('runs.jira_issue', '=', filter.jiraIssue);
+  if (filter.branch !== undefined) query = query.where('runs.branch', '=', filter.branch);
   if (cursor !== undefined) query = query.where(afterCursor(cursor, 'runs'));
   const rows = await query
     .orderBy('runs.created_at', 'desc')

@@ -39,6 +39,7 @@ export async function listRuns(ctx: AppContext, query: RunListQuery): Promise<Pa
       batchId: query.batchId,
       status: query.status,
       jiraIssue: query.jiraIssue,
+      branch: query.branch,
     },
     query.cursor,
     pageSize(query),

@@ -55,7 +55,7 @@ export function registerExecutionRoutes(app: ApiApp, ctx: AppContext): void {
       tags,
       summary: 'Approve: promote the screenshot of a finished compare execution into the baseline',
       description:
-        'The image replaces the cell’s baseline image (the previous one is kept as history). Approving again changes nothing. 422 for baseline-run, unfinished or baseline-less executions.',
+        'The image replaces the cell’s baseline image (the previous one is kept as history). Approving again changes nothing. On a branch, only that branch’s baseline changes: its first approval creates it as a copy of the baseline the run compared against (the response’s `baseline`). 422 for baseline-run, unfinished or baseline-less executions.',
       params: idParams,
       body: emptyBodySchema,
       response: {

@@ -29,7 +29,7 @@ export function registerRunRoutes(app: ApiApp, ctx: AppContext): void {
       tags,
       summary: 'Launch a run of a batch',
       description:
-        'mode "baseline" records a new baseline; mode "compare" compares against `baselineId` (a full id or a unique prefix) or, without it, the batch’s latest baseline. 422 when the baseline is unknown, ambiguous (with the candidates) or missing.',
+        'mode "baseline" records a new baseline (of `branch`, when given); mode "compare" compares against `baselineId` (a full id or a unique prefix) or, without it, the latest baseline of `branch`, else of `baseBranch` (default main; a run without `branch` is on its base branch, whose baselines include those recorded without a branch). The run’s `baselineReason` says which and why. 400 for branch names git would refuse; 422 when the baseline is unknown, ambiguous (with the candidates) or missing.',
       params: idParams,
       body: launchRunSchema,
       response: { 201: runSchema, ...errorResponses },

@@ -46,7 +46,14 @@ export class SceneApi {
 
   launch(
     batchId: string,
-    body: { mode: 'baseline' | 'compare'; baselineId?: string; jiraIssue?: string | null },
+    body: {
+      mode: 'baseline' | 'compare';
+      baselineId?: string;
+      jiraIssue?: string | null;
+      branch?: string;
+      baseBranch?: string;
+      commit?: string;
+    },
   ): Promise<Run> {
     return this.ok<Run>('POST', `/batches/${batchId}/runs`, body);
   }

@@ -81,6 +81,32 @@ export function RunSummaryCard(props: { run: Run; projectId: string }) {
           <dt>{run.mode === 'baseline' ? 'Records baseline' : 'Compared with'}</dt>
           <dd class="mono">{run.baselineId ? shortId(run.baselineId) : 'deleted baseline'}</dd>
         </div>
+        {run.baselineReason !== undefined && (
+          <div>
+            <dt>Why this baseline</dt>
+            <dd safe>{run.baselineReason}</dd>
+          </div>
+        )}
+        {run.branch !== undefined && (
+          <div>
+            <dt>Branch</dt>
+            <dd>
+              <span class="mono" safe>
+                {run.branch}
+              </span>
+              {run.commit !== undefined && (
+                <span class="mono" title={run.commit} safe>
+                  {` @ ${run.commit.slice(0, 7)}`}
+                </span>
+              )}
+              {run.baseBranch !== undefined && run.baseBranch !== run.branch && (
+                <span class="muted" safe>
+                  {` (base ${run.baseBranch})`}
+                </span>
+              )}
+            </dd>
+          </div>
+        )}
         <div>
           <dt>JIRA</dt>
           <dd class="mono" safe>

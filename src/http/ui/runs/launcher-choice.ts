@@ -26,6 +26,7 @@ export function rememberedChoice(request: FastifyRequest): LauncherChoice {
       baselineChoice: clean(stored['baselineChoice']) ?? 'latest',
       baselinePrefix: clean(stored['baselinePrefix']) ?? '',
       jiraIssue: '',
+      branch: '',
     };
   } catch {
     return { ...defaultLauncherChoice };
@@ -33,7 +34,8 @@ export function rememberedChoice(request: FastifyRequest): LauncherChoice {
 }
 
 export function rememberChoice(reply: FastifyReply, choice: LauncherChoice): void {
-  const { jiraIssue: _once, ...kept } = choice;
+  // The JIRA key and the branch belong to one launch: not remembered.
+  const { jiraIssue: _once, branch: _branch, ...kept } = choice;
   const value = Buffer.from(JSON.stringify(kept)).toString('base64url');
   reply.header('set-cookie', `${cookieName}=${value}; Path=/; SameSite=Lax; Max-Age=31536000`);
 }
@@ -48,6 +50,7 @@ export function launcherChoiceOf(body: FormBody | Record<string, unknown>): Laun
     baselineChoice: optionalText(form, 'baselineChoice') ?? 'latest',
     baselinePrefix: textField(form, 'baselinePrefix').trim(),
     jiraIssue: textField(form, 'jiraIssue').trim(),
+    branch: textField(form, 'branch').trim(),
   };
 }
 
@@ -63,5 +66,6 @@ export function launchInputOf(choice: LauncherChoice) {
     mode: choice.mode,
     ...(baselineId !== undefined && { baselineId }),
     ...(choice.jiraIssue !== '' && { jiraIssue: choice.jiraIssue }),
+    ...(choice.branch !== '' && { branch: choice.branch }),
   };
 }

@@ -15,6 +15,8 @@ export interface LauncherChoice {
   baselineChoice: string;
   baselinePrefix: string;
   jiraIssue: string;
+  /** A git branch, or '' for none (the run is then on the base branch, main). */
+  branch: string;
 }
 
 export const defaultLauncherChoice: LauncherChoice = {
@@ -22,9 +24,18 @@ export const defaultLauncherChoice: LauncherChoice = {
   baselineChoice: 'latest',
   baselinePrefix: '',
   jiraIssue: '',
+  branch: '',
 };
 
-const placed = ['projectId', 'batchId', 'mode', 'baselineChoice', 'baselinePrefix', 'jiraIssue'];
+const placed = [
+  'projectId',
+  'batchId',
+  'mode',
+  'baselineChoice',
+  'baselinePrefix',
+  'jiraIssue',
+  'branch',
+];
 
 /**
  * project → batch → mode → baseline. Changing the project, batch or mode re-renders the
@@ -123,11 +134,11 @@ export function Launcher(props: {
               options={[
                 {
                   value: 'latest',
-                  label: 'Latest baseline',
+                  label: choice.branch === '' ? 'Latest baseline' : 'Latest baseline of the branch',
                 },
                 ...props.baselines.map((b) => ({
                   value: b.id,
-                  label: `${shortId(b.id)} · ${formatUtc(b.createdAt)} · ${b.entries} image${b.entries === 1 ? '' : 's'}`,
+                  label: `${shortId(b.id)}${b.branch === undefined ? '' : ` · ${b.branch}`} · ${formatUtc(b.createdAt)} · ${b.entries} image${b.entries === 1 ? '' : 's'}`,
                 })),
                 { value: 'prefix', label: 'A baseline id (type a prefix)…' },
               ]}
@@ -145,6 +156,18 @@ export function Launcher(props: {
             autocomplete="off"
           />
         )}
+        <TextField
+          name="branch"
+          label="Branch (optional)"
+          value={choice.branch}
+          errors={errors}
+          placeholder="main"
+          hint={
+            choice.mode === 'compare'
+              ? "Compares with the branch's latest baseline, else main's; approvals change only the branch's."
+              : "Records the branch's baseline."
+          }
+        />
         <TextField
           name="jiraIssue"
           label="JIRA issue (optional)"

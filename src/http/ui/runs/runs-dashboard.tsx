@@ -63,6 +63,13 @@ export function RunFiltersForm(props: {
         value={filters.jiraIssue}
         placeholder="ABC-123"
       />
+      <TextField
+        id="filter-branch"
+        name="branch"
+        label="Branch"
+        value={filters.branch}
+        placeholder="main"
+      />
       <div class="button-row">
         <button type="submit" class="button">
           Filter

@@ -16,6 +16,7 @@ export interface RunFilters {
   batchId?: string | undefined;
   status?: Run['status'] | undefined;
   jiraIssue?: string | undefined;
+  branch?: string | undefined;
 }
 
 export function runsQueryString(
@@ -99,6 +100,20 @@ function RunRow(props: { run: Run; projectName?: string | undefined }) {
           <div class="cell-sub danger-text">{`${run.summary.failed} failed`}</div>
         )}
       </td>
+      <td class="hide-narrow">
+        {run.branch === undefined ? (
+          <span class="muted">—</span>
+        ) : (
+          <span class="mono" safe>
+            {run.branch}
+          </span>
+        )}
+        {run.commit !== undefined && (
+          <div class="cell-sub mono" title={run.commit} safe>
+            {run.commit.slice(0, 7)}
+          </div>
+        )}
+      </td>
       <td class="hide-narrow mono" safe>
         {run.jiraIssue ?? '—'}
       </td>
@@ -117,7 +132,10 @@ export function RunsTable(props: {
   projectNames?: Map<string, string> | undefined;
   cursor?: string | undefined;
 }) {
-  const filtered = props.filters.status !== undefined || props.filters.jiraIssue !== undefined;
+  const filtered =
+    props.filters.status !== undefined ||
+    props.filters.jiraIssue !== undefined ||
+    props.filters.branch !== undefined;
   if (props.runs.items.length === 0) {
     return (
       <EmptyState
@@ -144,6 +162,9 @@ export function RunsTable(props: {
               <th scope="col">Status</th>
               <th scope="col">Progress</th>
               <th scope="col">Changes</th>
+              <th scope="col" class="hide-narrow">
+                Branch
+              </th>
               <th scope="col" class="hide-narrow">
                 JIRA
               </th>

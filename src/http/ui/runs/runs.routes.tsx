@@ -40,6 +40,7 @@ const runFiltersSchema = listQuerySchema.extend({
   batchId: z.preprocess(blank, idSchema.optional()),
   status: z.preprocess(blank, z.enum(runStatuses).optional()),
   jiraIssue: z.preprocess(blank, z.string().trim().max(100).optional()),
+  branch: z.preprocess(blank, z.string().trim().max(200).optional()),
   /** The page the list belongs to (for its pager links). */
   base: z
     .string()
@@ -58,6 +59,7 @@ function launcherErrorField(message: string): string | undefined {
   ) {
     return 'baselinePrefix';
   }
+  if (message.includes('branch')) return 'branch';
   if (message.includes('baseline')) return 'baselineChoice';
   if (message.includes('viewport') || message.includes('browser') || message.includes('pages'))
     return 'batchId';
@@ -120,6 +122,7 @@ export function registerRunScreens(app: UiApp, ctx: AppContext): void {
       projectId: query.projectId,
       status: query.status,
       jiraIssue: query.jiraIssue,
+      branch: query.branch,
     };
     const [runs, names, page] = await Promise.all([
       listRuns(ctx, { ...filters, cursor: query.cursor, limit: runsPerPage }),
@@ -167,6 +170,7 @@ export function registerRunScreens(app: UiApp, ctx: AppContext): void {
       projectId: project.id,
       status: query.status,
       jiraIssue: query.jiraIssue,
+      branch: query.branch,
     };
     const basePath = `/projects/${project.id}/runs`;
     const [runs, page] = await Promise.all([
@@ -183,7 +187,11 @@ export function registerRunScreens(app: UiApp, ctx: AppContext): void {
             Runs
           </h2>
           <RunFiltersForm
-            filters={{ status: filters.status, jiraIssue: filters.jiraIssue }}
+            filters={{
+              status: filters.status,
+              jiraIssue: filters.jiraIssue,
+              branch: filters.branch,
+            }}
             action={basePath}
           />
           <RunsList runs={runs} filters={filters} basePath={basePath} cursor={query.cursor} />
@@ -198,6 +206,7 @@ export function registerRunScreens(app: UiApp, ctx: AppContext): void {
       projectId: query.projectId,
       status: query.status,
       jiraIssue: query.jiraIssue,
+      branch: query.branch,
     };
     const global = query.base === undefined || query.base === '/runs';
     const [runs, names] = await Promise.all([

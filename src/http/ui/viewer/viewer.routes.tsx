@@ -54,7 +54,7 @@ export function registerViewerScreens(app: UiApp, ctx: AppContext): void {
     showToast(reply, {
       kind: 'success',
       message: promotion.changed
-        ? 'Approved: this screenshot is now the baseline image of its cell'
+        ? `Approved: this screenshot is now the baseline image of its cell${promotion.baseline.branch === undefined ? '' : ` on branch '${promotion.baseline.branch}'`}`
         : 'Already approved: this screenshot was the baseline image',
     });
     return sendFragment(reply, <ApprovePanel execution={execution} run={run} />);
