@@ -2,12 +2,14 @@ import { Migrator, type Migration, type MigrationProvider, type MigrationResultS
 import type { Db } from './connect.ts';
 import * as initial from './migrations/2026-11-21T1300-initial.ts';
 import * as executionLeases from './migrations/2026-11-30T0200-execution-leases.ts';
+import * as deterministicPages from './migrations/2026-12-01T0900-deterministic-pages.ts';
 
 // Migrations are listed here rather than read from disk, so they run the same from source,
 // from a bundle, and in tests. Names sort by date: add new ones at the end.
 const migrations: Record<string, Migration> = {
   '2026-11-21T1300-initial': initial,
   '2026-11-30T0200-execution-leases': executionLeases,
+  '2026-12-01T0900-deterministic-pages': deterministicPages,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
