@@ -130,13 +130,23 @@ export async function confirmChange(
     log('info', 'the second capture is identical: the change stands', ms);
     return comparison;
   }
+  // A changed region (against the baseline) that overlaps pixels moving between the captures,
+  // or lies next to them, is unstable as a whole: a clock's text differs from the baseline in
+  // all its digits, but between two captures only in the last ones. Changed regions elsewhere
+  // stand.
+  const unstableRegions = [
+    ...confirmation.unstableRegions,
+    ...(comparison.details.changedRegions ?? []).filter((changed) =>
+      confirmation.unstableRegions.some((moving) => overlaps(changed, moving, sameChangeMarginPx)),
+    ),
+  ];
   const confirmed = await compareWithBaseline(
     ctx,
     deps.differ,
     run,
     execution,
     { png: capture.observed.png, sha256: sha256Of(capture.observed.png) },
-    [...ignoreRegions, ...confirmation.unstableRegions],
+    [...ignoreRegions, ...unstableRegions],
     { writeImagesWhenNone: true },
   );
   await ctx.artifacts.remove(comparison.artifacts.map((a) => a.storageKey));
@@ -152,7 +162,19 @@ export async function confirmChange(
     details: {
       ...confirmed.details,
       unstable: true,
-      unstableRegions: confirmation.unstableRegions,
+      unstableRegions,
     },
   };
+}
+
+/** How near (px) a changed region may lie to moving pixels and still be part of them. */
+const sameChangeMarginPx = 24;
+
+function overlaps(a: Rect, b: Rect, margin: number): boolean {
+  return (
+    a.x < b.x + b.width + margin &&
+    b.x < a.x + a.width + margin &&
+    a.y < b.y + b.height + margin &&
+    b.y < a.y + a.height + margin
+  );
 }
