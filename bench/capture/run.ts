@@ -6,7 +6,7 @@
 // for transparency, a third side runs the naive loop with Scene's flags.
 //
 //   npx tsx bench/capture/run.ts [--captures 30] [--concurrency 2,4] [--chunk 10]
-//                                [--mix content,simple] [--spares 1]
+//                                [--mix content,simple] [--spares 1] [--determinism 3]
 //
 // Two page mixes of the fixture site, reported separately:
 // - content: realistic pages (photo-like images, gradients, shadows, text), where Chromium's
@@ -17,6 +17,10 @@
 // which goes first), so load from anything else on the machine hits both alike. Besides wall
 // time, the CPU time per capture (the side's browser process tree plus this process) is printed:
 // it barely depends on the machine's load.
+//
+// Then (determinism-cost.ts; --determinism 0 skips it) the cost of deterministic pages: ms per
+// capture with time frozen and randomness seeded vs both off, and ms per compare with
+// confirm-before-flagging on vs off, on a page mix without changes and with changes.
 
 import { createHash } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
@@ -33,6 +37,8 @@ import {
 import { fixturePaths, startFixtureSite } from '../../test/fixtures/site/fixture-site.ts';
 import { captureRequest } from '../../src/capture/capture-test-helpers.ts';
 import { browserPid } from '../../test/support/browser-pid.ts';
+import { recordTestVideo } from '../../test/fixtures/site/deterministic-pages.ts';
+import { printDeterminismCost } from './determinism-cost.ts';
 import { processTreeCpuSeconds } from './process-cpu.ts';
 
 const { values } = parseArgs({
@@ -42,6 +48,7 @@ const { values } = parseArgs({
     chunk: { type: 'string', default: '10' },
     mix: { type: 'string', default: 'content,simple' },
     spares: { type: 'string', default: String(defaultSpareContexts) },
+    determinism: { type: 'string', default: '3' },
   },
 });
 const capturesPerSide = Number(values.captures);
@@ -235,6 +242,17 @@ console.log(
       .map(([step, total]) => `${step} ${(total.ms / Math.max(1, total.count)).toFixed(0)}`)
       .join(', '),
 );
+
+if (Number(values.determinism) > 0) {
+  await printDeterminismCost(pool, site, Number(values.determinism), async () => {
+    const page = await (await pool.acquire('chromium')).newPage();
+    try {
+      return await recordTestVideo(page);
+    } finally {
+      await page.close();
+    }
+  });
+}
 
 await naiveBrowser.close();
 await tunedNaiveBrowser.close();

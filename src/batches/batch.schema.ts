@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultFrozenTime } from '../capture/determinism-defaults.ts';
 import { idSchema, nameSchema } from '../shared/schemas.ts';
 
 export const defaultDiffThreshold = 0.1;
@@ -56,6 +57,20 @@ const fields = {
   runDiffThreshold: percentSchema.describe(
     'Percent of differing pixels above which the run is a major change (default 0.1)',
   ),
+  freezeTime: z
+    .boolean()
+    .describe(
+      'Freeze time in every page of the batch (clock, animated images, SVG animations, video/audio); false: all its pages run in real time. Default true',
+    ),
+  seedRandom: z
+    .boolean()
+    .describe('Seed Math.random and crypto.getRandomValues in its pages; default true'),
+  frozenTime: z.iso
+    .datetime({
+      offset: true,
+      message: 'must be an ISO-8601 date and time, e.g. 2025-01-01T12:00:00Z',
+    })
+    .describe(`The instant frozen pages see as now (default ${defaultFrozenTime})`),
 };
 
 export const batchSchema = z.object({
@@ -69,6 +84,12 @@ export const batchSchema = z.object({
   jiraIssue: z.string().optional(),
   executionDiffThreshold: z.number(),
   runDiffThreshold: z.number(),
+  freezeTime: z.boolean(),
+  seedRandom: z.boolean(),
+  frozenTime: z
+    .string()
+    .optional()
+    .describe(`The instant frozen pages see as now; absent: ${defaultFrozenTime}`),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -83,6 +104,9 @@ export const createBatchSchema = z.strictObject({
   jiraIssue: fields.jiraIssue.optional(),
   executionDiffThreshold: fields.executionDiffThreshold.optional(),
   runDiffThreshold: fields.runDiffThreshold.optional(),
+  freezeTime: fields.freezeTime.optional(),
+  seedRandom: fields.seedRandom.optional(),
+  frozenTime: fields.frozenTime.optional(),
 });
 export type CreateBatchInput = z.infer<typeof createBatchSchema>;
 
@@ -95,5 +119,8 @@ export const updateBatchSchema = z.strictObject({
   jiraIssue: fields.jiraIssue.nullable().optional().describe('null removes the issue key'),
   executionDiffThreshold: fields.executionDiffThreshold.optional(),
   runDiffThreshold: fields.runDiffThreshold.optional(),
+  freezeTime: fields.freezeTime.optional(),
+  seedRandom: fields.seedRandom.optional(),
+  frozenTime: fields.frozenTime.nullable().optional().describe('null: back to the default instant'),
 });
 export type UpdateBatchInput = z.infer<typeof updateBatchSchema>;

@@ -59,6 +59,9 @@ function rowToBatch(row: Selectable<BatchesTable>, selection: Selection | undefi
     ...(row.jira_issue !== null && { jiraIssue: row.jira_issue }),
     executionDiffThreshold: Number(row.execution_diff_threshold),
     runDiffThreshold: Number(row.run_diff_threshold),
+    freezeTime: Boolean(row.freeze_time),
+    seedRandom: Boolean(row.seed_random),
+    ...(row.frozen_time !== null && { frozenTime: row.frozen_time }),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -139,6 +142,9 @@ function batchToColumns(batch: Batch) {
     jira_issue: batch.jiraIssue ?? null,
     execution_diff_threshold: batch.executionDiffThreshold,
     run_diff_threshold: batch.runDiffThreshold,
+    freeze_time: batch.freezeTime ? 1 : 0,
+    seed_random: batch.seedRandom ? 1 : 0,
+    frozen_time: batch.frozenTime ?? null,
     updated_at: batch.updatedAt,
   };
 }
@@ -159,6 +165,25 @@ export async function insertBatch(conn: Conn, batch: Batch): Promise<void> {
 export async function updateBatchRow(conn: Conn, batch: Batch): Promise<void> {
   await conn.updateTable('batches').set(batchToColumns(batch)).where('id', '=', batch.id).execute();
   await writeSelection(conn, batch);
+}
+
+/** How the pages of a run's batch are made deterministic (issue 16); undefined: no such run. */
+export async function findRunBatchDeterminism(
+  conn: Conn,
+  runId: string,
+): Promise<{ freezeTime: boolean; seedRandom: boolean; frozenTime?: string } | undefined> {
+  const row = await conn
+    .selectFrom('runs')
+    .innerJoin('batches', 'batches.id', 'runs.batch_id')
+    .select(['batches.freeze_time', 'batches.seed_random', 'batches.frozen_time'])
+    .where('runs.id', '=', runId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    freezeTime: Boolean(row.freeze_time),
+    seedRandom: Boolean(row.seed_random),
+    ...(row.frozen_time !== null && { frozenTime: row.frozen_time }),
+  };
 }
 
 /**

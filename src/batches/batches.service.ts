@@ -127,6 +127,9 @@ export function createBatch(
       ...(input.jiraIssue !== undefined && { jiraIssue: input.jiraIssue }),
       executionDiffThreshold: input.executionDiffThreshold ?? defaultDiffThreshold,
       runDiffThreshold: input.runDiffThreshold ?? defaultDiffThreshold,
+      freezeTime: input.freezeTime ?? true,
+      seedRandom: input.seedRandom ?? true,
+      ...(input.frozenTime !== undefined && { frozenTime: normalizeInstant(input.frozenTime) }),
       createdAt: now,
       updatedAt: now,
     };
@@ -169,6 +172,14 @@ export function updateBatch(
       jiraIssue: patchOptional(input.jiraIssue, before.jiraIssue),
       executionDiffThreshold: input.executionDiffThreshold ?? before.executionDiffThreshold,
       runDiffThreshold: input.runDiffThreshold ?? before.runDiffThreshold,
+      freezeTime: input.freezeTime ?? before.freezeTime,
+      seedRandom: input.seedRandom ?? before.seedRandom,
+      frozenTime: patchOptional(
+        input.frozenTime === undefined || input.frozenTime === null
+          ? input.frozenTime
+          : normalizeInstant(input.frozenTime),
+        before.frozenTime,
+      ),
       updatedAt: nowIso(),
     });
     const after = await getBatch(trx, id);
@@ -215,4 +226,9 @@ export async function deleteBatch(ctx: AppContext, id: string, actor: Actor): Pr
   // Files go only after the rows are gone: a crash in between leaves orphan files, never
   // rows pointing at missing files.
   await ctx.artifacts.remove(keys);
+}
+
+/** One spelling per instant (UTC, milliseconds), whatever offset the client wrote. */
+function normalizeInstant(value: string): string {
+  return new Date(value).toISOString();
 }

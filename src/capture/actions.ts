@@ -3,6 +3,7 @@ import { sleep } from '../shared/clock.ts';
 import type { Action } from '../shared/domain.ts';
 import { CaptureError, isTransientFailure, shortMessage } from './capture-error.ts';
 import { elapsedMs, type CaptureLog } from './capture-log.ts';
+import type { PageClock } from './determinism.ts';
 import type { NetworkTracker } from './network-tracker.ts';
 
 export const actionLimits = {
@@ -18,6 +19,8 @@ export interface StepRunner {
   log: CaptureLog;
   signal: AbortSignal;
   stepTimeoutMs: number;
+  /** The page's frozen clock: steps that wait on the page run it (determinism.ts). */
+  clock?: PageClock;
 }
 
 /** Runs the steps in order in the page; a failing step fails the capture with its name. */
@@ -49,7 +52,7 @@ export async function runScript(
   runner.signal.throwIfAborted();
   const started = performance.now();
   try {
-    await evaluateInPage(runner.page, script, runner.stepTimeoutMs);
+    await whileWaiting(runner, evaluateInPage(runner.page, script, runner.stepTimeoutMs));
   } catch (error) {
     throw await stepFailure(runner, error, label, undefined);
   }
@@ -123,12 +126,16 @@ async function runAction(runner: StepRunner, action: Action): Promise<void> {
       }
       return page.locator(action.selector).first().scrollIntoViewIfNeeded({ timeout });
     case 'waitForSelector':
-      return page
-        .locator(required(action, 'selector'))
-        .first()
-        .waitFor({ state: 'visible', timeout });
-    case 'waitForTimeout':
-      return sleep(requiredMs(action), signal);
+      return whileWaiting(
+        runner,
+        page.locator(required(action, 'selector')).first().waitFor({ state: 'visible', timeout }),
+      );
+    case 'waitForTimeout': {
+      // A frozen page clock runs exactly as long as the wait, whatever the real time it takes.
+      const ms = requiredMs(action);
+      await Promise.all([sleep(ms, signal), runner.clock?.run(ms)]);
+      return;
+    }
     case 'waitForNetworkIdle': {
       const quiet = await network.waitForQuiet(actionLimits.networkIdleQuietMs, timeout, signal);
       if (!quiet) {
@@ -166,8 +173,13 @@ async function runAction(runner: StepRunner, action: Action): Promise<void> {
       return page.evaluate(([k, v]) => localStorage.setItem(k, v), [key, value] as const);
     }
     case 'evaluate':
-      return evaluateInPage(page, required(action, 'script'), timeout);
+      return whileWaiting(runner, evaluateInPage(page, required(action, 'script'), timeout));
   }
+}
+
+/** A step that waits on the page: a frozen clock runs meanwhile, or what it waits for never comes. */
+function whileWaiting<T>(runner: StepRunner, work: Promise<T>): Promise<T> {
+  return runner.clock ? runner.clock.whileWaiting(work) : work;
 }
 
 /** The script runs as the body of an async function in the page; its result is ignored. */

@@ -9,6 +9,13 @@ import type { BrowserPool, CaptureContext } from './browser-pool.ts';
 import type { ContextSpec } from './capture-context.ts';
 import { CaptureError, isTransientFailure, shortMessage } from './capture-error.ts';
 import { CaptureLog, elapsedMs } from './capture-log.ts';
+import {
+  installDeterminism,
+  pageClockSteps,
+  settleMedia,
+  type DeterminismSession,
+  type MediaSettled,
+} from './determinism.ts';
 import type {
   CapturedImage,
   CaptureHooks,
@@ -195,6 +202,13 @@ async function runPipeline(pipeline: Pipeline): Promise<TargetCapture> {
       (prepared ? ' (opened ahead of time)' : ''),
     elapsedMs(started),
   );
+  const determinism = await installDeterminism(
+    { context, page, network, browser: request.browser },
+    request.determinism,
+    log,
+    signal,
+  );
+  const { clock } = determinism;
 
   const navigation = await navigate(
     page,
@@ -204,6 +218,7 @@ async function runPipeline(pipeline: Pipeline): Promise<TargetCapture> {
   );
   // Early too: a running animation renders 60 frames a second for the whole capture.
   if (request.suppressAnimations) await finalizeAnimations(page);
+  if (clock) await runClock(clock, pageClockSteps.afterLoadMs, 'after load', log);
 
   if (request.cookieBanner.removeSelectors.length > 0) {
     const { removed } = await selectorStep('cookie banner removeSelectors', () =>
@@ -220,10 +235,18 @@ async function runPipeline(pipeline: Pipeline): Promise<TargetCapture> {
     signal,
     stepTimeoutMs: request.stepTimeoutMs ?? captureDefaults.stepTimeoutMs,
   };
+  if (clock) runner.clock = clock;
   await runActions(runner, request.pageActions, 'page');
   if (request.pageScript) await runScript(runner, request.pageScript, 'page');
   await runActions(runner, request.taskActions, 'task');
   if (request.taskScript) await runScript(runner, request.taskScript, 'task');
+  const acted =
+    request.pageActions.length + request.taskActions.length > 0 ||
+    request.pageScript !== undefined ||
+    request.taskScript !== undefined;
+  if (clock && acted) {
+    await runClock(clock, pageClockSteps.afterActionsMs, 'after the actions', log);
+  }
 
   if (request.hideSelectors.length > 0 || request.removeSelectors.length > 0) {
     const { hidden, removed } = await selectorStep('hideSelectors/removeSelectors', () =>
@@ -233,7 +256,15 @@ async function runPipeline(pipeline: Pipeline): Promise<TargetCapture> {
   }
 
   await scrollThroughPage(page, log);
-  const shot = await settledScreenshot({ context, page, request, network, log, signal });
+  const shot = await settledScreenshot({
+    context,
+    page,
+    request,
+    network,
+    log,
+    signal,
+    determinism,
+  });
   if (shot.cutFromHeight !== undefined) {
     log.warn(
       'screenshot',
@@ -272,6 +303,23 @@ interface Settling {
   network: NetworkTracker;
   log: CaptureLog;
   signal: AbortSignal;
+  determinism: DeterminismSession;
+}
+
+/** Runs the frozen page clock and logs it (page time, and the real time it took). */
+async function runClock(
+  clock: NonNullable<DeterminismSession['clock']>,
+  ms: number,
+  when: string,
+  log: CaptureLog,
+): Promise<void> {
+  const started = performance.now();
+  await clock.run(ms);
+  log.info(
+    'clock',
+    `ran the page clock ${ms} ms ${when} (page time ${clock.pageNow})`,
+    elapsedMs(started),
+  );
 }
 
 /**
@@ -283,8 +331,11 @@ interface Settling {
  * screenshot's work instead of adding it.
  */
 async function settledScreenshot(settling: Settling): Promise<FullPageShot> {
-  const { context, page, request, network, log, signal } = settling;
+  const { context, page, request, network, log, signal, determinism } = settling;
+  const { clock } = determinism;
+  let media: MediaSettled | undefined;
   const shoot = async (): Promise<{ shot: FullPageShot; started: number; ms: number }> => {
+    if (request.determinism.freezeTime) media = await settleMedia(page);
     if (request.suppressAnimations) await finalizeAnimations(page);
     const started = performance.now();
     const shot = await screenshot(context, page, request.browser);
@@ -297,8 +348,21 @@ async function settledScreenshot(settling: Settling): Promise<FullPageShot> {
       .catch(() => undefined);
   }
   await waitForReadiness(page, network, log, signal);
+  // Late responses may have scheduled timers: a frozen clock runs again for them (and the
+  // screenshot taken meanwhile is taken again).
+  let clockRanAgain = false;
+  for (
+    let round = 0;
+    clock?.networkActiveSinceRun && round < pageClockSteps.lateNetworkRounds;
+    round++
+  ) {
+    await runClock(clock, pageClockSteps.afterLateNetworkMs, 'after late network activity', log);
+    await waitForReadiness(page, network, log, signal);
+    clockRanAgain = true;
+  }
 
   let taken = early && (await early);
+  if (clockRanAgain) taken = undefined;
   if (taken && (network.lastActivity > taken.started || (await changedSinceWatch(page)))) {
     log.info('screenshot', 'the page changed while it settled; taking the screenshot again');
     taken = undefined;
@@ -306,7 +370,10 @@ async function settledScreenshot(settling: Settling): Promise<FullPageShot> {
   const whileSettling = taken !== undefined;
   if (!taken) {
     if (request.waitMs > 0) {
-      await log.timed('wait', `waited ${request.waitMs} ms`, () => sleep(request.waitMs, signal));
+      // A frozen clock runs as long as the wait: what the page does in that time happens.
+      await log.timed('wait', `waited ${request.waitMs} ms`, async () => {
+        await Promise.all([sleep(request.waitMs, signal), clock?.run(request.waitMs)]);
+      });
     }
     taken = await shoot();
   }
@@ -317,6 +384,20 @@ async function settledScreenshot(settling: Settling): Promise<FullPageShot> {
       (whileSettling ? ' (taken while the page settled)' : ''),
     ms,
   );
+  if (clock || media) {
+    const parts: string[] = [];
+    if (clock) parts.push(`page clock ran ${clock.ranMs} ms in all (page time ${clock.pageNow})`);
+    if (determinism.images) {
+      parts.push(`${determinism.images.frozen} animated image(s) shown at their first frame`);
+    }
+    if (media) {
+      parts.push(
+        `${media.svgs} SVG(s) paused at 0, ${media.media} video/audio paused at their first frame` +
+          (media.pending > 0 ? ` (${media.pending} still loading it)` : ''),
+      );
+    }
+    log.info('determinism', parts.join('; '));
+  }
   return shot;
 }
 

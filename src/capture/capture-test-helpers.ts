@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import type { CaptureRequest } from './capture.types.ts';
+import { defaultDeterminism } from './determinism-defaults.ts';
 
 /** A request with every option off: tests switch on what they exercise. */
 export function captureRequest(
@@ -20,6 +21,7 @@ export function captureRequest(
     hideCaret: true,
     cookieBanner: { removeSelectors: [], cookies: [] },
     trace: false,
+    determinism: defaultDeterminism(`${url}|${overrides.viewport?.width ?? 1280}`),
     ...overrides,
   };
 }

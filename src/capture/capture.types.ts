@@ -27,6 +27,23 @@ export interface CaptureRequest {
   stepTimeoutMs?: number;
   /** Until the document answers (DOMContentLoaded). Default 30 s. */
   navigationTimeoutMs?: number;
+  /** What Scene freezes so the page renders the same pixels every run (determinism.ts). */
+  determinism: PageDeterminism;
+}
+
+export interface PageDeterminism {
+  /**
+   * The page's clock (Date, performance.now, timers, requestAnimationFrame) starts paused at
+   * `frozenTime` and moves only when Scene runs it; animated images show their first frame,
+   * SVG animations and video/audio are paused at 0. Off: all of these run in real time.
+   */
+  freezeTime: boolean;
+  /** ISO-8601 instant the frozen clock starts at. */
+  frozenTime: string;
+  /** Math.random and crypto.getRandomValues/randomUUID repeat the same sequence every run. */
+  seedRandom: boolean;
+  /** Seed of those sequences (the run engine uses page and viewport). */
+  randomSeed: string;
 }
 
 export interface CaptureLogLine {

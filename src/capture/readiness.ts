@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { nativeTimersKey } from './determinism.ts';
 import type { CaptureLog } from './capture-log.ts';
 import { elapsedMs } from './capture-log.ts';
 import type { NetworkTracker } from './network-tracker.ts';
@@ -51,7 +52,7 @@ export const scrollWatchScript = `(() => {
 export async function scrollThroughPage(page: Page, log: CaptureLog): Promise<void> {
   const started = performance.now();
   const outcome = await page.evaluate(
-    async ({ maxSteps, key }) => {
+    async ({ maxSteps, key, nativesKey }) => {
       const scroller = document.scrollingElement ?? document.documentElement;
       const flag: unknown = Reflect.get(window, Symbol.for(key));
       // Without the watch script (flag undefined) nothing is known: scroll.
@@ -60,6 +61,11 @@ export async function scrollThroughPage(page: Page, log: CaptureLog): Promise<vo
         window.onscroll !== null ||
         document.onscroll !== null ||
         document.querySelector('iframe') !== null;
+      // The browser's own timers: a frozen page clock (determinism.ts) never fires the page's.
+      const natives = (Reflect.get(window, Symbol.for(nativesKey)) ?? window) as Pick<
+        Window,
+        'setTimeout' | 'requestAnimationFrame'
+      >;
       const step = window.innerHeight;
       const positions: number[] = [];
       for (let y = step; sensitive && y < scroller.scrollHeight && positions.length < maxSteps;) {
@@ -79,8 +85,8 @@ export async function scrollThroughPage(page: Page, log: CaptureLog): Promise<vo
         // timeout only guards against a page that renders no frames at all; skipping frames on
         // a busy machine would make the capture depend on the machine's load.
         await new Promise<void>((resolve) => {
-          requestAnimationFrame(() => setTimeout(resolve, 0));
-          setTimeout(resolve, 2000);
+          natives.requestAnimationFrame(() => natives.setTimeout(resolve, 0));
+          natives.setTimeout(resolve, 2000);
         });
       }
       let forced = 0;
@@ -93,7 +99,11 @@ export async function scrollThroughPage(page: Page, log: CaptureLog): Promise<vo
       }
       return { sensitive, steps, forced, height: scroller.scrollHeight };
     },
-    { maxSteps: readinessLimits.maxScrollSteps, key: scrollSensitiveKey },
+    {
+      maxSteps: readinessLimits.maxScrollSteps,
+      key: scrollSensitiveKey,
+      nativesKey: nativeTimersKey,
+    },
   );
   const forced = outcome.forced > 0 ? `; ${outcome.forced} lazy image(s)/iframe(s) forced` : '';
   log.info(
@@ -141,21 +151,28 @@ function waitForFontsAndImages(
   page: Page,
   timeoutMs: number,
 ): Promise<{ settled: boolean; pendingImages: number }> {
-  return page.evaluate(async (timeout) => {
-    const images = Array.from(document.images).filter((image) => !image.complete);
-    const loads = images.map(
-      (image) =>
-        new Promise<void>((resolve) => {
-          image.addEventListener('load', () => resolve(), { once: true });
-          image.addEventListener('error', () => resolve(), { once: true });
-        }),
-    );
-    const settled = await Promise.race([
-      Promise.all([document.fonts.ready, ...loads]).then(() => true),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeout)),
-    ]);
-    return { settled, pendingImages: images.length };
-  }, timeoutMs);
+  return page.evaluate(
+    async ({ timeout, nativesKey }) => {
+      const natives = (Reflect.get(window, Symbol.for(nativesKey)) ?? window) as Pick<
+        Window,
+        'setTimeout'
+      >;
+      const images = Array.from(document.images).filter((image) => !image.complete);
+      const loads = images.map(
+        (image) =>
+          new Promise<void>((resolve) => {
+            image.addEventListener('load', () => resolve(), { once: true });
+            image.addEventListener('error', () => resolve(), { once: true });
+          }),
+      );
+      const settled = await Promise.race([
+        Promise.all([document.fonts.ready, ...loads]).then(() => true),
+        new Promise<boolean>((resolve) => natives.setTimeout(() => resolve(false), timeout)),
+      ]);
+      return { settled, pendingImages: images.length };
+    },
+    { timeout: timeoutMs, nativesKey: nativeTimersKey },
+  );
 }
 
 /** Whether web fonts are loaded and every image is complete, as things stand now. */

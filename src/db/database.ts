@@ -38,6 +38,8 @@ export interface PagesTable {
   mask_selectors: string;
   ignore_regions: string;
   wait_ms: number | null;
+  freeze_time: Generated<number>;
+  seed_random: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -61,6 +63,9 @@ export interface BatchesTable {
   jira_issue: string | null;
   execution_diff_threshold: number;
   run_diff_threshold: number;
+  freeze_time: Generated<number>;
+  seed_random: Generated<number>;
+  frozen_time: string | null;
   created_at: string;
   updated_at: string;
 }

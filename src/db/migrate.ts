@@ -4,6 +4,7 @@ import * as initial from './migrations/2026-11-21T1300-initial.ts';
 import * as executionLeases from './migrations/2026-11-30T0200-execution-leases.ts';
 import * as installation from './migrations/2026-11-30T0210-installation.ts';
 import * as branches from './migrations/2026-11-30T0230-branches.ts';
+import * as deterministicPages from './migrations/2026-11-30T0240-deterministic-pages.ts';
 
 // Migrations are listed here rather than read from disk, so they run the same from source,
 // from a bundle, and in tests. Names sort by date: add new ones at the end.
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30T0200-execution-leases': executionLeases,
   '2026-11-30T0210-installation': installation,
   '2026-11-30T0230-branches': branches,
+  '2026-11-30T0240-deterministic-pages': deterministicPages,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

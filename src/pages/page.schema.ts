@@ -47,6 +47,14 @@ export const pageSchema = z.object({
   maskSelectors: z.array(z.string()),
   ignoreRegions: z.array(rectSchema),
   waitMs: z.number().optional(),
+  freezeTime: z
+    .boolean()
+    .describe(
+      'Freeze the page clock, animated images, SVG animations and video/audio (default true; the batch can turn it off for all its pages)',
+    ),
+  seedRandom: z
+    .boolean()
+    .describe('Seed Math.random and crypto.getRandomValues per page and viewport (default true)'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -73,6 +81,8 @@ const pageFields = {
   maskSelectors: selectorListSchema,
   ignoreRegions: z.array(rectSchema).max(200),
   waitMs: waitMsSchema,
+  freezeTime: z.boolean(),
+  seedRandom: z.boolean(),
 };
 
 export const createPageSchema = z.strictObject({
@@ -90,6 +100,14 @@ export const createPageSchema = z.strictObject({
   maskSelectors: pageFields.maskSelectors.optional(),
   ignoreRegions: pageFields.ignoreRegions.optional(),
   waitMs: pageFields.waitMs.optional(),
+  freezeTime: pageFields.freezeTime
+    .optional()
+    .describe(
+      'false: the page runs in real time (its clock, animated images, media); default true',
+    ),
+  seedRandom: pageFields.seedRandom
+    .optional()
+    .describe('false: Math.random and crypto stay unseeded; default true'),
 });
 export type CreatePageInput = z.infer<typeof createPageSchema>;
 
@@ -111,5 +129,7 @@ export const updatePageSchema = z.strictObject({
   maskSelectors: pageFields.maskSelectors.optional(),
   ignoreRegions: pageFields.ignoreRegions.optional(),
   waitMs: pageFields.waitMs.nullable().optional(),
+  freezeTime: pageFields.freezeTime.optional(),
+  seedRandom: pageFields.seedRandom.optional(),
 });
 export type UpdatePageInput = z.infer<typeof updatePageSchema>;

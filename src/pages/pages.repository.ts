@@ -30,6 +30,8 @@ function rowToPage(row: Selectable<PagesTable>): Page {
     maskSelectors: fromJson<string[]>(row.mask_selectors, []),
     ignoreRegions: fromJson<Rect[]>(row.ignore_regions, []),
     ...(row.wait_ms !== null && { waitMs: row.wait_ms }),
+    freezeTime: Boolean(row.freeze_time),
+    seedRandom: Boolean(row.seed_random),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -48,6 +50,8 @@ function pageToColumns(page: Page) {
     mask_selectors: toJson(page.maskSelectors),
     ignore_regions: toJson(page.ignoreRegions),
     wait_ms: page.waitMs ?? null,
+    freeze_time: page.freezeTime ? 1 : 0,
+    seed_random: page.seedRandom ? 1 : 0,
     updated_at: page.updatedAt,
   };
 }

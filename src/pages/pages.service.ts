@@ -65,6 +65,8 @@ export function createPage(
       maskSelectors: input.maskSelectors ?? [],
       ignoreRegions: input.ignoreRegions ?? [],
       ...(input.waitMs !== undefined && { waitMs: input.waitMs }),
+      freezeTime: input.freezeTime ?? true,
+      seedRandom: input.seedRandom ?? true,
       createdAt: now,
       updatedAt: now,
     };
@@ -127,6 +129,8 @@ export function updatePage(
       maskSelectors: input.maskSelectors ?? before.maskSelectors,
       ignoreRegions: input.ignoreRegions ?? before.ignoreRegions,
       waitMs: patchOptional(input.waitMs, before.waitMs),
+      freezeTime: input.freezeTime ?? before.freezeTime,
+      seedRandom: input.seedRandom ?? before.seedRandom,
       updatedAt: nowIso(),
     };
     await updatePageRow(trx, patched, password);

@@ -1,4 +1,6 @@
+import { findRunBatchDeterminism } from '../batches/batches.repository.ts';
 import type { CaptureRequest } from '../capture/capture.types.ts';
+import { defaultFrozenTime } from '../capture/determinism-defaults.ts';
 import type { Conn } from '../db/connect.ts';
 import { findPagesForCapture } from '../pages/pages.repository.ts';
 import { getEffectiveSettings } from '../settings/settings.service.ts';
@@ -11,6 +13,8 @@ export interface CaptureInputs {
   /** The page's ignore regions (the capture adds its mask rectangles). */
   ignoreRegions: Rect[];
   executionTimeoutMs: number;
+  /** Re-capture a cell whose compare found a diff, to tell unstable pixels (confirm-change.ts). */
+  confirmChanges: boolean;
 }
 
 /** Thrown when an execution cannot even start: its page or task is gone. */
@@ -44,6 +48,9 @@ export async function loadCaptureInputs(
     }
   }
   const settings = await getEffectiveSettings(conn, projectId);
+  // The batch as it is now, like the page: its opt-outs apply to all its pages.
+  const batch = await findRunBatchDeterminism(conn, execution.runId);
+  const { width, height } = execution.viewport;
   const request: CaptureRequest = {
     url: page.url,
     ...(page.referenceUrl !== undefined && { referenceUrl: page.referenceUrl }),
@@ -62,10 +69,18 @@ export async function loadCaptureInputs(
     hideCaret: settings.hideCaret,
     cookieBanner: settings.cookieBanner,
     trace: options.trace,
+    determinism: {
+      freezeTime: page.freezeTime && (batch?.freezeTime ?? true),
+      frozenTime: batch?.frozenTime ?? defaultFrozenTime,
+      seedRandom: page.seedRandom && (batch?.seedRandom ?? true),
+      // Per page and viewport: the same sequence every run, whatever URL (or reference URL).
+      randomSeed: `${page.id}|${width}x${height}`,
+    },
   };
   return {
     request,
     ignoreRegions: page.ignoreRegions,
     executionTimeoutMs: settings.executionTimeoutSeconds * 1000,
+    confirmChanges: settings.confirmChanges,
   };
 }

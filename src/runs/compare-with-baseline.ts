@@ -37,6 +37,8 @@ export async function compareWithBaseline(
   execution: ExecutionRecord,
   observed: { png: Buffer; sha256: string },
   ignoreRegions: Rect[],
+  /** writeImagesWhenNone: also keep the diff image and heatmap of a `none` (confirm-change.ts). */
+  options: { writeImagesWhenNone?: boolean } = {},
 ): Promise<Comparison> {
   if (run.baselineId === null) {
     throw new ComparisonError('the baseline this run compares against has been deleted');
@@ -69,8 +71,9 @@ export async function compareWithBaseline(
   const result = await differ.computeDiff(baselinePng, observed.png, { ignoreRegions });
   const level = diffLevel(result.diffPercent, run.executionDiffThreshold);
   const artifacts: ArtifactRecord[] = [];
+  const keepImages = level !== 'none' || options.writeImagesWhenNone === true;
   const file = { projectId: run.projectId, runId: run.id, executionId: execution.id };
-  if (result.diffImage && level !== 'none') {
+  if (result.diffImage && keepImages) {
     artifacts.push(
       await writeArtifactFile(ctx.artifacts, {
         ...file,
@@ -82,7 +85,7 @@ export async function compareWithBaseline(
       }),
     );
   }
-  if (result.heatmap && level !== 'none') {
+  if (result.heatmap && keepImages) {
     artifacts.push(
       await writeArtifactFile(ctx.artifacts, {
         ...file,

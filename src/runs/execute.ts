@@ -20,6 +20,7 @@ import { invariant } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { ExecutionSetupError, loadCaptureInputs, type CaptureInputs } from './capture-inputs.ts';
 import { ComparisonError, compareWithBaseline, type Comparison } from './compare-with-baseline.ts';
+import { confirmChange } from './confirm-change.ts';
 import {
   claimExecution,
   completeRunningExecution,
@@ -160,7 +161,7 @@ async function runClaimedExecution(
       const capture = await captureExecution(deps.pool, inputs.request, { signal, onLog });
       written.push(...(await writeCaptureFiles(ctx, run, execution, capture)));
       const observedSha = sha256Of(capture.observed.png);
-      const comparison =
+      const compared =
         run.mode === 'compare'
           ? await compareWithBaseline(
               ctx,
@@ -171,6 +172,11 @@ async function runClaimedExecution(
               [...inputs.ignoreRegions, ...capture.maskRects],
             )
           : undefined;
+      const comparison = await confirmChange(
+        deps,
+        { run, execution, inputs, capture, signal, onLog },
+        compared,
+      );
       if (comparison) written.push(...comparison.artifacts);
       signal.throwIfAborted();
       await whileDatabaseUnavailable(deps, jobSignal, 'recording a finished execution', () =>

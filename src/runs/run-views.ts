@@ -123,6 +123,10 @@ export function toExecution(
     ...(details?.changedRegions !== undefined && { changedRegions: details.changedRegions }),
     ...(details?.sizeChange !== undefined && { sizeChange: details.sizeChange }),
     ...(details?.noBaseline === true && { noBaseline: true }),
+    ...(details?.unstable === true && {
+      unstable: true,
+      unstableRegions: details.unstableRegions ?? [],
+    }),
     approved,
     artifacts,
     createdAt: record.createdAt,

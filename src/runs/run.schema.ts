@@ -109,6 +109,16 @@ export const executionSchema = z.object({
     .boolean()
     .optional()
     .describe('compare: the baseline has no image for this cell; approving adds it'),
+  unstable: z
+    .boolean()
+    .optional()
+    .describe(
+      'compare: a second capture of the cell differed from the first in unstableRegions; those pixels move by themselves and count for no diff level',
+    ),
+  unstableRegions: z
+    .array(rectSchema)
+    .optional()
+    .describe('compare: where the two captures of the cell differed (page pixels)'),
   approved: z
     .boolean()
     .describe('this execution’s screenshot is the current baseline image of its cell'),
@@ -126,6 +136,9 @@ export interface DiffDetails {
   dimensionsChanged?: boolean;
   identical?: boolean;
   noBaseline?: boolean;
+  /** Confirm before flagging: the cell's two captures differed in unstableRegions. */
+  unstable?: boolean;
+  unstableRegions?: { x: number; y: number; width: number; height: number }[];
 }
 
 export const launchRunSchema = z.strictObject({

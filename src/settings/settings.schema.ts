@@ -108,6 +108,11 @@ const fields = {
     cookies: z.array(cookieSchema).max(100),
   }),
   timestampDisplay: z.enum(['utc', 'local']),
+  confirmChanges: z
+    .boolean()
+    .describe(
+      'When a compare finds a diff, capture the cell once more in a fresh context: pixels that differ between the two captures are unstable, reported as level none with unstable: true, never minor or major (default true)',
+    ),
 };
 
 export const settingsSchema = z.object(fields);
@@ -133,6 +138,7 @@ export const defaultSettings: Settings = {
   hideCaret: true,
   cookieBanner: { removeSelectors: [], cookies: [] },
   timestampDisplay: 'utc',
+  confirmChanges: true,
 };
 
 /** A change to settings: a key set to a value replaces it, `null` removes it (back to the inherited value). */
@@ -147,6 +153,7 @@ export const settingsPatchSchema = z.strictObject({
   hideCaret: fields.hideCaret.nullable().optional(),
   cookieBanner: fields.cookieBanner.nullable().optional(),
   timestampDisplay: fields.timestampDisplay.nullable().optional(),
+  confirmChanges: fields.confirmChanges.nullable().optional(),
 });
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 

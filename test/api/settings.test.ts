@@ -16,6 +16,7 @@ const defaults = {
   hideCaret: true,
   cookieBanner: { removeSelectors: [], cookies: [] },
   timestampDisplay: 'utc',
+  confirmChanges: true,
 };
 
 const resetAll = Object.fromEntries(Object.keys(defaults).map((k) => [k, null]));

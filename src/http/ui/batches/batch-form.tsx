@@ -3,9 +3,11 @@ import { defaultDiffThreshold } from '../../../batches/batch.schema.ts';
 import type { Page } from '../../../pages/page.schema.ts';
 import type { Settings } from '../../../settings/settings.schema.ts';
 import type { Task } from '../../../tasks/task.schema.ts';
-import { CheckboxGroup, TextField } from '../components/fields.tsx';
+import { defaultFrozenTime } from '../../../capture/determinism-defaults.ts';
+import { CheckboxField, CheckboxGroup, TextField } from '../components/fields.tsx';
 import { RecordModalForm } from '../components/record-modal-form.tsx';
 import {
+  checkboxField,
   listField,
   numberField,
   optionalText,
@@ -23,6 +25,9 @@ export interface BatchFormValues {
   jiraIssue: string;
   executionDiffThreshold: string;
   runDiffThreshold: string;
+  freezeTime: boolean;
+  seedRandom: boolean;
+  frozenTime: string;
 }
 
 export function batchFormValues(batch: Batch | undefined, settings: Settings): BatchFormValues {
@@ -35,6 +40,9 @@ export function batchFormValues(batch: Batch | undefined, settings: Settings): B
     jiraIssue: batch?.jiraIssue ?? '',
     executionDiffThreshold: String(batch?.executionDiffThreshold ?? defaultDiffThreshold),
     runDiffThreshold: String(batch?.runDiffThreshold ?? defaultDiffThreshold),
+    freezeTime: batch?.freezeTime ?? true,
+    seedRandom: batch?.seedRandom ?? true,
+    frozenTime: batch?.frozenTime ?? '',
   };
 }
 
@@ -48,12 +56,16 @@ export function batchFormValuesOf(body: FormBody): BatchFormValues {
     jiraIssue: textField(body, 'jiraIssue'),
     executionDiffThreshold: textField(body, 'executionDiffThreshold'),
     runDiffThreshold: textField(body, 'runDiffThreshold'),
+    freezeTime: checkboxField(body, 'freezeTime'),
+    seedRandom: checkboxField(body, 'seedRandom'),
+    frozenTime: textField(body, 'frozenTime'),
   };
 }
 
 /** Input for createBatchSchema / updateBatchSchema (every field is sent: the form shows them all). */
 export function batchInputOf(body: FormBody, mode: 'create' | 'update') {
   const jiraIssue = optionalText(body, 'jiraIssue')?.trim();
+  const frozenTime = optionalText(body, 'frozenTime')?.trim();
   return {
     name: textField(body, 'name'),
     pageIds: listField(body, 'pageIds'),
@@ -63,6 +75,9 @@ export function batchInputOf(body: FormBody, mode: 'create' | 'update') {
     jiraIssue: mode === 'update' ? (jiraIssue ?? null) : jiraIssue,
     executionDiffThreshold: numberField(body, 'executionDiffThreshold'),
     runDiffThreshold: numberField(body, 'runDiffThreshold'),
+    freezeTime: checkboxField(body, 'freezeTime'),
+    seedRandom: checkboxField(body, 'seedRandom'),
+    frozenTime: mode === 'update' ? (frozenTime ?? null) : frozenTime,
   };
 }
 
@@ -83,6 +98,9 @@ const placed = [
   'jiraIssue',
   'executionDiffThreshold',
   'runDiffThreshold',
+  'freezeTime',
+  'seedRandom',
+  'frozenTime',
 ];
 
 export function BatchForm(props: {
@@ -181,6 +199,29 @@ export function BatchForm(props: {
           hint="Applied to the run's largest change."
         />
       </div>
+      <div class="form-grid">
+        <CheckboxField
+          name="freezeTime"
+          label="Freeze time in its pages"
+          checked={values.freezeTime}
+          errors={errors}
+          hint="Off: every page of the batch runs in real time, whatever the page says."
+        />
+        <CheckboxField
+          name="seedRandom"
+          label="Seed randomness in its pages"
+          checked={values.seedRandom}
+          errors={errors}
+        />
+      </div>
+      <TextField
+        name="frozenTime"
+        label="Frozen instant (ISO-8601)"
+        value={values.frozenTime}
+        errors={errors}
+        placeholder={defaultFrozenTime}
+        hint="What frozen pages see as now. Blank: the default instant."
+      />
     </RecordModalForm>
   );
 }

@@ -28,6 +28,8 @@ export interface PageFormValues {
   maskSelectors: string;
   ignoreRegions: string;
   waitMs: string;
+  freezeTime: boolean;
+  seedRandom: boolean;
 }
 
 export function pageFormValues(page?: Page): PageFormValues {
@@ -46,6 +48,8 @@ export function pageFormValues(page?: Page): PageFormValues {
       .map((r) => `${r.x}, ${r.y}, ${r.width}, ${r.height}`)
       .join('\n'),
     waitMs: page?.waitMs === undefined ? '' : String(page.waitMs),
+    freezeTime: page?.freezeTime ?? true,
+    seedRandom: page?.seedRandom ?? true,
   };
 }
 
@@ -63,6 +67,8 @@ export function pageFormValuesOf(body: FormBody): PageFormValues {
     maskSelectors: textField(body, 'maskSelectors'),
     ignoreRegions: textField(body, 'ignoreRegions'),
     waitMs: textField(body, 'waitMs'),
+    freezeTime: checkboxField(body, 'freezeTime'),
+    seedRandom: checkboxField(body, 'seedRandom'),
   };
 }
 
@@ -89,6 +95,8 @@ export function createPageInputOf(body: FormBody) {
     maskSelectors: linesField(body, 'maskSelectors'),
     ignoreRegions: regionsOf(body),
     waitMs: numberField(body, 'waitMs'),
+    freezeTime: checkboxField(body, 'freezeTime'),
+    seedRandom: checkboxField(body, 'seedRandom'),
   };
 }
 
@@ -114,6 +122,8 @@ export function updatePageInputOf(body: FormBody, page: Page) {
     maskSelectors: linesField(body, 'maskSelectors'),
     ignoreRegions: regionsOf(body),
     waitMs: numberField(body, 'waitMs') ?? null,
+    freezeTime: checkboxField(body, 'freezeTime'),
+    seedRandom: checkboxField(body, 'seedRandom'),
   };
 }
 
@@ -152,6 +162,8 @@ const placedFields = [
   'maskSelectors',
   'ignoreRegions',
   'waitMs',
+  'freezeTime',
+  'seedRandom',
 ];
 
 export function PageForm(props: {
@@ -289,6 +301,22 @@ export function PageForm(props: {
         errors={errors}
         hint="Blank: the settings' default wait."
       />
+      <div class="form-grid">
+        <CheckboxField
+          name="freezeTime"
+          label="Freeze time"
+          checked={values.freezeTime}
+          errors={errors}
+          hint="The page's clock, animated images, SVG animations and video stand still, so they look the same every run. Off for pages that need real time."
+        />
+        <CheckboxField
+          name="seedRandom"
+          label="Seed randomness"
+          checked={values.seedRandom}
+          errors={errors}
+          hint="Math.random and crypto.getRandomValues repeat the same values every run."
+        />
+      </div>
     </RecordModalForm>
   );
 }

@@ -35,6 +35,7 @@ export interface SettingsFormValues {
   defaultWaitMs: string;
   suppressAnimations: boolean;
   hideCaret: boolean;
+  confirmChanges: boolean;
   removeSelectors: string;
   cookies: Record<'name' | 'value' | 'domain' | 'path', string>[];
   timestampDisplay: string;
@@ -59,6 +60,7 @@ export function settingsFormValues(
     defaultWaitMs: String(settings.defaultWaitMs),
     suppressAnimations: settings.suppressAnimations,
     hideCaret: settings.hideCaret,
+    confirmChanges: settings.confirmChanges,
     removeSelectors: settings.cookieBanner.removeSelectors.join('\n'),
     cookies: settings.cookieBanner.cookies.map((c) => ({
       name: c.name,
@@ -84,6 +86,7 @@ export function settingsFormValuesOf(body: FormBody): SettingsFormValues {
     defaultWaitMs: textField(body, 'defaultWaitMs'),
     suppressAnimations: checkboxField(body, 'suppressAnimations'),
     hideCaret: checkboxField(body, 'hideCaret'),
+    confirmChanges: checkboxField(body, 'confirmChanges'),
     removeSelectors: textField(body, 'cookieBanner.removeSelectors'),
     cookies: rowsField(body, 'cookieBanner.cookies', cookieColumns),
     timestampDisplay: textField(body, 'timestampDisplay'),
@@ -108,6 +111,7 @@ function settingsValuesOf(body: FormBody): Record<SettingsKey, unknown> {
     defaultWaitMs: numberField(body, 'defaultWaitMs'),
     suppressAnimations: checkboxField(body, 'suppressAnimations'),
     hideCaret: checkboxField(body, 'hideCaret'),
+    confirmChanges: checkboxField(body, 'confirmChanges'),
     cookieBanner: {
       removeSelectors: linesField(body, 'cookieBanner.removeSelectors'),
       cookies: rowsField(body, 'cookieBanner.cookies', cookieColumns).map((row) => ({
@@ -317,6 +321,16 @@ export function SettingsForm(props: {
             name="hideCaret"
             label="Hide the text caret"
             checked={values.hideCaret}
+            errors={errors}
+          />,
+        )}
+        {group(
+          'confirmChanges',
+          'Confirm before flagging',
+          <CheckboxField
+            name="confirmChanges"
+            label="Capture a changed cell again; pixels that differ between the two captures are unstable, not a change"
+            checked={values.confirmChanges}
             errors={errors}
           />,
         )}

@@ -102,6 +102,17 @@ function Metrics(props: { execution: Execution }) {
         <dt>Changed regions</dt>
         <dd class="num">{String(e.changedRegions?.length ?? 0)}</dd>
       </div>
+      {e.unstable && (
+        <div>
+          <dt>Unstable regions</dt>
+          <dd
+            class="num"
+            title="Differed between two captures of this cell: not counted as a change (hatched)"
+          >
+            {String(e.unstableRegions?.length ?? 0)}
+          </dd>
+        </div>
+      )}
       <div>
         <dt>Capture</dt>
         <dd class="num">{`${duration} · attempt ${e.attempt}${e.httpStatus ? ` · HTTP ${e.httpStatus}` : ''}`}</dd>
@@ -227,6 +238,7 @@ export function ViewerPage(props: {
         data-mode={mode}
         data-zoom="fit"
         data-regions={JSON.stringify(e.changedRegions ?? [])}
+        data-unstable-regions={JSON.stringify(e.unstableRegions ?? [])}
         data-run-href={runHref}
         data-previous-href={props.previous ? `/executions/${props.previous.id}` : undefined}
         data-next-href={props.next ? `/executions/${props.next.id}` : undefined}

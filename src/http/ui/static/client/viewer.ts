@@ -63,6 +63,8 @@ function setupViewer(viewer: HTMLElement): void {
   const regions = (JSON.parse(viewer.dataset['regions'] ?? '[]') as Rect[]).sort(
     (a, b) => a.y - b.y || a.x - b.x,
   );
+  // Confirm before flagging: what moved between two captures of the cell, shown hatched.
+  const unstable = JSON.parse(viewer.dataset['unstableRegions'] ?? '[]') as Rect[];
   const layer = (name: string | undefined) =>
     name ? (canvas?.querySelector<HTMLImageElement>(`img[data-layer="${name}"]`) ?? null) : null;
   const modeButton = (mode: string) =>
@@ -85,20 +87,30 @@ function setupViewer(viewer: HTMLElement): void {
   const drawRegions = () => {
     if (!regionsLayer) return;
     const visible =
-      regions.length > 0 && (showRegions?.checked ?? true) && (config()?.regions ?? false);
+      regions.length + unstable.length > 0 &&
+      (showRegions?.checked ?? true) &&
+      (config()?.regions ?? false);
     regionsLayer.hidden = !visible;
     if (!visible) return;
     const s = scale();
+    const box = (region: Rect, className: string) => {
+      const element = document.createElement('div');
+      element.className = className;
+      element.style.left = `${region.x * s}px`;
+      element.style.top = `${region.y * s}px`;
+      element.style.width = `${Math.max(region.width * s, 4)}px`;
+      element.style.height = `${Math.max(region.height * s, 4)}px`;
+      return element;
+    };
     regionsLayer.replaceChildren(
-      ...regions.map((region, index) => {
-        const box = document.createElement('div');
-        box.className = index === current ? 'region current' : 'region';
-        box.style.left = `${region.x * s}px`;
-        box.style.top = `${region.y * s}px`;
-        box.style.width = `${Math.max(region.width * s, 4)}px`;
-        box.style.height = `${Math.max(region.height * s, 4)}px`;
-        return box;
+      ...unstable.map((region) => {
+        const element = box(region, 'region unstable');
+        element.title = 'Unstable: differed between two captures, not counted as a change';
+        return element;
       }),
+      ...regions.map((region, index) =>
+        box(region, index === current ? 'region current' : 'region'),
+      ),
     );
   };
 
