@@ -30,6 +30,7 @@ import type { Execution, Run } from '../../src/runs/run.schema.ts';
 import { fixturePaths, startFixtureSite } from '../../test/fixtures/site/fixture-site.ts';
 import { createScratchDatabase } from '../../test/support/postgres.ts';
 import { okScene, startSceneChild, type SceneChild } from '../../test/support/scene-child.ts';
+import { processTreeCpuSeconds } from '../capture/process-cpu.ts';
 
 const { values } = parseArgs({
   options: {
@@ -58,6 +59,11 @@ interface Measurement {
   perMinute: number;
   /** Mean claim-to-recorded time of an execution in its worker (startedAt → finishedAt), ms. */
   handlerMs: number;
+  /**
+   * CPU time of the serve and worker processes (with their Chromiums) per execution of the
+   * measured run, ms; Postgres and Redis not included. Unlike wall time, hardly load-dependent.
+   */
+  cpuMs: number;
 }
 
 async function assertRedis(): Promise<void> {
@@ -195,7 +201,11 @@ async function measure(
   );
   try {
     await timeRun(server, warmup);
+    const pids = [server, ...started].map((p) => p.child.pid ?? 0);
+    const cpu = (): number => pids.reduce((sum, pid) => sum + processTreeCpuSeconds(pid), 0);
+    const cpuBefore = cpu();
     const { run, seconds } = await timeRun(server, measured);
+    const cpuMs = ((cpu() - cpuBefore) * 1000) / count;
     if (run.status !== 'finished' || run.summary.finished !== count) {
       throw new Error(`the measured run did not finish every execution: ${JSON.stringify(run)}`);
     }
@@ -214,6 +224,7 @@ async function measure(
       seconds,
       perMinute: (count / seconds) * 60,
       handlerMs,
+      cpuMs,
     };
   } finally {
     await Promise.all(started.map(stopWorker));
@@ -266,12 +277,14 @@ function print(results: Measurement[]): void {
     const rows = results.filter((r) => r.mode === mode);
     const one = rows.find((r) => r.workers === 1);
     console.log(`\n${label[mode]}, ${concurrency} execution(s) at once per worker:`);
-    console.log('workers  executions  seconds  exec/min  vs linear  slot ms/exec  handler ms/exec');
+    console.log(
+      'workers  executions  seconds  exec/min  vs linear  slot ms/exec  handler ms/exec  CPU ms/exec',
+    );
     for (const r of rows) {
       const linear = one ? (r.perMinute / (one.perMinute * r.workers)).toFixed(2) : '-';
       const slotMs = (r.seconds * 1000 * r.workers * concurrency) / r.executions;
       console.log(
-        `${String(r.workers).padStart(7)}  ${String(r.executions).padStart(10)}  ${r.seconds.toFixed(1).padStart(7)}  ${r.perMinute.toFixed(0).padStart(8)}  ${linear.padStart(9)}  ${slotMs.toFixed(0).padStart(12)}  ${r.handlerMs.toFixed(0).padStart(15)}`,
+        `${String(r.workers).padStart(7)}  ${String(r.executions).padStart(10)}  ${r.seconds.toFixed(1).padStart(7)}  ${r.perMinute.toFixed(0).padStart(8)}  ${linear.padStart(9)}  ${slotMs.toFixed(0).padStart(12)}  ${r.handlerMs.toFixed(0).padStart(15)}  ${r.cpuMs.toFixed(0).padStart(11)}`,
       );
     }
     const largest = rows.at(-1);
@@ -287,6 +300,14 @@ function print(results: Measurement[]): void {
             `(in the worker, claim to recorded: ${(r.handlerMs - captureMs).toFixed(0)} ms; queue hand-off, dispatch and run start/end: ${(slotMs - r.handlerMs).toFixed(0)} ms)`,
         );
       }
+      // What linear scaling would need of the machine: Scene's CPU per execution at the rate of
+      // `largest` workers running linearly (Postgres and Redis come on top).
+      const linearPerSecond = (one.perMinute * largest.workers) / 60;
+      const cores = (linearPerSecond * largest.cpuMs) / 1000;
+      console.log(
+        `Scene CPU per execution at ${largest.workers} workers: ${largest.cpuMs.toFixed(0)} ms (serve + workers, without Postgres/Redis): ` +
+          `linear at ${largest.workers} workers (${(linearPerSecond * 60).toFixed(0)}/min) needs ${cores.toFixed(2)} of this machine's ${os.cpus().length} cores for Scene alone`,
+      );
     }
   }
 }
