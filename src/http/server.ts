@@ -11,6 +11,7 @@ import type { AppContext } from '../app-context.ts';
 import { AppError } from '../shared/errors.ts';
 import { forgetListeningPorts, recordListeningPorts } from '../webhooks/own-address.ts';
 import { registerHealthRoute } from './health.routes.ts';
+import { measureHttpRequests, registerMetricsRoute } from './metrics.routes.ts';
 import { registerApiRoutes } from './api/index.ts';
 import { sendError } from './http-errors.ts';
 import { unsafeTextError } from './text-guard.ts';
@@ -40,6 +41,7 @@ export async function buildServer(ctx: AppContext) {
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
   // Before any route is registered, so that every route (API and UI) inherits it.
   app.addHook('preValidation', (request, _reply, done) => done(unsafeTextError(request)));
+  measureHttpRequests(app);
   // Webhooks may not point at the ports this server listens on (known only now with port 0).
   app.addHook('onListen', (done) => {
     const ports = app.addresses().flatMap((a) => (typeof a === 'string' ? [] : [a.port]));
@@ -79,6 +81,7 @@ export async function buildServer(ctx: AppContext) {
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
   registerHealthRoute(app, ctx);
+  registerMetricsRoute(app, ctx);
 
   await app.register(
     (api, _options, done) => {

@@ -4,6 +4,7 @@ import { describeArtifacts } from '../artifacts/create-artifact-store.ts';
 import type { Config } from '../config/config.ts';
 import { describeDatabase } from '../db/connect.ts';
 import { registerHealthRoute } from '../http/health.routes.ts';
+import { registerMetricsRoute } from '../http/metrics.routes.ts';
 import type { Logger } from '../shared/logger.ts';
 import { onShutdown } from './shutdown.ts';
 
@@ -28,6 +29,7 @@ export async function worker(config: Config, logger: Logger): Promise<void> {
   const app = await createApp(config, logger);
   const health = Fastify({ logger: false });
   registerHealthRoute(health, app);
+  registerMetricsRoute(health, app);
   try {
     if (config.workerPort !== undefined) {
       await health.listen({ port: config.workerPort, host: config.host });

@@ -163,6 +163,17 @@ export class BullmqQueue implements Queue {
     return { waiting: 0, active };
   }
 
+  async depth(): Promise<Record<string, number>> {
+    // Finished jobs are removed at once (removeOnComplete/removeOnFail): not worth a count.
+    return this.#producer.getJobCounts(
+      'waiting',
+      'active',
+      'delayed',
+      'prioritized',
+      'waiting-children',
+    );
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

@@ -75,6 +75,10 @@ export class InProcessQueue implements Queue {
     return { waiting: this.#waiting.length, active: this.#active.size };
   }
 
+  depth(): Promise<Record<string, number>> {
+    return Promise.resolve(this.stats());
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     this.#waiting.length = 0;

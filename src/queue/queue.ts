@@ -46,6 +46,11 @@ export interface Queue {
   /** Jobs waiting and running in this process, for diagnostics and tests. */
   stats(): { waiting: number; active: number };
   /**
+   * Jobs by state where the queue keeps them, for /metrics: the shared queue's counts in Redis
+   * (BullMQ's states: waiting, active, delayed, …), or this process's waiting and active jobs.
+   */
+  depth(): Promise<Record<string, number>>;
+  /**
    * Stops taking jobs, aborts running handlers with reason 'shutdown' and waits for them to
    * settle. Waiting jobs are dropped: they stay `queued` in the database and are dispatched
    * again at the next start.

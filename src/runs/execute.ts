@@ -18,6 +18,7 @@ import type { ExecutionJob } from '../queue/queue.ts';
 import { nowIso } from '../shared/clock.ts';
 import { invariant } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
+import { observeCaptureStep, timeComparison, type DiffResult } from '../metrics/metrics.ts';
 import { ExecutionSetupError, loadCaptureInputs, type CaptureInputs } from './capture-inputs.ts';
 import { ComparisonError, compareWithBaseline, type Comparison } from './compare-with-baseline.ts';
 import { confirmChange } from './confirm-change.ts';
@@ -53,6 +54,8 @@ export interface ExecutorDeps {
   maxAttempts: number;
   /** Record a Playwright trace of each capture (kept for failures and successes). */
   trace: boolean;
+  /** Replaces the capture engine: only bench/scale/fake-worker.ts, to measure orchestration. */
+  capture?: typeof captureExecution;
 }
 
 /** The attempt was abandoned: recorded as failed, cancelled or requeued, or already handled. */
@@ -147,6 +150,7 @@ async function runClaimedExecution(
     const written: ArtifactRecord[] = [];
     let lastStep = 'none';
     const onLog = (line: CaptureLogLine): void => {
+      observeCaptureStep(line);
       if (line.level !== 'error') lastStep = line.step;
       const runLine = toRunLogLine(line, execution.id);
       logLines.push(runLine);
@@ -158,18 +162,25 @@ async function runClaimedExecution(
       });
     };
     try {
-      const capture = await captureExecution(deps.pool, inputs.request, { signal, onLog });
+      const capture = await (deps.capture ?? captureExecution)(deps.pool, inputs.request, {
+        signal,
+        onLog,
+      });
       written.push(...(await writeCaptureFiles(ctx, run, execution, capture)));
       const observedSha = sha256Of(capture.observed.png);
       const compared =
         run.mode === 'compare'
-          ? await compareWithBaseline(
-              ctx,
-              deps.differ,
-              run,
-              execution,
-              { png: capture.observed.png, sha256: observedSha },
-              [...inputs.ignoreRegions, ...capture.maskRects],
+          ? await timeComparison(
+              () =>
+                compareWithBaseline(
+                  ctx,
+                  deps.differ,
+                  run,
+                  execution,
+                  { png: capture.observed.png, sha256: observedSha },
+                  [...inputs.ignoreRegions, ...capture.maskRects],
+                ),
+              comparisonResult,
             )
           : undefined;
       const comparison = await confirmChange(
@@ -511,6 +522,11 @@ function recordSuccessOnce(
     changes.touchExecution(run, execution.id);
     await syncRunStatus(trx, ctx, run.id, changes);
   });
+}
+
+function comparisonResult(comparison: Comparison): DiffResult {
+  if (comparison.details.noBaseline) return 'no_baseline';
+  return comparison.details.identical ? 'identical' : 'computed';
 }
 
 function describeComparison(comparison: Comparison | undefined): string {

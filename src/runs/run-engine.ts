@@ -16,6 +16,7 @@ import {
   type TakeoverReport,
 } from './recovery.ts';
 import { findOverdueRunIds } from './runs.repository.ts';
+import { noteLaunchedChromium } from '../metrics/versions.ts';
 
 export interface RunEngineOptions {
   /** Run captures in this process (SCENE_EMBEDDED_WORKER); otherwise only deadlines and takeover. */
@@ -35,6 +36,11 @@ export interface RunEngineOptions {
   differ?: ImageDiffer;
   /** The browser pool; default one for this process (closed by stop() either way). */
   pool?: BrowserPool;
+  /**
+   * Replaces the capture engine; the browser is then not launched. Only for
+   * bench/scale/fake-worker.ts, which measures orchestration with a fixed-time fake capture.
+   */
+  capture?: ExecutorDeps['capture'];
 }
 
 export interface RunEngine {
@@ -101,9 +107,15 @@ export async function startRunEngine(
       leases,
       maxAttempts,
       trace: options.trace ?? true,
+      ...(options.capture && { capture: options.capture }),
     };
     // Launched now rather than by the first execution, whose timeout would include it.
-    pool.acquire('chromium').catch(() => undefined);
+    if (!options.capture) {
+      pool
+        .acquire('chromium')
+        .then((browser) => noteLaunchedChromium(browser.version()))
+        .catch(() => undefined);
+    }
     leases.start();
     const settings = await getEffectiveSettings(ctx.db);
     ctx.queue.consume((job, signal) => executeJob(deps, job, signal), {

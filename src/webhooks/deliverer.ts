@@ -1,4 +1,5 @@
 import type { AppContext } from '../app-context.ts';
+import { countWebhookAttempt } from '../metrics/metrics.ts';
 import { isoAfter, nowIso } from '../shared/clock.ts';
 import { invariant } from '../shared/errors.ts';
 import { defaultRetrySchedule, type RetrySchedule } from './backoff.ts';
@@ -195,6 +196,7 @@ export class WebhookDeliverer {
         },
         this.options,
       );
+      countWebhookAttempt(verdict);
       logger.debug(
         {
           deliveryId: claim.id,

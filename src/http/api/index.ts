@@ -11,6 +11,7 @@ import { registerRunEventRoutes } from './run-events.routes.ts';
 import { registerRunRoutes } from './runs.routes.ts';
 import { registerSettingsRoutes } from './settings.routes.ts';
 import { registerTaskRoutes } from './tasks.routes.ts';
+import { registerVersionRoutes } from './version.routes.ts';
 import { registerWebhookRoutes } from './webhooks.routes.ts';
 
 /** Every REST operation under /api/v1. */
@@ -27,4 +28,5 @@ export function registerApiRoutes(app: ApiApp, ctx: AppContext): void {
   registerBaselineRoutes(app, ctx);
   registerArtifactRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
+  registerVersionRoutes(app, ctx);
 }
