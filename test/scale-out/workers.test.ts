@@ -7,6 +7,7 @@ import type { Execution, Run } from '../../src/runs/run.schema.ts';
 import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
 import { createScratchDatabase } from '../support/postgres.ts';
 import { startS3Server, type S3TestServer } from '../support/s3-server.ts';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import { okScene, pollUntil, startSceneChild, type SceneChild } from '../support/scene-child.ts';
 
 // Scale-out with real engines: one `scene serve` without an embedded worker and two `scene
@@ -61,6 +62,8 @@ describe(
     let site: FixtureSite;
     let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
     let s3: S3TestServer;
+    /** Every process reaches Redis through it, so a test can cut Redis off. */
+    let redisProxy: TcpProxy;
     let dataDir: string;
     let env: Record<string, string>;
     let server: SceneChild;
@@ -75,12 +78,14 @@ describe(
       site = await startFixtureSite();
       scratch = await createScratchDatabase();
       s3 = await startS3Server();
+      const redis = new URL(redisUrl);
+      redisProxy = await startTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) });
       dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scene-scale-'));
       env = {
         ...s3.env('scene'),
         SCENE_DATA_DIR: dataDir,
         SCENE_DATABASE_URL: scratch.url,
-        SCENE_QUEUE_URL: redisUrl,
+        SCENE_QUEUE_URL: `redis://127.0.0.1:${redisProxy.port}`,
         SCENE_EXECUTION_LEASE_SECONDS: '3',
         SCENE_LOG_LEVEL: 'info',
       };
@@ -94,6 +99,7 @@ describe(
       await server?.kill();
       await scratch?.drop();
       await s3?.close();
+      await redisProxy?.close();
       await site?.close();
       if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     });
@@ -202,6 +208,29 @@ describe(
         30_000,
       );
       expect(done.status).toBe('finished');
+    });
+
+    it('a run launched while Redis is down is accepted and runs once Redis is back', async () => {
+      const batchId = await batchOf(
+        'redis-down',
+        [fixturePaths.about, fixturePaths.products].map((p, i) => `${p}?redis=${i}`),
+      );
+      await redisProxy.cut();
+      let run: Run;
+      try {
+        // The executions are queued in the database; the queue gets them once it answers again.
+        run = await okScene<Run>(server, 'POST', `/batches/${batchId}/runs`, { mode: 'baseline' });
+        expect(run.status).toBe('queued');
+      } finally {
+        await redisProxy.restore();
+      }
+      const ended = await pollUntil(
+        () => okScene<Run>(server, 'GET', `/runs/${run.id}`),
+        (r) => isTerminal(r.status),
+        'the run to end',
+        120_000,
+      );
+      expect(ended).toMatchObject({ status: 'finished', summary: { total: 4, finished: 4 } });
     });
 
     it('kill -9 of a worker mid-run: the other takes its captures over and the run finishes', async () => {
