@@ -3,6 +3,7 @@ import type { Db } from './connect.ts';
 import * as initial from './migrations/2026-11-21T1300-initial.ts';
 import * as executionLeases from './migrations/2026-11-30T0200-execution-leases.ts';
 import * as installation from './migrations/2026-11-30T0210-installation.ts';
+import * as contentAddressedArtifacts from './migrations/2026-12-01T0900-content-addressed-artifacts.ts';
 
 // Migrations are listed here rather than read from disk, so they run the same from source,
 // from a bundle, and in tests. Names sort by date: add new ones at the end.
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-21T1300-initial': initial,
   '2026-11-30T0200-execution-leases': executionLeases,
   '2026-11-30T0210-installation': installation,
+  '2026-12-01T0900-content-addressed-artifacts': contentAddressedArtifacts,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

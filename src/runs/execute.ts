@@ -285,7 +285,7 @@ async function writeCaptureFiles(
 ): Promise<ArtifactRecord[]> {
   const file = { projectId: run.projectId, runId: run.id, executionId: execution.id };
   const records = [
-    await writeArtifactFile(ctx.artifacts, {
+    await writeArtifactFile(ctx, {
       ...file,
       kind: 'screenshot',
       extension: 'png',
@@ -296,7 +296,7 @@ async function writeCaptureFiles(
   ];
   if (capture.reference) {
     records.push(
-      await writeArtifactFile(ctx.artifacts, {
+      await writeArtifactFile(ctx, {
         ...file,
         kind: 'reference',
         extension: 'png',
@@ -308,7 +308,7 @@ async function writeCaptureFiles(
   }
   if (capture.trace) {
     records.push(
-      await writeArtifactFile(ctx.artifacts, {
+      await writeArtifactFile(ctx, {
         ...file,
         kind: 'trace',
         extension: 'zip',
@@ -317,7 +317,7 @@ async function writeCaptureFiles(
     );
   }
   records.push(
-    await writeArtifactFile(ctx.artifacts, {
+    await writeArtifactFile(ctx, {
       ...file,
       kind: 'log',
       extension: 'txt',
@@ -339,7 +339,7 @@ async function writeFailureFiles(
   try {
     if (error.trace) {
       records.push(
-        await writeArtifactFile(ctx.artifacts, {
+        await writeArtifactFile(ctx, {
           ...file,
           kind: 'trace',
           extension: 'zip',
@@ -349,7 +349,7 @@ async function writeFailureFiles(
     }
     if (error.log.length > 0) {
       records.push(
-        await writeArtifactFile(ctx.artifacts, {
+        await writeArtifactFile(ctx, {
           ...file,
           kind: 'log',
           extension: 'txt',
