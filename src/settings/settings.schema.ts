@@ -108,6 +108,20 @@ const fields = {
     cookies: z.array(cookieSchema).max(100),
   }),
   timestampDisplay: z.enum(['utc', 'local']),
+  // Off by default: a key left out keeps runs forever by that measure. Both set: a run goes
+  // once neither keeps it (older than keepDays and not among its batch's last runs).
+  retention: z
+    .strictObject({
+      keepDays: wholeNumber(1, 36_500, 'days')
+        .optional()
+        .describe('Keep runs created in the last this many days'),
+      keepLastRunsPerBatch: wholeNumber(1, 100_000, 'runs')
+        .optional()
+        .describe("Keep each batch's this many most recent runs"),
+    })
+    .describe(
+      'Which ended runs retention keeps; baselines and the images they use are always kept',
+    ),
 };
 
 export const settingsSchema = z.object(fields);
@@ -133,6 +147,7 @@ export const defaultSettings: Settings = {
   hideCaret: true,
   cookieBanner: { removeSelectors: [], cookies: [] },
   timestampDisplay: 'utc',
+  retention: {},
 };
 
 /** A change to settings: a key set to a value replaces it, `null` removes it (back to the inherited value). */
@@ -147,6 +162,7 @@ export const settingsPatchSchema = z.strictObject({
   hideCaret: fields.hideCaret.nullable().optional(),
   cookieBanner: fields.cookieBanner.nullable().optional(),
   timestampDisplay: fields.timestampDisplay.nullable().optional(),
+  retention: fields.retention.nullable().optional(),
 });
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 

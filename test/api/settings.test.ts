@@ -16,6 +16,7 @@ const defaults = {
   hideCaret: true,
   cookieBanner: { removeSelectors: [], cookies: [] },
   timestampDisplay: 'utc',
+  retention: {},
 };
 
 const resetAll = Object.fromEntries(Object.keys(defaults).map((k) => [k, null]));
