@@ -1,6 +1,11 @@
 import type { Conn } from '../db/connect.ts';
 
-/** A stored file's record. Keys are unique and never reused, so their URLs are immutable. */
+/**
+ * A stored file's record. `storageKey` is the artifact's own key, unique and never reused: its
+ * URL (`/api/v1/artifacts/<storageKey>`), immutable. The bytes are in the store under
+ * `blobKey` when content-addressed (shared by every artifact with the same bytes), else under
+ * `storageKey` itself.
+ */
 export interface ArtifactRecord {
   id: string;
   projectId: string;
@@ -8,21 +13,51 @@ export interface ArtifactRecord {
   executionId: string | null;
   kind: string;
   storageKey: string;
+  blobKey: string | null;
   contentType: string;
   byteSize: number;
+  /** Bytes writing this artifact added to the store: 0 when its blob was already there. */
+  storedBytes: number;
   sha256: string;
   width: number | null;
   height: number | null;
   createdAt: string;
 }
 
-export async function listArtifactKeysOfProject(conn: Conn, projectId: string): Promise<string[]> {
+/** An artifact whose row is going: where its bytes are in the store, and how many. */
+export interface ReleasedFile {
+  id: string;
+  /** The blob key when content-addressed, else the artifact's own storage key. */
+  fileKey: string;
+  byteSize: number;
+}
+
+function fileKeyOf(row: { storage_key: string; blob_key: string | null }): string {
+  return row.blob_key ?? row.storage_key;
+}
+
+function toReleased(row: {
+  id: string;
+  storage_key: string;
+  blob_key: string | null;
+  byte_size: number;
+}): ReleasedFile {
+  return { id: row.id, fileKey: fileKeyOf(row), byteSize: Number(row.byte_size) };
+}
+
+const releasedColumns = ['id', 'storage_key', 'blob_key', 'byte_size'] as const;
+
+/** Every artifact of a project, read before the project's rows cascade away. */
+export async function listArtifactFilesOfProject(
+  conn: Conn,
+  projectId: string,
+): Promise<ReleasedFile[]> {
   const rows = await conn
     .selectFrom('artifacts')
-    .select('storage_key')
+    .select(releasedColumns)
     .where('project_id', '=', projectId)
     .execute();
-  return rows.map((r) => r.storage_key);
+  return rows.map(toReleased);
 }
 
 export async function insertArtifact(conn: Conn, artifact: ArtifactRecord): Promise<void> {
@@ -35,28 +70,37 @@ export async function insertArtifact(conn: Conn, artifact: ArtifactRecord): Prom
       execution_id: artifact.executionId,
       kind: artifact.kind,
       storage_key: artifact.storageKey,
+      blob_key: artifact.blobKey,
       content_type: artifact.contentType,
       byte_size: artifact.byteSize,
+      stored_bytes: artifact.storedBytes,
       sha256: artifact.sha256,
       width: artifact.width,
       height: artifact.height,
       created_at: artifact.createdAt,
     })
     .execute();
+  // The row now holds the blob: the writer's pin (same id) has done its job.
+  if (artifact.blobKey !== null) {
+    await conn.deleteFrom('blob_pins').where('id', '=', artifact.id).execute();
+  }
 }
 
 export async function findArtifactByKey(
   conn: Conn,
   key: string,
-): Promise<{ storageKey: string; contentType: string; byteSize: number } | undefined> {
+): Promise<
+  { storageKey: string; fileKey: string; contentType: string; byteSize: number } | undefined
+> {
   const row = await conn
     .selectFrom('artifacts')
-    .select(['storage_key', 'content_type', 'byte_size'])
+    .select(['storage_key', 'blob_key', 'content_type', 'byte_size'])
     .where('storage_key', '=', key)
     .executeTakeFirst();
   return (
     row && {
       storageKey: row.storage_key,
+      fileKey: fileKeyOf(row),
       contentType: row.content_type,
       byteSize: Number(row.byte_size),
     }
@@ -73,6 +117,21 @@ export async function findArtifactById(
     .where('id', '=', id)
     .executeTakeFirst();
   return row && { id: row.id, storageKey: row.storage_key, sha256: row.sha256 };
+}
+
+/** Bytes each run's artifacts added to the store (runs without artifacts are absent). */
+export async function sumStoredBytesOfRuns(
+  conn: Conn,
+  runIds: readonly string[],
+): Promise<Map<string, number>> {
+  if (runIds.length === 0) return new Map();
+  const rows = await conn
+    .selectFrom('artifacts')
+    .select((eb) => ['run_id', eb.fn.sum<number | string>('stored_bytes').as('bytes')])
+    .where('run_id', 'in', [...runIds])
+    .groupBy('run_id')
+    .execute();
+  return new Map(rows.flatMap((r) => (r.run_id === null ? [] : [[r.run_id, Number(r.bytes)]])));
 }
 
 /** Artifacts recorded for these executions: kind and key, oldest first. */
@@ -115,7 +174,7 @@ function referencedByBaseline(conn: Conn) {
 export async function partitionArtifactsOfExecutions(
   conn: Conn,
   executionIds: readonly string[],
-): Promise<{ removable: { id: string; storageKey: string }[]; kept: string[] }> {
+): Promise<{ removable: ReleasedFile[]; kept: string[] }> {
   if (executionIds.length === 0) return { removable: [], kept: [] };
   const referenced = new Set(
     (
@@ -129,13 +188,11 @@ export async function partitionArtifactsOfExecutions(
   );
   const all = await conn
     .selectFrom('artifacts')
-    .select(['id', 'storage_key'])
+    .select(releasedColumns)
     .where('execution_id', 'in', [...executionIds])
     .execute();
   return {
-    removable: all
-      .filter((r) => !referenced.has(r.id))
-      .map((r) => ({ id: r.id, storageKey: r.storage_key })),
+    removable: all.filter((r) => !referenced.has(r.id)).map(toReleased),
     kept: [...referenced],
   };
 }
@@ -144,10 +201,10 @@ export async function partitionArtifactsOfExecutions(
 export async function partitionArtifactsOfRun(
   conn: Conn,
   runId: string,
-): Promise<{ removable: { id: string; storageKey: string }[]; kept: string[] }> {
+): Promise<{ removable: ReleasedFile[]; kept: string[] }> {
   const all = await conn
     .selectFrom('artifacts')
-    .select(['id', 'storage_key'])
+    .select(releasedColumns)
     .where('run_id', '=', runId)
     .execute();
   const referenced = new Set(
@@ -161,9 +218,7 @@ export async function partitionArtifactsOfRun(
     ).map((r) => r.id),
   );
   return {
-    removable: all
-      .filter((r) => !referenced.has(r.id))
-      .map((r) => ({ id: r.id, storageKey: r.storage_key })),
+    removable: all.filter((r) => !referenced.has(r.id)).map(toReleased),
     kept: [...referenced],
   };
 }
@@ -195,10 +250,10 @@ export async function detachArtifactsFromRun(conn: Conn, ids: readonly string[])
 export async function listArtifactsOnlyInBaseline(
   conn: Conn,
   baselineId: string,
-): Promise<{ id: string; storageKey: string }[]> {
+): Promise<ReleasedFile[]> {
   const rows = await conn
     .selectFrom('artifacts')
-    .select(['artifacts.id', 'artifacts.storage_key'])
+    .select(['artifacts.id', 'artifacts.storage_key', 'artifacts.blob_key', 'artifacts.byte_size'])
     .where('artifacts.run_id', 'is', null)
     .where(
       'artifacts.id',
@@ -217,20 +272,17 @@ export async function listArtifactsOnlyInBaseline(
         .where('baseline_id', '!=', baselineId),
     )
     .execute();
-  return rows.map((r) => ({ id: r.id, storageKey: r.storage_key }));
+  return rows.map(toReleased);
 }
 
 /**
  * Every artifact a batch's deletion leaves behind (runs and baselines cascade in the database;
  * artifacts carry no foreign key to them): its runs' files and its baselines' images.
  */
-export async function listArtifactsOfBatch(
-  conn: Conn,
-  batchId: string,
-): Promise<{ id: string; storageKey: string }[]> {
+export async function listArtifactsOfBatch(conn: Conn, batchId: string): Promise<ReleasedFile[]> {
   const rows = await conn
     .selectFrom('artifacts')
-    .select(['id', 'storage_key'])
+    .select(releasedColumns)
     .where((eb) =>
       eb.or([
         eb('run_id', 'in', eb.selectFrom('runs').select('id').where('batch_id', '=', batchId)),
@@ -246,5 +298,5 @@ export async function listArtifactsOfBatch(
       ]),
     )
     .execute();
-  return rows.map((r) => ({ id: r.id, storageKey: r.storage_key }));
+  return rows.map(toReleased);
 }

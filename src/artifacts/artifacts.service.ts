@@ -5,6 +5,8 @@ import { findArtifactByKey } from './artifacts.repository.ts';
 
 export interface ServableArtifact {
   storageKey: string;
+  /** Where the bytes are in the store: a shared blob's key, or the artifact's own. */
+  fileKey: string;
   contentType: string;
 }
 
@@ -12,7 +14,11 @@ export interface ServableArtifact {
 export async function findArtifact(ctx: AppContext, key: string): Promise<ServableArtifact> {
   const artifact = await findArtifactByKey(ctx.db, key);
   if (!artifact) throw notFound('artifact', key);
-  return { storageKey: artifact.storageKey, contentType: artifact.contentType };
+  return {
+    storageKey: artifact.storageKey,
+    fileKey: artifact.fileKey,
+    contentType: artifact.contentType,
+  };
 }
 
 /**
@@ -25,6 +31,6 @@ export async function openArtifact(
   key: string,
 ): Promise<{ stream: Readable; size: number; contentType: string }> {
   const artifact = await findArtifact(ctx, key);
-  const { stream, size } = await ctx.artifacts.open(artifact.storageKey);
+  const { stream, size } = await ctx.artifacts.open(artifact.fileKey);
   return { stream, size, contentType: artifact.contentType };
 }

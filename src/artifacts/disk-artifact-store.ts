@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -27,8 +28,9 @@ export class DiskArtifactStore implements ArtifactStore {
 
   async put(key: string, bytes: Buffer): Promise<void> {
     const file = this.pathOf(key);
-    // Write then rename: a crash never leaves a half-written file under the final name.
-    const temp = `${file}.${process.pid}.tmp`;
+    // Write then rename: a crash never leaves a half-written file under the final name. The
+    // temporary name is unique: two writers of the same content-addressed blob never share it.
+    const temp = `${file}.${process.pid}.${randomUUID()}.tmp`;
     for (let attempt = 1; ; attempt++) {
       await fsp.mkdir(path.dirname(file), { recursive: true });
       try {

@@ -41,7 +41,10 @@ export interface BaselineEntry {
   baselineId: string;
   matrixKey: string;
   artifactId: string;
+  /** The image artifact's own key (its URL). */
   storageKey: string;
+  /** Where the image's bytes are in the store (a shared blob, or the artifact's own key). */
+  fileKey: string;
   sha256: string;
   sourceExecutionId: string | null;
   createdAt: string;

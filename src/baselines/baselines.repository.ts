@@ -173,6 +173,7 @@ function selectEntries(conn: Conn) {
       'baseline_entries.source_execution_id',
       'baseline_entries.created_at',
       'artifacts.storage_key',
+      'artifacts.blob_key',
     ]);
 }
 
@@ -185,6 +186,7 @@ function rowToEntry(row: EntryRow): BaselineEntry {
     matrixKey: row.matrix_key,
     artifactId: row.artifact_id,
     storageKey: row.storage_key,
+    fileKey: row.blob_key ?? row.storage_key,
     sha256: row.sha256,
     sourceExecutionId: row.source_execution_id,
     createdAt: row.created_at,

@@ -1,4 +1,5 @@
 import type { AppContext } from '../app-context.ts';
+import { removeArtifactFiles } from '../artifacts/artifact-removal.ts';
 import {
   deleteArtifactRows,
   listArtifactsOnlyInBaseline,
@@ -147,7 +148,7 @@ async function findBaselineByRef(conn: Conn, batchId: string, ref: string): Prom
  * with those runs). 409 while a queued or running run uses it.
  */
 export async function deleteBaseline(ctx: AppContext, id: string, actor: Actor): Promise<void> {
-  const keys = await ctx.db.transaction().execute(async (trx) => {
+  const released = await ctx.db.transaction().execute(async (trx) => {
     const before = await getBaseline(trx, id);
     const activeRuns = await findActiveRunIdsUsingBaseline(trx, id);
     if (activeRuns.length > 0) {
@@ -171,7 +172,7 @@ export async function deleteBaseline(ctx: AppContext, id: string, actor: Actor):
       before,
       after: null,
     });
-    return orphans.map((a) => a.storageKey);
+    return orphans;
   });
-  await ctx.artifacts.remove(keys);
+  await removeArtifactFiles(ctx, released);
 }

@@ -1,4 +1,5 @@
 import type { AppContext } from '../app-context.ts';
+import { removeArtifactFiles } from '../artifacts/artifact-removal.ts';
 import { deleteArtifactRows, listArtifactsOfBatch } from '../artifacts/artifacts.repository.ts';
 import { announceRemovedRuns, runsRemovedWith } from '../runs/run-removal.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -201,7 +202,7 @@ export function updateBatch(
  * running executions, then deletes their stored files.
  */
 export async function deleteBatch(ctx: AppContext, id: string, actor: Actor): Promise<void> {
-  const { keys, removed } = await ctx.db.transaction().execute(async (trx) => {
+  const { released, removed } = await ctx.db.transaction().execute(async (trx) => {
     const before = await getBatch(trx, id);
     const artifacts = await listArtifactsOfBatch(trx, id);
     const removed = await runsRemovedWith(trx, { batchId: id }, before.projectId);
@@ -220,12 +221,12 @@ export async function deleteBatch(ctx: AppContext, id: string, actor: Actor): Pr
       before,
       after: null,
     });
-    return { keys: artifacts.map((a) => a.storageKey), removed };
+    return { released: artifacts, removed };
   });
   await announceRemovedRuns(ctx, removed);
   // Files go only after the rows are gone: a crash in between leaves orphan files, never
   // rows pointing at missing files.
-  await ctx.artifacts.remove(keys);
+  await removeArtifactFiles(ctx, released);
 }
 
 /** One spelling per instant (UTC, milliseconds), whatever offset the client wrote. */

@@ -95,6 +95,24 @@ export interface ArtifactsTable {
   width: number | null;
   height: number | null;
   created_at: string;
+  /** The content-addressed object holding the bytes; null: they are under storage_key. */
+  blob_key: string | null;
+  /** Bytes this artifact added to the store when written (0 when its blob existed). */
+  stored_bytes: Generated<number>;
+}
+
+/** One stored content-addressed object (see the 2026-12-01 migration). */
+export interface BlobsTable {
+  key: string;
+  byte_size: number;
+  created_at: string;
+}
+
+/** A writer's claim on a blob until its artifact row is recorded. */
+export interface BlobPinsTable {
+  id: string;
+  blob_key: string;
+  expires_at: string;
 }
 
 export interface BaselinesTable {
@@ -253,6 +271,8 @@ export interface Database {
   batch_pages: BatchPagesTable;
   batch_tasks: BatchTasksTable;
   artifacts: ArtifactsTable;
+  blobs: BlobsTable;
+  blob_pins: BlobPinsTable;
   baselines: BaselinesTable;
   baseline_entries: BaselineEntriesTable;
   runs: RunsTable;

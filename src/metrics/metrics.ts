@@ -43,6 +43,12 @@ const webhookAttempts = new Counter({
   registers: [processRegistry],
 } satisfies CounterConfiguration<'outcome'>);
 
+const retentionBytesFreed = new Counter({
+  name: 'scene_retention_bytes_freed_total',
+  help: 'Bytes of artifacts removed by retention (its periodic pass and runs started through the API)',
+  registers: [processRegistry],
+});
+
 const httpRequestSeconds = new Histogram({
   name: 'scene_http_request_duration_seconds',
   help: 'HTTP request durations by route pattern, method and status class (event streams last as long as the client stays)',
@@ -72,6 +78,10 @@ export async function timeComparison<T>(
   const value = await compare();
   diffSeconds.observe({ result: resultOf(value) }, (performance.now() - started) / 1000);
   return value;
+}
+
+export function countRetentionBytesFreed(bytes: number): void {
+  if (bytes > 0) retentionBytesFreed.inc(bytes);
 }
 
 export function countWebhookAttempt(outcome: string): void {

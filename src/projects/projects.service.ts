@@ -1,7 +1,8 @@
 import type { AppContext } from '../app-context.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
-import { listArtifactKeysOfProject } from '../artifacts/artifacts.repository.ts';
+import { removeArtifactFiles } from '../artifacts/artifact-removal.ts';
+import { listArtifactFilesOfProject } from '../artifacts/artifacts.repository.ts';
 import { deleteBatchesOfProject } from '../batches/batches.repository.ts';
 import { announceRemovedRuns, runsRemovedWith } from '../runs/run-removal.ts';
 import { pageSize, type Page, type PageRequest } from '../db/pagination.ts';
@@ -101,9 +102,9 @@ export function updateProject(
  * running executions, then deletes its stored files.
  */
 export async function deleteProject(ctx: AppContext, id: string, actor: Actor): Promise<void> {
-  const { keys, removed } = await ctx.db.transaction().execute(async (trx) => {
+  const { released, removed } = await ctx.db.transaction().execute(async (trx) => {
     const before = await getProject(trx, id);
-    const artifactKeys = await listArtifactKeysOfProject(trx, id);
+    const released = await listArtifactFilesOfProject(trx, id);
     const removed = await runsRemovedWith(trx, { projectId: id }, id);
     await deleteBatchesOfProject(trx, id);
     if (!(await deleteProjectRow(trx, id))) throw notFound('project', id);
@@ -116,10 +117,10 @@ export async function deleteProject(ctx: AppContext, id: string, actor: Actor): 
       before,
       after: null,
     });
-    return { keys: artifactKeys, removed };
+    return { released, removed };
   });
   await announceRemovedRuns(ctx, removed);
   // Files go only after the rows are gone: a crash in between leaves orphan files, never
   // rows pointing at missing files.
-  await ctx.artifacts.remove(keys);
+  await removeArtifactFiles(ctx, released);
 }

@@ -67,7 +67,7 @@ export async function compareWithBaseline(
   // A path when the store is a directory: the diff engine reads it where it runs (a worker
   // thread), and the baseline image never passes through this thread.
   const baselinePng =
-    ctx.artifacts.localPath(entry.storageKey) ?? (await ctx.artifacts.get(entry.storageKey));
+    ctx.artifacts.localPath(entry.fileKey) ?? (await ctx.artifacts.get(entry.fileKey));
   const result = await differ.computeDiff(baselinePng, observed.png, { ignoreRegions });
   const level = diffLevel(result.diffPercent, run.executionDiffThreshold);
   const artifacts: ArtifactRecord[] = [];
@@ -75,7 +75,7 @@ export async function compareWithBaseline(
   const file = { projectId: run.projectId, runId: run.id, executionId: execution.id };
   if (result.diffImage && keepImages) {
     artifacts.push(
-      await writeArtifactFile(ctx.artifacts, {
+      await writeArtifactFile(ctx, {
         ...file,
         kind: 'diff',
         extension: 'png',
@@ -87,7 +87,7 @@ export async function compareWithBaseline(
   }
   if (result.heatmap && keepImages) {
     artifacts.push(
-      await writeArtifactFile(ctx.artifacts, {
+      await writeArtifactFile(ctx, {
         ...file,
         kind: 'heatmap',
         extension: 'png',

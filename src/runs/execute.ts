@@ -302,7 +302,7 @@ async function writeCaptureFiles(
 ): Promise<ArtifactRecord[]> {
   const file = { projectId: run.projectId, runId: run.id, executionId: execution.id };
   const records = [
-    await writeArtifactFile(ctx.artifacts, {
+    await writeArtifactFile(ctx, {
       ...file,
       kind: 'screenshot',
       extension: 'png',
@@ -313,7 +313,7 @@ async function writeCaptureFiles(
   ];
   if (capture.reference) {
     records.push(
-      await writeArtifactFile(ctx.artifacts, {
+      await writeArtifactFile(ctx, {
         ...file,
         kind: 'reference',
         extension: 'png',
@@ -325,7 +325,7 @@ async function writeCaptureFiles(
   }
   if (capture.trace) {
     records.push(
-      await writeArtifactFile(ctx.artifacts, {
+      await writeArtifactFile(ctx, {
         ...file,
         kind: 'trace',
         extension: 'zip',
@@ -334,7 +334,7 @@ async function writeCaptureFiles(
     );
   }
   records.push(
-    await writeArtifactFile(ctx.artifacts, {
+    await writeArtifactFile(ctx, {
       ...file,
       kind: 'log',
       extension: 'txt',
@@ -356,7 +356,7 @@ async function writeFailureFiles(
   try {
     if (error.trace) {
       records.push(
-        await writeArtifactFile(ctx.artifacts, {
+        await writeArtifactFile(ctx, {
           ...file,
           kind: 'trace',
           extension: 'zip',
@@ -366,7 +366,7 @@ async function writeFailureFiles(
     }
     if (error.log.length > 0) {
       records.push(
-        await writeArtifactFile(ctx.artifacts, {
+        await writeArtifactFile(ctx, {
           ...file,
           kind: 'log',
           extension: 'txt',

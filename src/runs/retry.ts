@@ -1,8 +1,10 @@
 import { dispatch } from './recovery.ts';
 import type { AppContext } from '../app-context.ts';
+import { removeArtifactFiles } from '../artifacts/artifact-removal.ts';
 import {
   deleteArtifactRows,
   partitionArtifactsOfExecutions,
+  type ReleasedFile,
 } from '../artifacts/artifacts.repository.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
@@ -27,7 +29,7 @@ import { findRun, updateRunState, type RunRecord } from './runs.repository.ts';
  * against the same baseline. Their earlier artifacts are removed; attempts start again at 1.
  */
 export async function retryRun(ctx: AppContext, runId: string, actor: Actor): Promise<void> {
-  const { ids, keys } = await runTransaction(ctx, async (trx, changes) => {
+  const { ids, released } = await runTransaction(ctx, async (trx, changes) => {
     await lockRun(trx, runId);
     const run = await findRun(trx, runId);
     if (!run) throw notFound('run', runId);
@@ -38,7 +40,7 @@ export async function retryRun(ctx: AppContext, runId: string, actor: Actor): Pr
     if (ids.length === 0) {
       throw conflict(`run '${runId}' has no failed or cancelled executions to retry`);
     }
-    const keys = await requeue(trx, run, ids, changes);
+    const released = await requeue(trx, run, ids, changes);
     changes.log(run, {
       level: 'info',
       kind: 'retry',
@@ -54,9 +56,9 @@ export async function retryRun(ctx: AppContext, runId: string, actor: Actor): Pr
       before: { status: run.status, cancelReason: run.cancelReason },
       after: { status: after.status, cancelReason: after.cancelReason, retried: ids.length },
     });
-    return { ids, keys };
+    return { ids, released };
   });
-  await ctx.artifacts.remove(keys);
+  await removeArtifactFiles(ctx, released);
   await dispatch(
     ctx,
     ids.map((executionId) => ({ executionId, runId })),
@@ -69,7 +71,7 @@ export async function retryExecution(
   executionId: string,
   actor: Actor,
 ): Promise<void> {
-  const { runId, keys } = await runTransaction(ctx, async (trx, changes) => {
+  const { runId, released } = await runTransaction(ctx, async (trx, changes) => {
     const execution = await findExecutionLockingRun(trx, executionId);
     if (!execution) throw notFound('execution', executionId);
     if (execution.status !== 'failed' && execution.status !== 'cancelled') {
@@ -79,7 +81,7 @@ export async function retryExecution(
     }
     const run = await findRun(trx, execution.runId);
     invariant(run, `run of execution ${executionId} exists`);
-    const keys = await requeue(trx, run, [executionId], changes);
+    const released = await requeue(trx, run, [executionId], changes);
     changes.log(run, {
       level: 'info',
       kind: 'retry',
@@ -96,19 +98,19 @@ export async function retryExecution(
       before: { status: execution.status },
       after: { status: 'queued' },
     });
-    return { runId: run.id, keys };
+    return { runId: run.id, released };
   });
-  await ctx.artifacts.remove(keys);
+  await removeArtifactFiles(ctx, released);
   await dispatch(ctx, [{ executionId, runId }]);
 }
 
-/** Resets the executions to queued and reopens the run; returns artifact keys to remove. */
+/** Resets the executions to queued and reopens the run; returns the artifacts whose rows went. */
 async function requeue(
   trx: Conn,
   run: RunRecord,
   ids: string[],
   changes: RunChanges,
-): Promise<string[]> {
+): Promise<ReleasedFile[]> {
   if (run.mode === 'compare' && run.baselineId === null) {
     throw unprocessable(
       'the baseline this run compared against has been deleted; launch a new run instead',
@@ -130,5 +132,5 @@ async function requeue(
     });
   }
   for (const id of ids) changes.touchExecution(run, id);
-  return removable.map((a) => a.storageKey);
+  return removable;
 }

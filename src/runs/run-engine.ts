@@ -16,6 +16,7 @@ import {
   type TakeoverReport,
 } from './recovery.ts';
 import { findOverdueRunIds } from './runs.repository.ts';
+import { applyRetention } from '../retention/retention.service.ts';
 import { noteLaunchedChromium } from '../metrics/versions.ts';
 
 export interface RunEngineOptions {
@@ -56,6 +57,10 @@ export interface RunEngine {
 const defaultMaxAttempts = 3;
 /** How often queued executions are handed to a queue that may lose jobs (Queue.mayLoseJobs). */
 const redispatchIntervalMs = 5_000;
+/** How often retention applies the projects' settings (and collects unreferenced files). */
+const retentionIntervalMs = 60 * 60_000;
+/** The first retention pass, shortly after start rather than an hour later. */
+const firstRetentionAfterMs = 60_000;
 
 /**
  * Starts what makes runs progress in this process: takeover of executions whose owner is gone
@@ -129,6 +134,21 @@ export async function startRunEngine(
 
   let checking: Promise<void> = Promise.resolve();
   let nextRedispatch = Date.now() + redispatchIntervalMs;
+  let nextRetention = Date.now() + firstRetentionAfterMs;
+  let retaining: Promise<void> = Promise.resolve();
+  // Its own chain: a long pass must not hold up deadlines and lease takeover. Safe in every
+  // process at once (runs are deleted under their row lock; blobs under theirs).
+  const retain = (): void => {
+    if (Date.now() < nextRetention) return;
+    nextRetention = Date.now() + retentionIntervalMs;
+    retaining = retaining.then(async () => {
+      try {
+        await applyRetention(ctx);
+      } catch (error) {
+        ctx.logger.error({ err: error }, 'retention pass failed');
+      }
+    });
+  };
   const check = async (): Promise<void> => {
     try {
       for (const runId of await findOverdueRunIds(ctx.db, nowIso())) {
@@ -155,6 +175,7 @@ export async function startRunEngine(
   };
   const timer = setInterval(() => {
     checking = checking.then(check);
+    retain();
   }, options.checkIntervalMs ?? 1000);
   timer.unref();
 
@@ -163,6 +184,7 @@ export async function startRunEngine(
     async stop() {
       clearInterval(timer);
       await checking;
+      await retaining;
       // Handlers give their executions back to the queue before their leases stop being kept.
       await ctx.queue.close();
       await leases.stop();

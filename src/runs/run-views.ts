@@ -1,5 +1,8 @@
 import { artifactUrl } from '../artifacts/artifact-files.ts';
-import { listArtifactsOfExecutions } from '../artifacts/artifacts.repository.ts';
+import {
+  listArtifactsOfExecutions,
+  sumStoredBytesOfRuns,
+} from '../artifacts/artifacts.repository.ts';
 import {
   findEntriesByIds,
   findExecutionsWithCurrentEntries,
@@ -12,7 +15,7 @@ import { summarizeRun } from './run-summary.ts';
 
 // Maps stored records to the public Run and Execution shapes (DESIGN.md section 5).
 
-export function toRun(record: RunRecord, summary: RunSummary): Run {
+export function toRun(record: RunRecord, summary: RunSummary, bytesStored: number): Run {
   return {
     id: record.id,
     projectId: record.projectId,
@@ -32,18 +35,24 @@ export function toRun(record: RunRecord, summary: RunSummary): Run {
     ...(record.startedAt !== null && { startedAt: record.startedAt }),
     ...(record.finishedAt !== null && { finishedAt: record.finishedAt }),
     summary,
+    bytesStored,
   };
 }
 
 /** Runs with their summaries, computed from their executions in one query. */
 export async function toRuns(conn: Conn, records: readonly RunRecord[]): Promise<Run[]> {
-  const outcomes = await listExecutionOutcomes(
-    conn,
-    records.map((r) => r.id),
-  );
+  const ids = records.map((r) => r.id);
+  const [outcomes, storedBytes] = await Promise.all([
+    listExecutionOutcomes(conn, ids),
+    sumStoredBytesOfRuns(conn, ids),
+  ]);
   const byRun = groupBy(outcomes, (o) => o.runId);
   return records.map((record) =>
-    toRun(record, summarizeRun(record.mode, byRun.get(record.id) ?? [], record.runDiffThreshold)),
+    toRun(
+      record,
+      summarizeRun(record.mode, byRun.get(record.id) ?? [], record.runDiffThreshold),
+      storedBytes.get(record.id) ?? 0,
+    ),
   );
 }
 

@@ -66,6 +66,12 @@ export const runSchema = z.object({
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),
   summary: runSummarySchema,
+  bytesStored: z
+    .number()
+    .int()
+    .describe(
+      'Bytes this run added to the artifact store: images already stored (byte-identical to the baseline or an earlier run) count 0, traces and logs count in full',
+    ),
 });
 export type Run = z.infer<typeof runSchema>;
 

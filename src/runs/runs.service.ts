@@ -1,5 +1,6 @@
 import type { AppContext } from '../app-context.ts';
 import { announceRemovedRuns } from './run-removal.ts';
+import { removeArtifactFiles, type RemovalResult } from '../artifacts/artifact-removal.ts';
 import {
   deleteArtifactRows,
   detachArtifactsFromRun,
@@ -21,7 +22,7 @@ import {
   type RunLogLine,
 } from './run.schema.ts';
 import { toExecutions, toRuns } from './run-views.ts';
-import { deleteRunRow, findRun, listRunRecords } from './runs.repository.ts';
+import { deleteRunRow, findRun, listRunRecords, lockRunRow } from './runs.repository.ts';
 
 export async function getRun(conn: Conn, id: string): Promise<Run> {
   const record = await findRun(conn, id);
@@ -102,10 +103,13 @@ export async function getRunLog(
 /**
  * Deletes an ended run with its executions, log and artifacts. Images a baseline still uses
  * stay (their rows are detached from the run). A queued or running run must be cancelled
- * first.
+ * first. Answers what the store freed (bytes no other artifact shares).
  */
-export async function deleteRun(ctx: AppContext, id: string, actor: Actor): Promise<void> {
-  const { keys, projectId } = await ctx.db.transaction().execute(async (trx) => {
+export async function deleteRun(ctx: AppContext, id: string, actor: Actor): Promise<RemovalResult> {
+  const { released, projectId } = await ctx.db.transaction().execute(async (trx) => {
+    // Locked first, as every transition of the run does: a retry committing meanwhile cannot
+    // make the run active again between the status check and the deletion.
+    await lockRunRow(trx, id);
     const before = await getRun(trx, id);
     if (!isTerminal(before.status)) {
       throw conflict(`run '${id}' is ${before.status}; cancel it before deleting it`);
@@ -127,9 +131,9 @@ export async function deleteRun(ctx: AppContext, id: string, actor: Actor): Prom
       before: { ...before },
       after: null,
     });
-    return { keys: removable.map((a) => a.storageKey), projectId: before.projectId };
+    return { released: removable, projectId: before.projectId };
   });
   await announceRemovedRuns(ctx, { projectId, runIds: [id], activeExecutionIds: [] });
   // Files go after the rows: a crash in between leaves orphan files, never dangling rows.
-  await ctx.artifacts.remove(keys);
+  return removeArtifactFiles(ctx, released);
 }

@@ -113,6 +113,20 @@ const fields = {
     .describe(
       'When a compare finds a diff, capture the cell once more in a fresh context: pixels that differ between the two captures are unstable, reported as level none with unstable: true, never minor or major (default true)',
     ),
+  // Off by default: a key left out keeps runs forever by that measure. Both set: a run goes
+  // once neither keeps it (older than keepDays and not among its batch's last runs).
+  retention: z
+    .strictObject({
+      keepDays: wholeNumber(1, 36_500, 'days')
+        .optional()
+        .describe('Keep runs created in the last this many days'),
+      keepLastRunsPerBatch: wholeNumber(1, 100_000, 'runs')
+        .optional()
+        .describe("Keep each batch's this many most recent runs"),
+    })
+    .describe(
+      'Which ended runs retention keeps; baselines and the images they use are always kept',
+    ),
 };
 
 export const settingsSchema = z.object(fields);
@@ -139,6 +153,7 @@ export const defaultSettings: Settings = {
   cookieBanner: { removeSelectors: [], cookies: [] },
   timestampDisplay: 'utc',
   confirmChanges: true,
+  retention: {},
 };
 
 /** A change to settings: a key set to a value replaces it, `null` removes it (back to the inherited value). */
@@ -154,6 +169,7 @@ export const settingsPatchSchema = z.strictObject({
   cookieBanner: fields.cookieBanner.nullable().optional(),
   timestampDisplay: fields.timestampDisplay.nullable().optional(),
   confirmChanges: fields.confirmChanges.nullable().optional(),
+  retention: fields.retention.nullable().optional(),
 });
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 

@@ -17,6 +17,7 @@ const defaults = {
   cookieBanner: { removeSelectors: [], cookies: [] },
   timestampDisplay: 'utc',
   confirmChanges: true,
+  retention: {},
 };
 
 const resetAll = Object.fromEntries(Object.keys(defaults).map((k) => [k, null]));

@@ -26,7 +26,7 @@ describe.each(dialects)('branches API on %s', (dialect) => {
 
   /** Gives a baseline one image, so that compare runs can use it. */
   async function addImage(projectId: string, baselineId: string): Promise<void> {
-    const artifact = await writeArtifactFile(t.app.artifacts, {
+    const artifact = await writeArtifactFile(t.app, {
       projectId,
       runId: 'none',
       executionId: 'none',

@@ -255,7 +255,7 @@ describe.each(dialects)('runs API on %s', (dialect) => {
       createdAt: now,
       updatedAt: now,
     });
-    const artifact = await writeArtifactFile(t.app.artifacts, {
+    const artifact = await writeArtifactFile(t.app, {
       projectId,
       runId: 'none',
       executionId: 'none',
@@ -390,7 +390,7 @@ describe.each(dialects)('runs API on %s', (dialect) => {
   it('serves artifacts at immutable URLs and nothing outside the store', async () => {
     const { projectId } = await createBatch(api, { pages: [{ name: 'p', url: `${site}/` }] });
     const png = Buffer.from('89504e470d0a1a0a', 'hex');
-    const artifact = await writeArtifactFile(t.app.artifacts, {
+    const artifact = await writeArtifactFile(t.app, {
       projectId,
       runId: 'r1',
       executionId: 'e1',

@@ -7,6 +7,7 @@ import { registerBatchRoutes } from './batches.routes.ts';
 import { registerPageRoutes } from './pages.routes.ts';
 import { registerExecutionRoutes } from './executions.routes.ts';
 import { registerProjectRoutes } from './projects.routes.ts';
+import { registerRetentionRoutes } from './retention.routes.ts';
 import { registerRunEventRoutes } from './run-events.routes.ts';
 import { registerRunRoutes } from './runs.routes.ts';
 import { registerSettingsRoutes } from './settings.routes.ts';
@@ -29,4 +30,5 @@ export function registerApiRoutes(app: ApiApp, ctx: AppContext): void {
   registerArtifactRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerVersionRoutes(app, ctx);
+  registerRetentionRoutes(app, ctx);
 }

@@ -44,7 +44,7 @@ export function registerThumbnailRoutes(app: UiApp, ctx: AppContext): void {
         `artifact '${key}' is not an image (${artifact.contentType}): it has no thumbnail`,
       );
     }
-    const body = await thumbnail(artifact.storageKey);
+    const body = await thumbnail(artifact.fileKey);
     return reply
       .type('image/webp')
       .header('cache-control', 'public, max-age=31536000, immutable')

@@ -39,6 +39,8 @@ export interface SettingsFormValues {
   removeSelectors: string;
   cookies: Record<'name' | 'value' | 'domain' | 'path', string>[];
   timestampDisplay: string;
+  retentionKeepDays: string;
+  retentionKeepLastRunsPerBatch: string;
   /** Project form: the keys this project overrides. */
   overridden: SettingsKey[];
 }
@@ -69,6 +71,8 @@ export function settingsFormValues(
       path: c.path ?? '',
     })),
     timestampDisplay: settings.timestampDisplay,
+    retentionKeepDays: String(settings.retention.keepDays ?? ''),
+    retentionKeepLastRunsPerBatch: String(settings.retention.keepLastRunsPerBatch ?? ''),
     overridden,
   };
 }
@@ -90,6 +94,8 @@ export function settingsFormValuesOf(body: FormBody): SettingsFormValues {
     removeSelectors: textField(body, 'cookieBanner.removeSelectors'),
     cookies: rowsField(body, 'cookieBanner.cookies', cookieColumns),
     timestampDisplay: textField(body, 'timestampDisplay'),
+    retentionKeepDays: textField(body, 'retention.keepDays'),
+    retentionKeepLastRunsPerBatch: textField(body, 'retention.keepLastRunsPerBatch'),
     overridden: settingsKeys.filter((key) => checkboxField(body, `override.${key}`)),
   };
 }
@@ -122,6 +128,17 @@ function settingsValuesOf(body: FormBody): Record<SettingsKey, unknown> {
       })),
     },
     timestampDisplay: textField(body, 'timestampDisplay'),
+    retention: retentionOf(body),
+  };
+}
+
+/** Blank fields are off (the key left out). */
+function retentionOf(body: FormBody): Record<string, number> {
+  const keepDays = numberField(body, 'retention.keepDays');
+  const keepLastRunsPerBatch = numberField(body, 'retention.keepLastRunsPerBatch');
+  return {
+    ...(keepDays !== undefined && { keepDays }),
+    ...(keepLastRunsPerBatch !== undefined && { keepLastRunsPerBatch }),
   };
 }
 
@@ -145,7 +162,13 @@ export function settingsFieldOfServiceError(message: string): string | undefined
   return undefined;
 }
 
-const placed = [...settingsKeys, 'cookieBanner.removeSelectors', 'cookieBanner.cookies'];
+const placed = [
+  ...settingsKeys,
+  'cookieBanner.removeSelectors',
+  'cookieBanner.cookies',
+  'retention.keepDays',
+  'retention.keepLastRunsPerBatch',
+];
 
 function Group(props: {
   settingKey: SettingsKey;
@@ -313,6 +336,30 @@ export function SettingsForm(props: {
             checked={values.suppressAnimations}
             errors={errors}
           />,
+        )}
+        {group(
+          'retention',
+          'Retention',
+          <>
+            <TextField
+              name="retention.keepDays"
+              label="Keep runs for (days)"
+              type="number"
+              min={1}
+              value={values.retentionKeepDays}
+              errors={errors}
+              hint="Blank: no age limit."
+            />
+            <TextField
+              name="retention.keepLastRunsPerBatch"
+              label="Keep the last runs of each batch"
+              type="number"
+              min={1}
+              value={values.retentionKeepLastRunsPerBatch}
+              errors={errors}
+              hint="Blank: no count limit. Baselines and their images are always kept."
+            />
+          </>,
         )}
         {group(
           'hideCaret',
