@@ -128,6 +128,17 @@ export const launchRunSchema = z.strictObject({
     .nullable()
     .optional()
     .describe('overrides the batch’s JIRA issue key; null: none for this run'),
+  // Accepted so that `scene run` can send them before branch-aware baselines land; the
+  // service does not read them yet.
+  branch: z.string().trim().min(1).max(255).optional().describe('the git branch of the run'),
+  commit: z.string().trim().min(1).max(255).optional().describe('the git commit of the run'),
+  baseBranch: z
+    .string()
+    .trim()
+    .min(1)
+    .max(255)
+    .optional()
+    .describe('the branch whose baseline a branch without one compares against'),
 });
 export type LaunchRunInput = z.infer<typeof launchRunSchema>;
 
