@@ -115,9 +115,14 @@ export class SceneUnreachableError extends Error {
 }
 
 function describeNetworkError(error: unknown): string {
-  // fetch wraps the socket error as `cause`: ECONNREFUSED, ENOTFOUND, ...
-  const cause = (error as { cause?: { code?: string; message?: string } } | null)?.cause;
-  if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
+  // fetch wraps the socket error as `cause`: ECONNREFUSED, ENOTFOUND, "bad port", or an
+  // AggregateError of one error per address tried.
+  type Cause = { code?: string; message?: string; errors?: Cause[] };
+  const cause = (error as { cause?: Cause } | null)?.cause;
+  const describe = (c: Cause): string =>
+    c.code ? `${c.code}${c.message ? ` (${c.message})` : ''}` : (c.message ?? 'unknown error');
+  if (cause?.errors?.length) return cause.errors.map(describe).join('; ');
+  if (cause) return describe(cause);
   return error instanceof Error ? error.message : String(error);
 }
 
