@@ -1,34 +1,24 @@
-import { ConfigError, loadConfig } from './config/config.ts';
-import { installCrashPolicy } from './processes/crash-policy.ts';
-import { migrate } from './processes/migrate.ts';
-import { serve } from './processes/serve.ts';
-import { worker } from './processes/worker.ts';
-import { createLogger } from './shared/logger.ts';
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import type { Config } from './config/config.ts';
+import type { RunCommandOptions } from './client/run/run-command.ts';
+import type { Logger } from './shared/logger.ts';
 
-const usage = `Usage: scene <command>
+// Scene's command line. Server commands (serve, migrate, worker) read the SCENE_* configuration;
+// client commands (run) only talk to a server over its API. Every module behind a command is
+// imported by its action, so `--help` and `--version` load nothing, start nothing and touch no
+// files, and `scene run` needs none of the server's dependencies.
 
-Commands:
-  serve     start the web UI, the REST API and the embedded worker (port: SCENE_PORT, default 8080)
-  migrate   apply database migrations and exit
-  worker    run captures only, for scale-out (needs SCENE_QUEUE_URL=redis:// and Postgres)
+const packageJson = JSON.parse(
+  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+) as { version: string };
 
-Configuration comes from SCENE_* environment variables; see the README.`;
+type ServerCommand = 'serve' | 'migrate' | 'worker';
 
-const commands = { serve, migrate, worker } as const;
-/** Commands that keep running: they get the crash policy (src/processes/crash-policy.ts). */
-const longRunning: ReadonlySet<string> = new Set(['serve', 'worker']);
-
-async function main(argv: string[]): Promise<number> {
-  const name = argv[0];
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    console.log(usage);
-    return name === undefined ? 1 : 0;
-  }
-  if (!(name in commands)) {
-    console.error(`scene: unknown command '${name}'\n\n${usage}`);
-    return 2;
-  }
-  let config;
+/** Loads the configuration and runs a server command; returns the exit code (-1: keeps running). */
+async function runServerCommand(name: ServerCommand): Promise<number> {
+  const { ConfigError, loadConfig } = await import('./config/config.ts');
+  let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
@@ -38,11 +28,26 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
+  const { createLogger } = await import('./shared/logger.ts');
   const logger = createLogger(config.logLevel);
-  if (longRunning.has(name)) installCrashPolicy(logger);
+  if (name === 'serve' || name === 'worker') {
+    // Long-running commands get the crash policy (src/processes/crash-policy.ts).
+    const { installCrashPolicy } = await import('./processes/crash-policy.ts');
+    installCrashPolicy(logger);
+    await logDiffKernel(logger);
+  }
   try {
-    await commands[name as keyof typeof commands](config, logger);
-    return longRunning.has(name) ? -1 : 0;
+    switch (name) {
+      case 'serve':
+        await (await import('./processes/serve.ts')).serve(config, logger);
+        return -1; // exits through its shutdown handler
+      case 'migrate':
+        await (await import('./processes/migrate.ts')).migrate(config, logger);
+        return 0;
+      case 'worker':
+        await (await import('./processes/worker.ts')).worker(config, logger);
+        return -1; // exits through its shutdown handler
+    }
   } catch (error) {
     logger.fatal(
       { err: error },
@@ -50,6 +55,146 @@ async function main(argv: string[]): Promise<number> {
     );
     return 1;
   }
+}
+
+/** Once per process: the diff kernel is the JavaScript fallback (same results, slower). */
+async function logDiffKernel(logger: Logger): Promise<void> {
+  const { kernelChoice } = await import('./diff/native-kernel.ts');
+  if (kernelChoice.kind === 'js') {
+    logger.warn(
+      { diffKernel: 'js', reason: kernelChoice.reason },
+      'diff kernel: using the JavaScript fallback (identical results, slower comparisons) because the native kernel is not available; build it with npm run build:native (needs a C compiler)',
+    );
+  }
+}
+
+async function runClientRun(batch: string, options: RunCommandOptions): Promise<number> {
+  const { runCommand } = await import('./client/run/run-command.ts');
+  const { readClientEnv } = await import('./config/client-env.ts');
+  return runCommand(batch, options, {
+    stdout: {
+      write: (text) => process.stdout.write(text),
+      isTTY: process.stdout.isTTY,
+      columns: process.stdout.columns,
+    },
+    stderr: { write: (text) => process.stderr.write(text) },
+    env: readClientEnv(),
+    cwd: process.cwd(),
+    onInterrupt(handler) {
+      process.on('SIGINT', handler);
+      return () => process.off('SIGINT', handler);
+    },
+  });
+}
+
+const exitCodesHelp = `
+Exit codes:
+  0  the run finished and no cell reached the --fail-on level (new cells are not failures)
+  1  the run finished with changes at or above the --fail-on level
+  2  anything else: the run failed, was cancelled or timed out, bad arguments, server
+     unreachable, token refused (one line on stderr says what and how to fix it)
+
+Examples:
+  scene run shop/nightly --wait --junit scene-junit.xml
+  scene run 9f2k3l --mode baseline --wait
+  SCENE_SERVER=https://scene.example.com scene run shop/nightly --wait --fail-on minor`;
+
+function buildProgram(setExitCode: (code: number) => void): Command {
+  const program = new Command('scene')
+    .usage('<command> [options]')
+    .description(
+      'Scene: self-hosted visual regression testing. Server commands read the SCENE_* configuration (see the README); `scene run` talks to a running Scene.',
+    )
+    .version(packageJson.version, '-V, --version', 'print the version and exit')
+    .helpOption('-h, --help', 'show help')
+    .helpCommand('help [command]', 'show help for a command')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('serve')
+    .description(
+      'start the web UI, the REST API and the embedded worker (port: SCENE_PORT, default 8080)',
+    )
+    .action(async () => setExitCode(await runServerCommand('serve')));
+  program
+    .command('migrate')
+    .description('apply database migrations and exit')
+    .action(async () => setExitCode(await runServerCommand('migrate')));
+  program
+    .command('worker')
+    .description('run captures only, for scale-out (needs SCENE_QUEUE_URL=redis:// and Postgres)')
+    .action(async () => setExitCode(await runServerCommand('worker')));
+
+  program
+    .command('run')
+    .description('launch a run of a batch on a Scene server; with --wait, gate CI on its result')
+    .argument('<batch>', 'a batch id, or project-name/batch-name')
+    .addOption(
+      new Option('--server <url>', 'the Scene server')
+        .env('SCENE_SERVER')
+        .default('http://localhost:8080'),
+    )
+    .addOption(
+      new Option('--token <token>', 'API token, sent as Authorization: Bearer').env('SCENE_TOKEN'),
+    )
+    .addOption(
+      new Option('--mode <mode>', 'compare against a baseline, or record a new baseline')
+        .choices(['compare', 'baseline'])
+        .default('compare'),
+    )
+    .option('--baseline <id>', 'compare against this baseline (id or unique prefix)')
+    .option('--jira <key>', 'JIRA issue key of the run (default: the batch’s)')
+    .option(
+      '--branch <name>',
+      'git branch of the run (default: GITHUB_HEAD_REF, GITHUB_REF_NAME, CI_COMMIT_REF_NAME, then git)',
+    )
+    .option('--base-branch <name>', 'branch whose baseline a new branch starts from', 'main')
+    .option(
+      '--commit <sha>',
+      'git commit of the run (default: GITHUB_SHA, CI_COMMIT_SHA, then git)',
+    )
+    .option('--wait', 'wait for the run to end and exit with its result')
+    .option('--timeout <seconds>', 'with --wait: give up waiting after this long (exit 2)')
+    .addOption(
+      new Option('--fail-on <level>', 'the change level that fails the command (exit 1)')
+        .choices(['major', 'minor', 'never'])
+        .default('major'),
+    )
+    .option('--junit <file>', 'with --wait: write a JUnit XML report')
+    .option('--json <file>', 'with --wait: write the run and its executions as JSON')
+    .option(
+      '--markdown <file>',
+      'with --wait: write a Markdown summary (also appended to GITHUB_STEP_SUMMARY when set)',
+    )
+    .option(
+      '--cancel-on-interrupt',
+      'on Ctrl-C while waiting, cancel the run on the server (by default it keeps running)',
+    )
+    .addHelpText('after', exitCodesHelp)
+    .action(async (batch: string, options: RunCommandOptions) =>
+      setExitCode(await runClientRun(batch, options)),
+    );
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((result) => (code = result));
+  if (argv.length === 0) {
+    program.outputHelp();
+    return 1;
+  }
+  // Usage errors (unknown command or option, missing argument, bad choice) exit 2.
+  for (const command of [program, ...program.commands]) command.exitOverride();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    throw error;
+  }
+  return code;
 }
 
 main(process.argv.slice(2)).then(

@@ -1,62 +1,49 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import type { DiffKernel } from './diff-kernel.types.ts';
+import { jsKernel } from './js-kernel.ts';
+
+export type { DiffKernel } from './diff-kernel.types.ts';
 
 /**
- * The per-pixel loops of a comparison, in C (src/diff/native/diff-kernel.c, a Node-API addon
- * built by `npm run build:native`, which bin/setup runs). The callers in compare-pixels.ts and
- * render-images.ts document the arguments; every buffer is allocated on this side.
+ * The per-pixel loops of a comparison: in C (src/diff/native/diff-kernel.c, a Node-API addon
+ * built by `npm run build:native`, which bin/setup runs; an installed package carries one built
+ * for linux-x64) when it loads, else the same loops in JavaScript (js-kernel.ts), whose outputs
+ * are byte-identical, only slower. Which one is in use is decided once per thread, here;
+ * `scene serve` and `scene worker` log it when it is the fallback.
  */
-export interface DiffKernel {
-  compare: (
-    baseline: Uint8Array,
-    observed: Uint8Array,
-    width: number,
-    height: number,
-    maxDelta: number,
-    flags: number,
-    ignored: Int32Array,
-    maskPixels: Uint8Array,
-    maskWidth: number,
-    changedRows: Uint8Array,
-    counts: Uint16Array,
-    minX: Int32Array,
-    minY: Int32Array,
-    maxX: Int32Array,
-    maxY: Int32Array,
-    columns: number,
-  ) => number;
-  render: (
-    baseline: Uint8Array,
-    baselineWidth: number,
-    baselineHeight: number,
-    observed: Uint8Array,
-    observedWidth: number,
-    observedHeight: number,
-    opaque: number,
-    maskPixels: Uint8Array,
-    changedRows: Uint8Array,
-    width: number,
-    height: number,
-    diffOut: Uint8Array | null,
-    heatOut: Uint8Array | null,
-    heatField: Float32Array,
-    columns: number,
-    rows: number,
-    paletteIndices: Uint8Array,
-    constants: Int32Array,
-  ) => void;
-}
-
 const addonPath = fileURLToPath(new URL('../../build/Release/diff_kernel.node', import.meta.url));
 
-function loadKernel(): DiffKernel {
-  if (!existsSync(addonPath)) {
-    throw new Error(
-      `Scene's diff kernel is not built (${addonPath} is missing): run bin/setup, or npm run build:native`,
-    );
-  }
-  return createRequire(import.meta.url)(addonPath) as DiffKernel;
+export interface KernelChoice {
+  kernel: DiffKernel;
+  kind: 'native' | 'js';
+  /** Why the native kernel is not used (kind 'js'). */
+  reason?: string;
 }
 
-export const kernel = loadKernel();
+function chooseKernel(): KernelChoice {
+  if (!existsSync(addonPath)) {
+    return { kernel: jsKernel, kind: 'js', reason: `${addonPath} is missing` };
+  }
+  try {
+    return { kernel: createRequire(import.meta.url)(addonPath) as DiffKernel, kind: 'native' };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { kernel: jsKernel, kind: 'js', reason: `${addonPath} does not load: ${message}` };
+  }
+}
+
+export const kernelChoice: Readonly<KernelChoice> = Object.freeze(chooseKernel());
+
+export const kernel: DiffKernel = kernelChoice.kernel;
+
+/** The native kernel itself, for tests that compare it with the fallback; throws when absent. */
+export function loadNativeKernel(): DiffKernel {
+  if (kernelChoice.kind !== 'native') {
+    throw new Error(
+      `Scene's native diff kernel is not available (${kernelChoice.reason}): run bin/setup, or npm run build:native`,
+    );
+  }
+  return kernelChoice.kernel;
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
-import { apiClient, type ApiClient } from './api-client.ts';
+import { apiChecks, injectClient, type ApiChecks } from '../support/scene-client.ts';
 
 /**
  * Action endpoints (cancel, retry, approve, ping, rotate-secret, redeliver) take no input: they
@@ -9,7 +9,7 @@ import { apiClient, type ApiClient } from './api-client.ts';
  */
 describe.each(dialects)('action endpoints refuse unexpected bodies on %s', (dialect) => {
   let t: TestApp;
-  let api: ApiClient;
+  let api: ApiChecks;
   let runId: string;
   let executionId: string;
   let webhookId: string;
@@ -17,7 +17,7 @@ describe.each(dialects)('action endpoints refuse unexpected bodies on %s', (dial
   beforeAll(async () => {
     // No run engine: the run stays queued until the test cancels it.
     t = await createTestApp(dialect, { SCENE_EMBEDDED_WORKER: 'false' });
-    api = apiClient(t);
+    api = apiChecks(injectClient(t.server));
     const project = await api.project('Actions');
     const page = await api.create(`/projects/${project.id}/pages`, {
       name: 'home',

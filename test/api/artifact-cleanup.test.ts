@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserPool } from '../../src/capture/browser-pool.ts';
 import { artifactUrlPrefix } from '../../src/artifacts/artifact-files.ts';
 import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
-import { createBatch, SceneApi } from '../runs/support/scene-api.ts';
+import { createBatch, injectClient, pollRun, type SceneClient } from '../support/scene-client.ts';
 import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
 
 /**
@@ -16,7 +16,7 @@ describe.each(dialects)('artifact thumbnails and files after deletion on %s', (d
   let t: TestApp;
   let site: FixtureSite;
   let pool: BrowserPool;
-  let api: SceneApi;
+  let api: SceneClient;
 
   beforeAll(async () => {
     site = await startFixtureSite();
@@ -24,7 +24,7 @@ describe.each(dialects)('artifact thumbnails and files after deletion on %s', (d
     pool = new BrowserPool();
     await pool.acquire('chromium');
     await t.app.startRunEngine({ pool, checkIntervalMs: 100 });
-    api = new SceneApi(t.server);
+    api = injectClient(t.server);
   });
   afterAll(async () => {
     await t.close();
@@ -48,9 +48,9 @@ describe.each(dialects)('artifact thumbnails and files after deletion on %s', (d
   }
 
   async function finishedRun(batchId: string, mode: 'baseline' | 'compare') {
-    const run = await api.waitForRun((await api.launch(batchId, { mode })).id);
+    const run = await pollRun(api, (await api.launchRun(batchId, { mode })).id);
     expect(run.status).toBe('finished');
-    return { run, executions: await api.executions(run.id) };
+    return { run, executions: await api.listExecutions(run.id) };
   }
 
   it('serves thumbnails of images only, and none of a deleted run or project', async () => {

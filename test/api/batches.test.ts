@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/connect.ts';
 import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
-import { apiClient, type ApiClient } from './api-client.ts';
+import { apiChecks, injectClient, type ApiChecks } from '../support/scene-client.ts';
 
 interface BatchBody {
   id: string;
@@ -18,7 +18,7 @@ interface BatchBody {
 }
 
 /** A project with three pages and two tasks. */
-async function seedProject(api: ApiClient, name: string) {
+async function seedProject(api: ApiChecks, name: string) {
   const project = await api.project(name);
   const page = (n: string) =>
     api.create(`/projects/${project.id}/pages`, { name: n, url: `https://site.test/${n}` });
@@ -164,10 +164,10 @@ async function countRows(
 
 describe.each(dialects)('batches API on %s', (dialect) => {
   let t: TestApp;
-  let api: ApiClient;
+  let api: ApiChecks;
   beforeAll(async () => {
     t = await createTestApp(dialect);
-    api = apiClient(t);
+    api = apiChecks(injectClient(t.server));
   });
   afterAll(() => t.close());
 

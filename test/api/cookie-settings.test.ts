@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserPool } from '../../src/capture/browser-pool.ts';
 import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
-import { createBatch, SceneApi } from '../runs/support/scene-api.ts';
 import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
-import { apiClient, type ApiClient } from './api-client.ts';
+import {
+  type ApiChecks,
+  apiChecks,
+  createBatch,
+  injectClient,
+  pollRun,
+} from '../support/scene-client.ts';
 
 /**
  * Cookie-banner cookies are preset in every capture of every project: one Chromium refuses
@@ -13,7 +18,7 @@ import { apiClient, type ApiClient } from './api-client.ts';
  */
 describe.each(dialects)('cookie-banner cookies on %s', (dialect) => {
   let t: TestApp;
-  let api: ApiClient;
+  let api: ApiChecks;
   let site: FixtureSite;
   let pool: BrowserPool;
   let projectId: string;
@@ -21,7 +26,7 @@ describe.each(dialects)('cookie-banner cookies on %s', (dialect) => {
   beforeAll(async () => {
     site = await startFixtureSite();
     t = await createTestApp(dialect);
-    api = apiClient(t);
+    api = apiChecks(injectClient(t.server));
     pool = new BrowserPool();
     await pool.acquire('chromium');
     await t.app.startRunEngine({ pool, checkIntervalMs: 100 });
@@ -85,15 +90,16 @@ describe.each(dialects)('cookie-banner cookies on %s', (dialect) => {
     });
     expect(saved.status, saved.text).toBe(200);
 
-    const sceneApi = new SceneApi(t.server);
+    const sceneApi = injectClient(t.server);
     const { batchId } = await createBatch(sceneApi, {
       pages: [{ name: 'banner', url: site.url + fixturePaths.cookieBanner }],
     });
     site.clearRequests();
-    const run = await sceneApi.waitForRun(
-      (await sceneApi.launch(batchId, { mode: 'baseline' })).id,
+    const run = await pollRun(
+      sceneApi,
+      (await sceneApi.launchRun(batchId, { mode: 'baseline' })).id,
     );
-    expect(run.status, JSON.stringify(await sceneApi.executions(run.id))).toBe('finished');
+    expect(run.status, JSON.stringify(await sceneApi.listExecutions(run.id))).toBe('finished');
     const request = site.requests.find((r) => r.path === fixturePaths.cookieBanner);
     const sent = String(request?.headers.cookie ?? '').split('; ');
     expect(sent).toEqual(

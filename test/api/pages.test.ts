@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
-import { apiClient, type ApiClient } from './api-client.ts';
+import { apiChecks, injectClient, type ApiChecks } from '../support/scene-client.ts';
 
 interface PageBody {
   id: string;
@@ -11,11 +11,11 @@ interface PageBody {
 
 describe.each(dialects)('pages API on %s', (dialect) => {
   let t: TestApp;
-  let api: ApiClient;
+  let api: ApiChecks;
   let projectId: string;
   beforeAll(async () => {
     t = await createTestApp(dialect);
-    api = apiClient(t);
+    api = apiChecks(injectClient(t.server));
     projectId = (await api.project('Pages project')).id;
   });
   afterAll(() => t.close());

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
-import { apiClient, type ApiResponse } from './api-client.ts';
+import { apiChecks, injectClient, type ApiResponse } from '../support/scene-client.ts';
 
 // Distinctive enough that finding it anywhere means it leaked.
 const password = 'Pw-7f3a91-zebra-LEAK';
@@ -14,7 +14,7 @@ describe.each(dialects)('page passwords stay secret on %s', (dialect) => {
   afterAll(() => t.close());
 
   it('never appear in any response, log line or audit entry', async () => {
-    const api = apiClient(t);
+    const api = apiChecks(injectClient(t.server));
     const responses: ApiResponse<unknown>[] = [];
     const track = async <T>(response: Promise<ApiResponse<T>>) => {
       const r = await response;
@@ -103,7 +103,7 @@ describe.each(dialects)('credentials written into URLs on %s', (dialect) => {
   afterAll(() => t.close());
 
   it('are refused in page and webhook URLs, pointing to basicAuth, and stored nowhere', async () => {
-    const api = apiClient(t);
+    const api = apiChecks(injectClient(t.server));
     const project = await api.project('URL credentials');
     const pagesUrl = `/projects/${project.id}/pages`;
     const page = await api.create<{ id: string }>(pagesUrl, {

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
-import { apiClient, type ApiClient } from './api-client.ts';
+import { apiChecks, injectClient, type ApiChecks } from '../support/scene-client.ts';
 
 const defaults = {
   browsers: ['chromium'],
@@ -24,10 +24,10 @@ const resetAll = Object.fromEntries(Object.keys(defaults).map((k) => [k, null]))
 
 describe.each(dialects)('settings API on %s', (dialect) => {
   let t: TestApp;
-  let api: ApiClient;
+  let api: ApiChecks;
   beforeAll(async () => {
     t = await createTestApp(dialect);
-    api = apiClient(t);
+    api = apiChecks(injectClient(t.server));
   });
   afterAll(() => t.close());
   // Every test starts from the built-in defaults.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
-import { apiClient, type ApiClient } from './api-client.ts';
+import { apiChecks, injectClient, type ApiChecks } from '../support/scene-client.ts';
 
 interface TaskBody {
   id: string;
@@ -12,11 +12,11 @@ interface TaskBody {
 
 describe.each(dialects)('tasks API on %s', (dialect) => {
   let t: TestApp;
-  let api: ApiClient;
+  let api: ApiChecks;
   let projectId: string;
   beforeAll(async () => {
     t = await createTestApp(dialect);
-    api = apiClient(t);
+    api = apiChecks(injectClient(t.server));
     projectId = (await api.project('Tasks project')).id;
   });
   afterAll(() => t.close());

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
-import { apiClient, type ApiClient, type ErrorBody } from './api-client.ts';
+import {
+  apiChecks,
+  injectClient,
+  type ApiChecks,
+  type ErrorBody,
+} from '../support/scene-client.ts';
 
 /**
  * Text Postgres cannot store (NUL) or that is not Unicode (lone surrogates, which SQLite stored
@@ -10,7 +15,7 @@ import { apiClient, type ApiClient, type ErrorBody } from './api-client.ts';
  */
 describe.each(dialects)('unsafe text at the edge on %s', (dialect) => {
   let t: TestApp;
-  let api: ApiClient;
+  let api: ApiChecks;
   let projectId: string;
   let pageId: string;
   let batchId: string;
@@ -18,7 +23,7 @@ describe.each(dialects)('unsafe text at the edge on %s', (dialect) => {
 
   beforeAll(async () => {
     t = await createTestApp(dialect);
-    api = apiClient(t);
+    api = apiChecks(injectClient(t.server));
     projectId = (await api.project('Unsafe text')).id;
     pageId = (
       await api.create(`/projects/${projectId}/pages`, { name: 'home', url: 'https://site.test/' })

@@ -10,7 +10,7 @@ import {
   type ArtifactRecord,
 } from '../../src/artifacts/artifacts.repository.ts';
 import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
-import { SceneApi } from '../runs/support/scene-api.ts';
+import { injectClient } from '../support/scene-client.ts';
 
 /**
  * The reference counting of shared blobs under concurrency, without a browser: writers and
@@ -22,7 +22,7 @@ describe.each(dialects)('shared blobs under concurrent writes and deletions on %
 
   beforeAll(async () => {
     t = await createTestApp(dialect);
-    const api = new SceneApi(t.server);
+    const api = injectClient(t.server);
     projectId = (await api.ok<{ id: string }>('POST', '/projects', { name: 'blobs' })).id;
   });
   afterAll(() => t.close());

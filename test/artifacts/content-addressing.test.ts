@@ -5,14 +5,14 @@ import { BrowserPool } from '../../src/capture/browser-pool.ts';
 import type { Execution } from '../../src/runs/run.schema.ts';
 import { deleteRun } from '../../src/runs/runs.service.ts';
 import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
-import { createBatch, SceneApi } from '../runs/support/scene-api.ts';
+import { createBatch, injectClient, pollRun, type SceneClient } from '../support/scene-client.ts';
 import { filesBelow, totalBytes as total } from '../support/files-below.ts';
 import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
 
 describe.each(dialects)('content-addressed screenshots on %s', (dialect) => {
   let t: TestApp;
   let site: FixtureSite;
-  let api: SceneApi;
+  let api: SceneClient;
 
   beforeAll(async () => {
     site = await startFixtureSite();
@@ -20,7 +20,7 @@ describe.each(dialects)('content-addressed screenshots on %s', (dialect) => {
     const pool = new BrowserPool();
     await pool.acquire('chromium');
     await t.app.startRunEngine({ pool, checkIntervalMs: 100 });
-    api = new SceneApi(t.server);
+    api = injectClient(t.server);
   });
   afterAll(async () => {
     await t.close();
@@ -33,9 +33,9 @@ describe.each(dialects)('content-addressed screenshots on %s', (dialect) => {
   const keyOf = (url: string | undefined) => (url ?? '').slice(artifactUrlPrefix.length);
 
   async function finishedRun(batchId: string, mode: 'baseline' | 'compare') {
-    const run = await api.waitForRun((await api.launch(batchId, { mode })).id);
+    const run = await pollRun(api, (await api.launchRun(batchId, { mode })).id);
     expect(run.status).toBe('finished');
-    return { run, executions: await api.executions(run.id) };
+    return { run, executions: await api.listExecutions(run.id) };
   }
 
   async function bytesOf(url: string | undefined): Promise<Buffer> {

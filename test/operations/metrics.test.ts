@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserPool } from '../../src/capture/browser-pool.ts';
 import type { Execution, Run } from '../../src/runs/run.schema.ts';
 import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
-import { createBatch, SceneApi } from '../runs/support/scene-api.ts';
+import { createBatch, injectClient, pollRun, type SceneClient } from '../support/scene-client.ts';
 import { createScratchDatabase } from '../support/postgres.ts';
 import { okScene, pollUntil, startSceneChild, type SceneChild } from '../support/scene-child.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
@@ -29,14 +29,14 @@ function families(text: string): string[] {
 describe('GET /metrics and /api/v1/version of scene serve (embedded worker, Chromium)', () => {
   let site: FixtureSite;
   let t: TestApp;
-  let api: SceneApi;
+  let api: SceneClient;
   let pool: BrowserPool;
   let launchedVersion: string;
 
   beforeAll(async () => {
     site = await startFixtureSite();
     t = await createTestApp('sqlite');
-    api = new SceneApi(t.server);
+    api = injectClient(t.server);
     pool = new BrowserPool();
     launchedVersion = (await pool.acquire('chromium')).version();
     await t.app.startRunEngine({ pool, checkIntervalMs: 100 });
@@ -59,10 +59,10 @@ describe('GET /metrics and /api/v1/version of scene serve (embedded worker, Chro
       url: 'http://127.0.0.1:9/hook',
       events: ['run.finished'],
     });
-    const baseline = await api.launch(batchId, { mode: 'baseline' });
-    expect(await api.waitForRun(baseline.id)).toMatchObject({ status: 'finished' });
-    const compare = await api.launch(batchId, { mode: 'compare' });
-    expect(await api.waitForRun(compare.id)).toMatchObject({ status: 'finished' });
+    const baseline = await api.launchRun(batchId, { mode: 'baseline' });
+    expect(await pollRun(api, baseline.id)).toMatchObject({ status: 'finished' });
+    const compare = await api.launchRun(batchId, { mode: 'compare' });
+    expect(await pollRun(api, compare.id)).toMatchObject({ status: 'finished' });
 
     // The deliverer tries the unreachable receiver once the runs have finished: a retry.
     const scrape = () => t.server.inject({ url: '/metrics' });

@@ -4,7 +4,7 @@ import { BrowserPool } from '../../src/capture/browser-pool.ts';
 import { applyRetention } from '../../src/retention/retention.service.ts';
 import type { Execution, Run } from '../../src/runs/run.schema.ts';
 import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
-import { createBatch, SceneApi } from '../runs/support/scene-api.ts';
+import { createBatch, injectClient, pollRun, type SceneClient } from '../support/scene-client.ts';
 import { filesBelow, totalBytes as total } from '../support/files-below.ts';
 import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
 
@@ -18,7 +18,7 @@ interface RetentionReport {
 describe.each(dialects)('retention on %s', (dialect) => {
   let t: TestApp;
   let site: FixtureSite;
-  let api: SceneApi;
+  let api: SceneClient;
 
   beforeAll(async () => {
     site = await startFixtureSite();
@@ -26,7 +26,7 @@ describe.each(dialects)('retention on %s', (dialect) => {
     const pool = new BrowserPool();
     await pool.acquire('chromium');
     await t.app.startRunEngine({ pool, checkIntervalMs: 100 });
-    api = new SceneApi(t.server);
+    api = injectClient(t.server);
   });
   afterAll(async () => {
     await t.close();
@@ -36,9 +36,9 @@ describe.each(dialects)('retention on %s', (dialect) => {
   const artifactsDir = () => path.join(t.dataDir, 'artifacts');
 
   async function finishedRun(batchId: string, mode: 'baseline' | 'compare') {
-    const run = await api.waitForRun((await api.launch(batchId, { mode })).id);
+    const run = await pollRun(api, (await api.launchRun(batchId, { mode })).id);
     expect(run.status).toBe('finished');
-    return { run, executions: await api.executions(run.id) };
+    return { run, executions: await api.listExecutions(run.id) };
   }
 
   async function served(url: string | undefined): Promise<boolean> {
@@ -88,7 +88,7 @@ describe.each(dialects)('retention on %s', (dialect) => {
     // The dry run changed nothing: files, runs, audit log.
     expect(filesBelow(artifactsDir())).toEqual(filesBefore);
     for (const r of [baseline, unchanged, changed])
-      expect((await api.run(r.run.id)).id).toBe(r.run.id);
+      expect((await api.getRun(r.run.id)).id).toBe(r.run.id);
     expect(await api.ok<{ items: unknown[] }>('GET', `/audit?projectId=${projectId}`)).toEqual(
       auditBefore,
     );
@@ -99,7 +99,7 @@ describe.each(dialects)('retention on %s', (dialect) => {
       expect((await api.request('GET', `/runs/${r.run.id}`)).status).toBe(404);
       expect(filesBelow(runDir(projectId, r.run))).toEqual(new Map());
     }
-    expect((await api.run(latest.run.id)).status).toBe('finished');
+    expect((await api.getRun(latest.run.id)).status).toBe('finished');
     // What went is what it says it freed: the changed page's image, its diff and heatmap, and
     // the runs' logs.
     const filesAfter = filesBelow(artifactsDir());
@@ -154,11 +154,11 @@ describe.each(dialects)('retention on %s', (dialect) => {
     for (const r of [baseline, old]) {
       expect((await api.request('GET', `/runs/${r.run.id}`)).status).toBe(404);
     }
-    expect((await api.run(inFlight.run.id)).status).toBe('running');
+    expect((await api.getRun(inFlight.run.id)).status).toBe('running');
     for (const url of urlsOf(inFlight.executions)) expect(await served(url), url).toBe(true);
-    expect((await api.run(recent.run.id)).status).toBe('finished');
+    expect((await api.getRun(recent.run.id)).status).toBe('finished');
     // The baseline outlives the run that recorded it, with all its images.
-    const [kept] = await api.baselines(batchId);
+    const [kept] = await api.listBaselines({ batchId: batchId });
     expect(kept).toMatchObject({ id: baseline.run.baselineId, entries: 2 });
     expect(kept?.sourceRunId ?? null).toBeNull();
     for (const url of recent.executions.map((e) => e.artifacts.baseline)) {

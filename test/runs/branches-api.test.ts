@@ -6,7 +6,7 @@ import { insertBaseline, insertBaselineEntry } from '../../src/baselines/baselin
 import type { Run } from '../../src/runs/run.schema.ts';
 import { newId } from '../../src/shared/ids.ts';
 import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
-import { createBatch, SceneApi } from './support/scene-api.ts';
+import { createBatch, injectClient, type SceneClient } from '../support/scene-client.ts';
 
 // Branch-aware launches at the API level, on both dialects: the fields runs and baselines
 // carry, the ?branch= filters, name validation, and which baseline a compare run picks (and
@@ -17,10 +17,10 @@ const site = 'http://127.0.0.1:9';
 
 describe.each(dialects)('branches API on %s', (dialect) => {
   let t: TestApp;
-  let api: SceneApi;
+  let api: SceneClient;
   beforeAll(async () => {
     t = await createTestApp(dialect);
-    api = new SceneApi(t.server);
+    api = injectClient(t.server);
   });
   afterAll(() => t.close());
 
@@ -81,7 +81,7 @@ describe.each(dialects)('branches API on %s', (dialect) => {
 
   it('records branch, base branch and commit on runs and baselines, and filters by branch', async () => {
     const { batchId } = await createBatch(api, { pages: [{ name: 'p', url: `${site}/` }] });
-    const onMain = await api.launch(batchId, {
+    const onMain = await api.launchRun(batchId, {
       mode: 'baseline',
       branch: 'main',
       commit: 'ABCDEF0123456789',
@@ -91,17 +91,17 @@ describe.each(dialects)('branches API on %s', (dialect) => {
       baseBranch: 'main',
       commit: 'abcdef0123456789',
     });
-    const onFeature = await api.launch(batchId, {
+    const onFeature = await api.launchRun(batchId, {
       mode: 'baseline',
       branch: 'feature/login-form',
       baseBranch: 'develop',
     });
     expect(onFeature).toMatchObject({ branch: 'feature/login-form', baseBranch: 'develop' });
-    const plain = await api.launch(batchId, { mode: 'baseline' });
+    const plain = await api.launchRun(batchId, { mode: 'baseline' });
     for (const field of ['branch', 'baseBranch', 'commit', 'baselineReason']) {
       expect(plain).not.toHaveProperty(field);
     }
-    expect((await api.run(onMain.id)).commit).toBe('abcdef0123456789');
+    expect((await api.getRun(onMain.id)).commit).toBe('abcdef0123456789');
 
     const byBranch = async (branch: string) =>
       (
@@ -115,7 +115,7 @@ describe.each(dialects)('branches API on %s', (dialect) => {
     expect(await byBranch('nope')).toEqual([]);
 
     // A baseline run records its branch's baseline; the list says whose each is.
-    const baselines = await api.baselines(batchId);
+    const baselines = await api.listBaselines({ batchId: batchId });
     const branchOf = new Map(baselines.map((b) => [b.id, b.branch]));
     expect(branchOf.get(onMain.baselineId ?? '')).toBe('main');
     expect(branchOf.get(onFeature.baselineId ?? '')).toBe('feature/login-form');
@@ -178,7 +178,7 @@ describe.each(dialects)('branches API on %s', (dialect) => {
     });
     const launched: Run[] = [];
     const compare = async (body: { branch?: string; baseBranch?: string; baselineId?: string }) => {
-      const run = await api.launch(batchId, { mode: 'compare', ...body });
+      const run = await api.launchRun(batchId, { mode: 'compare', ...body });
       launched.push(run);
       return run;
     };
@@ -203,7 +203,7 @@ describe.each(dialects)('branches API on %s', (dialect) => {
     );
 
     // A baseline recorded on main by a run (ended, then given an image here).
-    const mainRun = await api.launch(batchId, { mode: 'baseline', branch: 'main' });
+    const mainRun = await api.launchRun(batchId, { mode: 'baseline', branch: 'main' });
     await api.ok('POST', `/runs/${mainRun.id}/cancel`);
     const mainBaseline = mainRun.baselineId ?? '';
     await addImage(projectId, mainBaseline);
@@ -257,7 +257,7 @@ describe.each(dialects)('branches API on %s', (dialect) => {
     });
 
     // The run log says it too.
-    const log = await api.log(fellBack.id);
+    const log = await api.runLog(fellBack.id);
     expect(log[0]?.message).toMatch(
       new RegExp(
         `on branch 'feature-x' .*against baseline ${mainBaseline} \\(branch 'feature-x' has no baseline`,

@@ -4,7 +4,7 @@ import { BrowserPool } from '../../src/capture/browser-pool.ts';
 import type { Execution } from '../../src/runs/run.schema.ts';
 import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
 import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
-import { createBatch, SceneApi } from './support/scene-api.ts';
+import { createBatch, injectClient, pollRun, type SceneClient } from '../support/scene-client.ts';
 
 // Branch-aware baselines end to end: real Chromium captures of the fixture site, diffs and
 // approvals, on both dialects. The judged scenario of issue #12: a baseline on main; a compare
@@ -25,7 +25,7 @@ function byPage(executions: Execution[]): Record<string, Execution> {
 describe.each(dialects)('branch-aware baselines with Chromium on %s', (dialect) => {
   let site: FixtureSite;
   let t: TestApp;
-  let api: SceneApi;
+  let api: SceneClient;
   let pool: BrowserPool;
   beforeAll(async () => {
     site = await startFixtureSite();
@@ -33,7 +33,7 @@ describe.each(dialects)('branch-aware baselines with Chromium on %s', (dialect) 
     pool = new BrowserPool();
     await pool.acquire('chromium');
     await t.app.startRunEngine({ pool, checkIntervalMs: 100 });
-    api = new SceneApi(t.server);
+    api = injectClient(t.server);
   });
   afterAll(async () => {
     await t.close();
@@ -49,9 +49,9 @@ describe.each(dialects)('branch-aware baselines with Chromium on %s', (dialect) 
       ],
     });
     const run = async (body: { mode: 'baseline' | 'compare'; branch?: string }) => {
-      const finished = await api.waitForRun((await api.launch(batchId, body)).id);
+      const finished = await pollRun(api, (await api.launchRun(batchId, body)).id);
       expect(finished.status, JSON.stringify(finished)).toBe('finished');
-      return { run: finished, cells: byPage(await api.executions(finished.id)) };
+      return { run: finished, cells: byPage(await api.listExecutions(finished.id)) };
     };
     const approve = (executionId: string) =>
       api.ok<Approval>('POST', `/executions/${executionId}/approve`);
@@ -121,14 +121,14 @@ describe.each(dialects)('branch-aware baselines with Chromium on %s', (dialect) 
       'baseline:update',
       'baseline:create',
     ]);
-    expect((await api.log(featureRun.run.id)).map((l) => l.message).join('\n')).toMatch(
+    expect((await api.runLog(featureRun.run.id)).map((l) => l.message).join('\n')).toMatch(
       new RegExp(
         `approved into baseline ${featureBaselineId} of branch 'feature-x' \\(the branch's first approval: a copy of baseline ${mainBaselineId}`,
       ),
     );
     // The run's executions stay linked to the images they were compared with (main's).
-    const recordedHome = byPage(await api.executions(recorded.run.id)).home;
-    const stillLinked = byPage(await api.executions(featureRun.run.id)).home;
+    const recordedHome = byPage(await api.listExecutions(recorded.run.id)).home;
+    const stillLinked = byPage(await api.listExecutions(featureRun.run.id)).home;
     expect(stillLinked?.artifacts.baseline).toBe(recordedHome?.artifacts.screenshot);
 
     // 4. A compare on main still sees the change; so does one without a branch.

@@ -7,7 +7,13 @@ import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/si
 import { createScratchDatabase } from '../support/postgres.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import { openScene, type OpenScene } from '../support/test-app.ts';
-import { createBatch, SceneApi } from './support/scene-api.ts';
+import {
+  createBatch,
+  injectClient,
+  pollExecutions,
+  pollRun,
+  type SceneClient,
+} from '../support/scene-client.ts';
 
 // A Postgres outage in the middle of a run: Scene talks to its database through a TCP proxy
 // this test owns, which drops every connection and refuses new ones for a few seconds. Job
@@ -19,7 +25,7 @@ describe('a database outage during a run (postgres)', () => {
   let proxy: TcpProxy;
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
   let scene: OpenScene;
-  let api: SceneApi;
+  let api: SceneClient;
   let pool: BrowserPool;
   let dataDir: string;
 
@@ -35,7 +41,7 @@ describe('a database outage during a run (postgres)', () => {
       SCENE_DATA_DIR: dataDir,
       SCENE_DATABASE_URL: viaProxy.toString(),
     });
-    api = new SceneApi(scene.server);
+    api = injectClient(scene.server);
     pool = new BrowserPool();
     await pool.acquire('chromium');
     // A lease longer than the test: the run must end through the retries of the jobs and of
@@ -60,20 +66,20 @@ describe('a database outage during a run (postgres)', () => {
       url: `${site.url}${fixturePaths.slow}?ms=${600 + 100 * i}&n=${i}`,
     }));
     const { batchId } = await createBatch(api, { pages, viewports: ['desktop', 'mobile'] });
-    const run = await api.launch(batchId, { mode: 'baseline' });
-    await api.waitForExecutions(run.id, (items) => items.some((e) => e.status === 'running'));
+    const run = await api.launchRun(batchId, { mode: 'baseline' });
+    await pollExecutions(api, run.id, (items) => items.some((e) => e.status === 'running'));
 
     await proxy.cut();
     // A few seconds without a database: captures end, claims and outcomes cannot be written.
     await new Promise((resolve) => setTimeout(resolve, 4_000));
     await proxy.restore();
 
-    const ended = await api.waitForRun(run.id, undefined, 120_000);
+    const ended = await pollRun(api, run.id, undefined, 120_000);
     expect(ended).toMatchObject({
       status: 'finished',
       summary: { total: 16, finished: 16, failed: 0, cancelled: 0, queued: 0, running: 0 },
     });
-    const executions = await api.executions(run.id);
+    const executions = await api.listExecutions(run.id);
     for (const e of executions) {
       expect(e.artifacts.screenshot).toBeDefined();
       const shot = await scene.server.inject({ url: e.artifacts.screenshot ?? '' });

@@ -8,7 +8,7 @@ import {
 } from '../fixtures/site/deterministic-pages.ts';
 import { startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
-import { SceneApi } from './support/scene-api.ts';
+import { injectClient, pollRun, type SceneClient } from '../support/scene-client.ts';
 
 // Issue 16 end to end: pages that move with time, randomness and media give `none` on every
 // cell of every compare once the browser freezes them; the opt-out brings the false alarms
@@ -19,7 +19,7 @@ const stablePages = [...noisyPaths, deterministicPaths.stable];
 
 let site: FixtureSite;
 let t: TestApp;
-let api: SceneApi;
+let api: SceneClient;
 let pool: BrowserPool;
 
 beforeAll(async () => {
@@ -34,7 +34,7 @@ beforeAll(async () => {
     await page.close();
   }
   await t.app.startRunEngine({ pool, checkIntervalMs: 100 });
-  api = new SceneApi(t.server);
+  api = injectClient(t.server);
 });
 
 afterAll(async () => {
@@ -68,7 +68,7 @@ async function batchOf(
 }
 
 async function runOf(batchId: string, mode: 'baseline' | 'compare'): Promise<Run> {
-  const run = await api.waitForRun((await api.launch(batchId, { mode })).id, undefined, 300_000);
+  const run = await pollRun(api, (await api.launchRun(batchId, { mode })).id, undefined, 300_000);
   expect(run.status, JSON.stringify(run.summary)).toBe('finished');
   return run;
 }
@@ -96,7 +96,7 @@ describe('deterministic pages through runs', () => {
       await runOf(batchId, 'baseline');
       for (let i = 0; i < 3; i++) {
         const compare = await runOf(batchId, 'compare');
-        const flagged = (await api.executions(compare.id))
+        const flagged = (await api.listExecutions(compare.id))
           .filter((e) => e.diffLevel !== 'none' || e.unstable === true)
           .map(cellName);
         expect(flagged, `compare ${i + 1}`).toEqual([]);
@@ -115,7 +115,7 @@ describe('deterministic pages through runs', () => {
       for (const confirm of [false, true]) {
         await setConfirm(confirm);
         const compare = await runOf(batchId, 'compare');
-        const executions = await api.executions(compare.id);
+        const executions = await api.listExecutions(compare.id);
         const flagged = executions
           .filter((e) => e.diffLevel !== 'none')
           .map(cellName)
@@ -141,7 +141,7 @@ describe('deterministic pages through runs', () => {
         seedRandom: false,
       });
       const baseline = await runOf(batchId, 'baseline');
-      const log = (await api.log(baseline.id)).map((l) => l.message).join('\n');
+      const log = (await api.runLog(baseline.id)).map((l) => l.message).join('\n');
       expect(log).toContain('time runs (freezeTime off)');
       expect(log).toContain('randomness unseeded (seedRandom off)');
 
@@ -150,7 +150,7 @@ describe('deterministic pages through runs', () => {
       const flaggedSomewhere = new Set<string>();
       for (let i = 0; i < 3; i++) {
         const compare = await runOf(batchId, 'compare');
-        for (const e of await api.executions(compare.id)) {
+        for (const e of await api.listExecutions(compare.id)) {
           if (e.diffLevel === 'minor' || e.diffLevel === 'major') flaggedSomewhere.add(e.pageName);
         }
       }
@@ -160,7 +160,7 @@ describe('deterministic pages through runs', () => {
       await setConfirm(true);
       const confirmed = await runOf(batchId, 'compare');
       const cells = Object.fromEntries(
-        (await api.executions(confirmed.id)).map((e) => [e.pageName, e]),
+        (await api.listExecutions(confirmed.id)).map((e) => [e.pageName, e]),
       );
       // Not asserted for every page: looping media may show the same frame in both captures by
       // chance, and "checked 1 seconds ago" may differ from the baseline while equal in two
@@ -170,7 +170,7 @@ describe('deterministic pages through runs', () => {
         expect(cells[path]?.unstableRegions?.length ?? 0, path).toBeGreaterThan(0);
         expect(cells[path]?.artifacts.diff, path).toBeDefined();
       }
-      const confirmLog = (await api.log(confirmed.id)).map((l) => l.message).join('\n');
+      const confirmLog = (await api.runLog(confirmed.id)).map((l) => l.message).join('\n');
       expect(confirmLog).toMatch(/differ between the two captures: unstable, not a change/);
     },
   );
@@ -196,7 +196,7 @@ describe('deterministic pages through runs', () => {
     );
     expect(batch.frozenTime).toBe('2030-01-02T02:04:05.000Z');
     const run = await runOf(batch.id, 'baseline');
-    const log = (await api.log(run.id)).map((l) => l.message).join('\n');
+    const log = (await api.runLog(run.id)).map((l) => l.message).join('\n');
     expect(log).toContain('time runs (freezeTime off)');
     expect(log).toContain('Math.random and crypto.getRandomValues seeded');
   });

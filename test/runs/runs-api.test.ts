@@ -6,7 +6,7 @@ import { claimExecution } from '../../src/runs/executions.repository.ts';
 import type { Execution, Run } from '../../src/runs/run.schema.ts';
 import { nowIso } from '../../src/shared/clock.ts';
 import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
-import { createBatch, SceneApi } from './support/scene-api.ts';
+import { createBatch, injectClient, pollRun, type SceneClient } from '../support/scene-client.ts';
 
 // The run lifecycle at the database and API level, on both dialects. The run engine is not
 // started, so executions stay where the test puts them; no browser is involved.
@@ -17,10 +17,10 @@ const testLease = { owner: 'test-worker', until: '2999-01-01T00:00:00.000Z' };
 
 describe.each(dialects)('runs API on %s', (dialect) => {
   let t: TestApp;
-  let api: SceneApi;
+  let api: SceneClient;
   beforeAll(async () => {
     t = await createTestApp(dialect);
-    api = new SceneApi(t.server);
+    api = injectClient(t.server);
   });
   afterAll(() => t.close());
 
@@ -54,7 +54,7 @@ describe.each(dialects)('runs API on %s', (dialect) => {
       jiraIssue: 'SCN-1',
     });
     const waitingBefore = t.app.queue.stats().waiting;
-    const run = await api.launch(batchId, { mode: 'baseline' });
+    const run = await api.launchRun(batchId, { mode: 'baseline' });
     expect(run).toMatchObject({
       batchId,
       mode: 'baseline',
@@ -65,7 +65,7 @@ describe.each(dialects)('runs API on %s', (dialect) => {
     expect(run.baselineId).toBeDefined();
     expect(t.app.queue.stats().waiting - waitingBefore).toBe(8);
 
-    const executions = await api.executions(run.id);
+    const executions = await api.listExecutions(run.id);
     expect(executions.map((e) => e.position)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(executions[0]).toMatchObject({
       pageId: pageIds[0],
@@ -89,13 +89,13 @@ describe.each(dialects)('runs API on %s', (dialect) => {
     expect(baseline).toMatchObject({ sourceRunId: run.id, entries: 0 });
     expect(await auditOf(run.id)).toEqual(['run:create']);
 
-    const log = await api.log(run.id);
+    const log = await api.runLog(run.id);
     expect(log[0]).toMatchObject({ kind: 'queued', level: 'info' });
     expect(log[0]?.message).toMatch(/8 execution\(s\) = 2 page\(s\) × 2 task state\(s\)/);
 
-    const overridden = await api.launch(batchId, { mode: 'baseline', jiraIssue: 'OTHER-7' });
+    const overridden = await api.launchRun(batchId, { mode: 'baseline', jiraIssue: 'OTHER-7' });
     expect(overridden.jiraIssue).toBe('OTHER-7');
-    const cleared = await api.launch(batchId, { mode: 'baseline', jiraIssue: null });
+    const cleared = await api.launchRun(batchId, { mode: 'baseline', jiraIssue: null });
     expect(cleared).not.toHaveProperty('jiraIssue');
 
     const listed = await api.ok<{ items: Run[] }>(
@@ -186,11 +186,11 @@ describe.each(dialects)('runs API on %s', (dialect) => {
       ids[1],
     ]);
 
-    const byPrefix = await api.launch(batchId, { mode: 'compare', baselineId: `${stamp}aa2` });
+    const byPrefix = await api.launchRun(batchId, { mode: 'compare', baselineId: `${stamp}aa2` });
     expect(byPrefix.baselineId).toBe(ids[1]);
-    const byId = await api.launch(batchId, { mode: 'compare', baselineId: ids[2] ?? '' });
+    const byId = await api.launchRun(batchId, { mode: 'compare', baselineId: ids[2] ?? '' });
     expect(byId.baselineId).toBe(ids[2]);
-    const upper = await api.launch(batchId, {
+    const upper = await api.launchRun(batchId, {
       mode: 'compare',
       baselineId: `${stamp}BB`.toUpperCase(),
     });
@@ -221,7 +221,7 @@ describe.each(dialects)('runs API on %s', (dialect) => {
     expect((await api.request('GET', `/baselines/${ids[1] ?? ''}`)).status).toBe(404);
     expect(await auditOf(ids[1] ?? '')).toEqual(['baseline:delete']);
     // The run keeps its history; its baseline reference is cleared.
-    expect((await api.run(byPrefix.id)).baselineId).toBeUndefined();
+    expect((await api.getRun(byPrefix.id)).baselineId).toBeUndefined();
     // And retrying it is refused with the reason.
     const retry = await api.request<{ error: { message: string } }>(
       'POST',
@@ -235,7 +235,7 @@ describe.each(dialects)('runs API on %s', (dialect) => {
     const { batchId, projectId } = await createBatch(api, {
       pages: [{ name: 'p', url: `${site}/` }],
     });
-    const recording = await api.launch(batchId, { mode: 'baseline' });
+    const recording = await api.launchRun(batchId, { mode: 'baseline' });
     const stillRecording = await api.request<{ error: { message: string } }>(
       'POST',
       `/batches/${batchId}/runs`,
@@ -277,7 +277,7 @@ describe.each(dialects)('runs API on %s', (dialect) => {
       sourceExecutionId: null,
       createdAt: now,
     });
-    const compare = await api.launch(batchId, { mode: 'compare' });
+    const compare = await api.launchRun(batchId, { mode: 'compare' });
     expect(compare.baselineId).toBe(baselineId);
     const listed = await api.ok<{ items: { id: string; entries: number }[] }>(
       'GET',
@@ -300,8 +300,8 @@ describe.each(dialects)('runs API on %s', (dialect) => {
       url: 'http://127.0.0.1:9/hook',
       events: ['*'],
     });
-    const run = await api.launch(batchId, { mode: 'baseline' });
-    const [first, second] = await api.executions(run.id);
+    const run = await api.launchRun(batchId, { mode: 'baseline' });
+    const [first, second] = await api.listExecutions(run.id);
     if (!first || !second) throw new Error('expected executions');
 
     // One execution running (as a worker would have claimed it), one cancelled on its own.
@@ -317,7 +317,7 @@ describe.each(dialects)('runs API on %s', (dialect) => {
       summary: { cancelled: 3, queued: 0, running: 0 },
     });
     expect(cancelled.finishedAt).toBeDefined();
-    const executions = await api.executions(run.id);
+    const executions = await api.listExecutions(run.id);
     expect(executions.map((e) => [e.status, e.cancelReason])).toEqual([
       ['cancelled', 'user'],
       ['cancelled', 'user'],
@@ -339,11 +339,11 @@ describe.each(dialects)('runs API on %s', (dialect) => {
     await api.ok('POST', `/runs/${run.id}/cancel`);
     const executionRetry = await api.ok<Execution>('POST', `/executions/${first.id}/retry`);
     expect(executionRetry).toMatchObject({ status: 'queued', attempt: 0 });
-    expect((await api.run(run.id)).status).toBe('running');
+    expect((await api.getRun(run.id)).status).toBe('running');
     await api.ok('POST', `/executions/${first.id}/cancel`);
-    expect((await api.run(run.id)).status).toBe('cancelled');
+    expect((await api.getRun(run.id)).status).toBe('cancelled');
 
-    const log = await api.log(run.id);
+    const log = await api.runLog(run.id);
     expect(log.map((l) => l.kind)).toEqual(
       expect.arrayContaining(['queued', 'started', 'cancelled', 'finished', 'retry']),
     );
@@ -372,8 +372,8 @@ describe.each(dialects)('runs API on %s', (dialect) => {
     const { batchId } = await createBatch(api, {
       pages: Array.from({ length: 12 }, (_, i) => ({ name: `p${i}`, url: `${site}/${i}` })),
     });
-    const run = await api.launch(batchId, { mode: 'baseline' });
-    const executions = await api.executions(run.id);
+    const run = await api.launchRun(batchId, { mode: 'baseline' });
+    const executions = await api.listExecutions(run.id);
     for (const e of executions) await claimExecution(t.app.db, e.id, nowIso(), testLease);
     // Concurrent transactions (a pool of connections on Postgres): each one must see the
     // others' commits when it derives the run's status, or the run would stay running.
@@ -381,7 +381,7 @@ describe.each(dialects)('runs API on %s', (dialect) => {
       executions.map((e) => api.request('POST', `/executions/${e.id}/cancel`)),
     );
     expect(responses.map((r) => r.status)).toEqual(executions.map(() => 200));
-    expect(await api.run(run.id)).toMatchObject({
+    expect(await api.getRun(run.id)).toMatchObject({
       status: 'cancelled',
       summary: { cancelled: 12, running: 0 },
     });
@@ -437,14 +437,14 @@ describe('without Chromium', () => {
   afterAll(() => t.close());
 
   it('says so at start and fails each execution with how to install it', async () => {
-    const api = new SceneApi(t.server);
+    const api = injectClient(t.server);
     expect(t.logs.join('')).toMatch(
       /captures will fail: Chromium not found at \/nonexistent\/chromium/,
     );
     const { batchId } = await createBatch(api, { pages: [{ name: 'p', url: `${site}/` }] });
-    const run = await api.waitForRun((await api.launch(batchId, { mode: 'baseline' })).id);
+    const run = await pollRun(api, (await api.launchRun(batchId, { mode: 'baseline' })).id);
     expect(run.status).toBe('failed');
-    const [execution] = await api.executions(run.id);
+    const [execution] = await api.listExecutions(run.id);
     expect(execution?.status).toBe('failed');
     expect(execution?.error).toMatch(/apt-get install -y chromium/);
     expect(execution?.error).toMatch(/SCENE_CHROMIUM_PATH/);

@@ -3,14 +3,20 @@ import { BrowserPool } from '../../src/capture/browser-pool.ts';
 import type { Execution, Run } from '../../src/runs/run.schema.ts';
 import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
 import { createTestApp, type Dialect, type TestApp } from '../support/test-app.ts';
-import { createBatch, SceneApi } from './support/scene-api.ts';
+import {
+  createBatch,
+  injectClient,
+  pollExecutions,
+  pollRun,
+  type SceneClient,
+} from '../support/scene-client.ts';
 
 // Runs through the real engine: queue → capture in Chromium → diff → artifacts → baselines,
 // against the fixture site on 127.0.0.1. SQLite for the lot, plus one Postgres end to end.
 
 interface Harness {
   t: TestApp;
-  api: SceneApi;
+  api: SceneClient;
   pool: BrowserPool;
 }
 
@@ -20,7 +26,7 @@ async function startHarness(dialect: Dialect): Promise<Harness> {
   // Launched up front, so that no execution timeout below includes the browser's start.
   await pool.acquire('chromium');
   await t.app.startRunEngine({ pool, checkIntervalMs: 100 });
-  return { t, api: new SceneApi(t.server), pool };
+  return { t, api: injectClient(t.server), pool };
 }
 
 function byPage(executions: Execution[]): Record<string, Execution> {
@@ -80,17 +86,17 @@ describe('runs with Chromium on sqlite', () => {
       events: ['baseline.updated'],
     });
 
-    const baselineRun = await api.waitForRun((await api.launch(batchId, { mode: 'baseline' })).id);
+    const baselineRun = await pollRun(api, (await api.launchRun(batchId, { mode: 'baseline' })).id);
     expect(baselineRun).toMatchObject({
       status: 'finished',
       summary: { finished: 3, diffLevel: null },
     });
-    const recorded = await api.executions(baselineRun.id);
+    const recorded = await api.listExecutions(baselineRun.id);
     for (const e of recorded) {
       expect(e).toMatchObject({ status: 'finished', attempt: 1, httpStatus: 200, approved: true });
       expect(e).not.toHaveProperty('diffLevel');
     }
-    const [baseline] = await api.baselines(batchId);
+    const [baseline] = await api.listBaselines({ batchId: batchId });
     expect(baseline).toMatchObject({ id: baselineRun.baselineId, entries: 3 });
     const screenshot = await fetchArtifact(h, recorded[0]?.artifacts.screenshot);
     expect(screenshot.statusCode).toBe(200);
@@ -99,13 +105,13 @@ describe('runs with Chromium on sqlite', () => {
     expect((await fetchArtifact(h, recorded[0]?.artifacts.log)).body).toMatch(/\[navigate\]/);
 
     // Unchanged site: every cell none, byte-identical to the baseline.
-    const unchanged = await api.waitForRun((await api.launch(batchId, { mode: 'compare' })).id);
+    const unchanged = await pollRun(api, (await api.launchRun(batchId, { mode: 'compare' })).id);
     expect(unchanged).toMatchObject({
       status: 'finished',
       baselineId: baselineRun.baselineId,
       summary: { finished: 3, none: 3, minor: 0, major: 0, diffLevel: 'none', maxDiffPercent: 0 },
     });
-    for (const e of await api.executions(unchanged.id)) {
+    for (const e of await api.listExecutions(unchanged.id)) {
       expect(e).toMatchObject({
         status: 'finished',
         diffLevel: 'none',
@@ -119,14 +125,14 @@ describe('runs with Chromium on sqlite', () => {
     // Changed site: the changed pages are major, with diff images and regions; the run still
     // finishes (a diff is a finding, not a failure).
     site.setVariant('changed');
-    const changedRunId = (await api.launch(batchId, { mode: 'compare' })).id;
+    const changedRunId = (await api.launchRun(batchId, { mode: 'compare' })).id;
     const events = await readRunEvents(h, changedRunId);
-    const changed = await api.run(changedRunId);
+    const changed = await api.getRun(changedRunId);
     expect(changed).toMatchObject({
       status: 'finished',
       summary: { finished: 3, none: 1, major: 2, diffLevel: 'major' },
     });
-    const cells = byPage(await api.executions(changed.id));
+    const cells = byPage(await api.listExecutions(changed.id));
     expect(cells.about).toMatchObject({ diffLevel: 'none', diffPercent: 0 });
     for (const name of ['home', 'products']) {
       const cell = cells[name];
@@ -170,7 +176,7 @@ describe('runs with Chromium on sqlite', () => {
     expect(
       (await api.ok<{ changed: boolean }>('POST', `/executions/${homeId}/approve`)).changed,
     ).toBe(false);
-    expect((await api.baselines(batchId))[0]?.entries).toBe(3);
+    expect((await api.listBaselines({ batchId: batchId }))[0]?.entries).toBe(3);
     const history = await h.t.app.db
       .selectFrom('baseline_entries')
       .select(['matrix_key', 'superseded_at'])
@@ -192,8 +198,11 @@ describe('runs with Chromium on sqlite', () => {
       data: { baseline: { id: baselineRun.baselineId }, entry: { executionId: homeId } },
     });
 
-    const afterApproval = await api.waitForRun((await api.launch(batchId, { mode: 'compare' })).id);
-    const again = byPage(await api.executions(afterApproval.id));
+    const afterApproval = await pollRun(
+      api,
+      (await api.launchRun(batchId, { mode: 'compare' })).id,
+    );
+    const again = byPage(await api.listExecutions(afterApproval.id));
     expect(again.home?.diffLevel).toBe('none');
     expect(again.products?.diffLevel).toBe('major');
 
@@ -210,7 +219,10 @@ describe('runs with Chromium on sqlite', () => {
     expect((await fetchArtifact(h, cells.home?.artifacts.screenshot)).statusCode).toBe(200);
     expect((await fetchArtifact(h, again.home?.artifacts.baseline)).statusCode).toBe(200);
     expect((await api.request('DELETE', `/runs/${baselineRun.id}`)).status).toBe(204);
-    const stillCompared = await api.waitForRun((await api.launch(batchId, { mode: 'compare' })).id);
+    const stillCompared = await pollRun(
+      api,
+      (await api.launchRun(batchId, { mode: 'compare' })).id,
+    );
     expect(stillCompared.summary).toMatchObject({
       none: 2,
       major: 1,
@@ -239,16 +251,16 @@ describe('runs with Chromium on sqlite', () => {
       url: 'http://127.0.0.1:9/hook',
       events: ['execution.failed', 'run.failed'],
     });
-    const run = await api.waitForRun((await api.launch(batchId, { mode: 'baseline' })).id);
+    const run = await pollRun(api, (await api.launchRun(batchId, { mode: 'baseline' })).id);
     expect(run).toMatchObject({ status: 'failed', summary: { finished: 1, failed: 2 } });
-    const cells = byPage(await api.executions(run.id));
+    const cells = byPage(await api.listExecutions(run.id));
     expect(cells.broken).toMatchObject({ status: 'failed', httpStatus: 500 });
     expect(cells.broken?.error).toMatch(/HTTP 500/);
     expect(cells.menu).toMatchObject({ status: 'failed' });
     expect(cells.menu?.error).toMatch(/page step 2 \(click "#no-such-element"\) failed/);
     expect((await fetchArtifact(h, cells.menu?.artifacts.log)).body).toMatch(/page step 1/);
     expect(cells.about).toMatchObject({ status: 'finished' });
-    const log = await api.log(run.id);
+    const log = await api.runLog(run.id);
     expect(
       log
         .filter((l) => l.kind === 'failure')
@@ -280,13 +292,13 @@ describe('runs with Chromium on sqlite', () => {
       actions: [{ type: 'click', selector: '#menu-button' }],
     });
     await api.ok('POST', `/runs/${run.id}/retry`);
-    const retried = await api.waitForRun(run.id);
+    const retried = await pollRun(api, run.id);
     expect(retried).toMatchObject({ status: 'finished', summary: { finished: 3, failed: 0 } });
-    const after = byPage(await api.executions(run.id));
+    const after = byPage(await api.listExecutions(run.id));
     expect(after.broken).toMatchObject({ status: 'finished', attempt: 1 });
     expect(after.broken).not.toHaveProperty('error');
     expect(after.about?.finishedAt).toBe(cells.about?.finishedAt);
-    expect((await api.baselines(batchId))[0]?.entries).toBe(3);
+    expect((await api.listBaselines({ batchId: batchId }))[0]?.entries).toBe(3);
   });
 
   it('cancels a run mid-flight: running captures are aborted, the reason is stored', async () => {
@@ -297,8 +309,9 @@ describe('runs with Chromium on sqlite', () => {
         url: `${site.url}${fixturePaths.hung}?n=${n}`,
       })),
     });
-    const launched = await api.launch(batchId, { mode: 'baseline' });
-    await api.waitForExecutions(
+    const launched = await api.launchRun(batchId, { mode: 'baseline' });
+    await pollExecutions(
+      api,
       launched.id,
       (es) => es.filter((e) => e.status === 'running').length >= 2,
     );
@@ -308,7 +321,7 @@ describe('runs with Chromium on sqlite', () => {
       cancelReason: 'user',
       summary: { cancelled: 6 },
     });
-    const executions = await api.executions(launched.id);
+    const executions = await api.listExecutions(launched.id);
     expect(executions.every((e) => e.status === 'cancelled' && e.cancelReason === 'user')).toBe(
       true,
     );
@@ -318,8 +331,8 @@ describe('runs with Chromium on sqlite', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(t.app.queue.stats()).toEqual({ waiting: 0, active: 0 });
-    expect((await api.run(launched.id)).status).toBe('cancelled');
-    const log = await api.log(launched.id);
+    expect((await api.getRun(launched.id)).status).toBe('cancelled');
+    const log = await api.runLog(launched.id);
     expect(log.some((l) => l.kind === 'cancelled' && /by a user/.test(l.message))).toBe(true);
   });
 
@@ -332,8 +345,8 @@ describe('runs with Chromium on sqlite', () => {
           url: `${site.url}${fixturePaths.hung}?${owner}=${n}`,
         })),
       });
-      const launched = await api.launch(batchId, { mode: 'baseline' });
-      await api.waitForExecutions(launched.id, (es) => es.some((e) => e.status === 'running'));
+      const launched = await api.launchRun(batchId, { mode: 'baseline' });
+      await pollExecutions(api, launched.id, (es) => es.some((e) => e.status === 'running'));
       const events = readRunEvents(h, launched.id);
       while (!t.app.events.hasListeners(launched.id, projectId)) {
         await new Promise((resolve) => setTimeout(resolve, 10));
@@ -361,9 +374,9 @@ describe('runs with Chromium on sqlite', () => {
       ],
     });
     await api.ok('PATCH', `/projects/${projectId}/settings`, { executionTimeoutSeconds: 5 });
-    const run = await api.waitForRun((await api.launch(batchId, { mode: 'baseline' })).id);
+    const run = await pollRun(api, (await api.launchRun(batchId, { mode: 'baseline' })).id);
     expect(run.status).toBe('failed');
-    const cells = byPage(await api.executions(run.id));
+    const cells = byPage(await api.listExecutions(run.id));
     expect(cells.hung).toMatchObject({ status: 'cancelled', cancelReason: 'timeout' });
     expect(cells.hung?.error).toMatch(
       /timed out after 5 s \(executionTimeoutSeconds\); last completed step: \S+/,
@@ -372,8 +385,8 @@ describe('runs with Chromium on sqlite', () => {
 
     // The run deadline (runTimeoutSeconds): moved into the past rather than waited for.
     await api.ok('PATCH', `/projects/${projectId}/settings`, { executionTimeoutSeconds: 600 });
-    const slow = await api.launch(batchId, { mode: 'baseline' });
-    await api.waitForExecutions(slow.id, (es) =>
+    const slow = await api.launchRun(batchId, { mode: 'baseline' });
+    await pollExecutions(api, slow.id, (es) =>
       es.some((e) => e.pageName === 'hung' && e.status === 'running'),
     );
     await t.app.db
@@ -381,9 +394,9 @@ describe('runs with Chromium on sqlite', () => {
       .set({ deadline_at: new Date(Date.now() - 1000).toISOString() })
       .where('id', '=', slow.id)
       .execute();
-    const timedOut = await api.waitForRun(slow.id);
+    const timedOut = await pollRun(api, slow.id);
     expect(timedOut).toMatchObject({ status: 'cancelled', cancelReason: 'timeout' });
-    const slowCells = byPage(await api.executions(slow.id));
+    const slowCells = byPage(await api.listExecutions(slow.id));
     expect(slowCells.hung).toMatchObject({ status: 'cancelled', cancelReason: 'timeout' });
   });
 
@@ -398,7 +411,7 @@ describe('runs with Chromium on sqlite', () => {
         },
       ],
     });
-    const launched = await api.launch(batchId, { mode: 'baseline' });
+    const launched = await api.launchRun(batchId, { mode: 'baseline' });
     // Once the capture is in its wait (the page has loaded), crash the browser under it.
     await new Promise<void>((resolve) => {
       const unsubscribe = h.t.app.events.subscribe(
@@ -413,11 +426,11 @@ describe('runs with Chromium on sqlite', () => {
     });
     const browser = await pool.acquire('chromium');
     await browser.close();
-    const run = await api.waitForRun(launched.id);
+    const run = await pollRun(api, launched.id);
     expect(run.status).toBe('finished');
-    const [execution] = await api.executions(launched.id);
+    const [execution] = await api.listExecutions(launched.id);
     expect(execution).toMatchObject({ status: 'finished', attempt: 2 });
-    const lines = await api.log(launched.id);
+    const lines = await api.runLog(launched.id);
     expect(lines.some((l) => l.kind === 'retry' && /attempt 2/.test(l.message))).toBe(true);
   });
 });
@@ -443,15 +456,15 @@ describe('runs with Chromium on postgres', () => {
       ],
       viewports: ['desktop', 'mobile'],
     });
-    const baseline = await api.waitForRun((await api.launch(batchId, { mode: 'baseline' })).id);
+    const baseline = await pollRun(api, (await api.launchRun(batchId, { mode: 'baseline' })).id);
     expect(baseline).toMatchObject({ status: 'finished', summary: { finished: 4 } });
     site.setVariant('changed');
-    const compare = await api.waitForRun((await api.launch(batchId, { mode: 'compare' })).id);
+    const compare = await pollRun(api, (await api.launchRun(batchId, { mode: 'compare' })).id);
     expect(compare).toMatchObject({
       status: 'finished',
       summary: { none: 2, major: 2, diffLevel: 'major' },
     });
-    for (const e of await api.executions(compare.id)) {
+    for (const e of await api.listExecutions(compare.id)) {
       expect(e.diffLevel, `${e.pageName} ${e.viewport.name}`).toBe(
         e.pageName === 'home' ? 'major' : 'none',
       );

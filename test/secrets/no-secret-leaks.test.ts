@@ -8,9 +8,8 @@ import {
   startFixtureSite,
   type FixtureSite,
 } from '../fixtures/site/fixture-site.ts';
-import { apiClient, type ApiResponse } from '../api/api-client.ts';
+import { apiChecks, type ApiResponse, injectClient, pollRun } from '../support/scene-client.ts';
 import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
-import { SceneApi } from '../runs/support/scene-api.ts';
 import { basicAuthNeedles, findNeedles, scanDatabase, scanFiles, type Leak } from './leak-scan.ts';
 
 // Issue #10, findings 6 and 7: after real runs against a basic-auth page, its password and its
@@ -38,8 +37,8 @@ describe.each(dialects)('no secret leaks after runs against a basic-auth page on
   });
 
   it('keeps the password out of traces, responses, logs, audit and the database file', async () => {
-    const api = apiClient(t);
-    const runs = new SceneApi(t.server);
+    const api = apiChecks(injectClient(t.server));
+    const runs = injectClient(t.server);
     const responses: ApiResponse<unknown>[] = [];
     const track = async <T>(response: Promise<ApiResponse<T>>): Promise<ApiResponse<T>> => {
       const r = await response;
@@ -117,9 +116,9 @@ describe.each(dialects)('no secret leaks after runs against a basic-auth page on
 
     const executions: Execution[] = [];
     for (const mode of ['baseline', 'compare'] as const) {
-      const run = await runs.waitForRun((await runs.launch(batch.id, { mode })).id);
+      const run = await pollRun(runs, (await runs.launchRun(batch.id, { mode })).id);
       expect(run.status).toBe('failed');
-      const cells = await runs.executions(run.id);
+      const cells = await runs.listExecutions(run.id);
       executions.push(...cells);
       const byName = Object.fromEntries(cells.map((e) => [e.pageName, e]));
       // It authenticated (else it would have failed with 401) and recorded both traces.

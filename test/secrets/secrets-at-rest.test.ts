@@ -14,7 +14,7 @@ import {
 } from '../fixtures/site/fixture-site.ts';
 import { createScratchDatabase } from '../support/postgres.ts';
 import { dialects, openScene, type Dialect, type OpenScene } from '../support/test-app.ts';
-import { SceneApi } from '../runs/support/scene-api.ts';
+import { injectClient, pollRun } from '../support/scene-client.ts';
 import { TestReceiver, waitFor } from '../webhooks/support.ts';
 import { scanDatabase } from './leak-scan.ts';
 
@@ -65,7 +65,7 @@ async function storedSecrets(scene: OpenScene) {
 }
 
 async function createPageAndWebhook(scene: OpenScene, pageUrl: string, hookUrl: string) {
-  const api = new SceneApi(scene.server);
+  const api = injectClient(scene.server);
   const project = await api.ok<{ id: string }>('POST', '/projects', { name: 'Private' });
   const page = await api.ok<{ id: string }>('POST', `/projects/${project.id}/pages`, {
     name: 'private',
@@ -137,11 +137,11 @@ describe.each(dialects)('secrets at rest on %s', (dialect) => {
     const pool = new BrowserPool();
     await scene.app.startRunEngine({ pool, checkIntervalMs: 100 });
     scene.app.webhookDeliverer.start();
-    const api = new SceneApi(scene.server);
-    const run = await api.waitForRun((await api.launch(batch.id, { mode: 'baseline' })).id);
+    const api = injectClient(scene.server);
+    const run = await pollRun(api, (await api.launchRun(batch.id, { mode: 'baseline' })).id);
     // 401 without the right password: the stored one opened with the key.
     expect(run.status).toBe('finished');
-    expect((await api.executions(run.id))[0]).toMatchObject({ httpStatus: 200 });
+    expect((await api.listExecutions(run.id))[0]).toMatchObject({ httpStatus: 200 });
     const delivered = await waitFor('the signed run.finished delivery', () =>
       receiver.requests.find((r) => r.event === 'run.finished' && r.body.includes(run.id)),
     );
@@ -205,7 +205,7 @@ describe('files of a SQLite install', () => {
     const scene = await install.open();
     const file = path.join(install.dataDir, 'scene.db');
     // Written to, so that the -wal file exists.
-    await new SceneApi(scene.server).ok('POST', '/projects', { name: 'Modes' });
+    await injectClient(scene.server).ok('POST', '/projects', { name: 'Modes' });
     expect(mode(install.dataDir)).toBe('700');
     for (const name of ['scene.db', 'scene.db-wal', 'scene.db-shm', 'secret.key']) {
       expect([name, mode(path.join(install.dataDir, name))]).toEqual([name, '600']);

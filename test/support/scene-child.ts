@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { SceneClient } from '../../src/client/scene-client.ts';
 
 // `bin/scene serve` as a child process, driven over HTTP: for tests about the process itself
 // (it must stay up, or exit promptly), which an in-process app cannot show.
@@ -82,33 +83,30 @@ export async function startSceneChild(
   };
 }
 
-/** One REST call; throws with the status and body unless it answered 2xx. */
+/** One REST call through the typed client (src/client/scene-client.ts); any status. */
 export async function callScene<T>(
   scene: SceneChild,
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
   url: string,
   body?: unknown,
 ): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${scene.url}/api/v1${url}`, {
-    method,
-    ...(body !== undefined && {
-      body: JSON.stringify(body),
-      headers: { 'content-type': 'application/json' },
-    }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+  const { status, body: answer } = await clientOf(scene).request<T>(method, url, body);
+  return { status, body: answer };
 }
 
-export async function okScene<T>(
+/** One REST call that must answer 2xx; throws with the status and the error otherwise. */
+export function okScene<T>(
   scene: SceneChild,
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
   url: string,
   body?: unknown,
 ): Promise<T> {
-  const { status, body: answer } = await callScene<T>(scene, method, url, body);
-  if (status >= 300) throw new Error(`${method} ${url}: ${status} ${JSON.stringify(answer)}`);
-  return answer;
+  return clientOf(scene).ok<T>(method, url, body);
+}
+
+/** The typed API client of a child server. */
+export function clientOf(scene: Pick<SceneChild, 'url'>): SceneClient {
+  return new SceneClient({ server: scene.url });
 }
 
 /** Polls `read` until `done`; gives up after `limitMs` (a hang guard, not a timing assertion). */

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sceneApi } from '../support/scene-api.ts';
+import { SceneClient } from '../support/scene-client.ts';
 import {
   launchChromium,
   openPage,
@@ -24,10 +24,15 @@ describe('branches on the runs dashboard', () => {
   });
 
   it('shows the branch and commit of each run, filters by branch, and launches on a branch', async () => {
-    const api = sceneApi(scene);
-    const project = await api.createProject('Branchy');
-    const page1 = await api.createPage(project.id, 'Home', 'http://127.0.0.1:9/');
-    const batch = await api.createBatch(project.id, { name: 'Smoke', pageIds: [page1.id] });
+    const api = new SceneClient({ server: scene.url });
+    const project = await api.createProject({ name: 'Branchy' });
+    const page1 = await api.createPage(project.id, { name: 'Home', url: 'http://127.0.0.1:9/' });
+    const batch = await api.createBatch(project.id, {
+      name: 'Smoke',
+      pageIds: [page1.id],
+      browsers: ['chromium'],
+      viewports: ['desktop'],
+    });
     const onBranch = await api.launchRun(batch.id, {
       mode: 'baseline',
       branch: 'feature/login',

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
-import { sceneApi } from '../support/scene-api.ts';
+import { SceneClient } from '../support/scene-client.ts';
 import {
   launchChromium,
   openPage,
@@ -13,7 +13,7 @@ describe('run controls', () => {
   let scene: ListeningScene;
   let site: FixtureSite;
   let browser: Browser;
-  let api: ReturnType<typeof sceneApi>;
+  let api: SceneClient;
   let batchId: string;
 
   beforeAll(async () => {
@@ -21,13 +21,25 @@ describe('run controls', () => {
     scene = await startListeningScene();
     await scene.app.startRunEngine();
     browser = await launchChromium();
-    api = sceneApi(scene);
-    const project = await api.createProject('Slow shop');
+    api = new SceneClient({ server: scene.url });
+    const project = await api.createProject({ name: 'Slow shop' });
     // A page that never answers keeps the run running until someone cancels it.
-    const hung = await api.createPage(project.id, 'Hung', `${site.url}${fixturePaths.hung}`);
-    const about = await api.createPage(project.id, 'About', `${site.url}${fixturePaths.about}`);
-    batchId = (await api.createBatch(project.id, { name: 'Slow', pageIds: [hung.id, about.id] }))
-      .id;
+    const hung = await api.createPage(project.id, {
+      name: 'Hung',
+      url: `${site.url}${fixturePaths.hung}`,
+    });
+    const about = await api.createPage(project.id, {
+      name: 'About',
+      url: `${site.url}${fixturePaths.about}`,
+    });
+    batchId = (
+      await api.createBatch(project.id, {
+        browsers: ['chromium'],
+        viewports: ['desktop'],
+        name: 'Slow',
+        pageIds: [hung.id, about.id],
+      })
+    ).id;
   });
   afterAll(async () => {
     await browser?.close();

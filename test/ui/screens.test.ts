@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
-import { sceneApi } from '../support/scene-api.ts';
+import { pollRun, SceneClient } from '../support/scene-client.ts';
 import {
   launchChromium,
   openPage,
@@ -85,17 +85,17 @@ describe('every screen at 1280 and 390 px', () => {
   }
 
   it('renders the empty states', async () => {
-    const api = sceneApi(scene);
+    const api = new SceneClient({ server: scene.url });
     await capture('projects-empty', '/projects');
     await capture('runs-empty', '/runs');
-    const project = await api.createProject('Empty project');
+    const project = await api.createProject({ name: 'Empty project' });
     await capture('pages-empty', `/projects/${project.id}/pages`);
     await capture('tasks-empty', `/projects/${project.id}/tasks`);
     await capture('batches-empty', `/projects/${project.id}/batches`);
     await capture('project-runs-empty', `/projects/${project.id}/runs`);
     await capture('not-found', '/projects/does-not-exist/pages');
     await capture('unknown-address', '/no-such-page');
-    await api.call('DELETE', `/projects/${project.id}`);
+    await api.ok('DELETE', `/projects/${project.id}`);
 
     // an unknown address: a page for a browser, the JSON error for an API client
     const page = await fetch(`${scene.url}/no-such-page`, { headers: { accept: 'text/html' } });
@@ -110,26 +110,30 @@ describe('every screen at 1280 and 390 px', () => {
   });
 
   it('renders every populated screen, modal and form error', async () => {
-    const api = sceneApi(scene);
-    const project = await api.createProject(
-      'Storefront with a rather long project name to see wrapping',
-    );
-    await api.call('PATCH', `/projects/${project.id}`, {
+    const api = new SceneClient({ server: scene.url });
+    const project = await api.createProject({
+      name: 'Storefront with a rather long project name to see wrapping',
+    });
+    await api.ok('PATCH', `/projects/${project.id}`, {
       description: 'Marketing site and shop. Staging is compared against production every night.',
     });
-    const home = await api.createPage(project.id, 'Home', `${site.url}/`, {
+    const home = await api.createPage(project.id, {
+      name: 'Home',
+      url: `${site.url}/`,
       referenceUrl: `${site.url}/about`,
       actions: [{ type: 'waitForTimeout', ms: 10 }],
       hideSelectors: ['#ad-slot'],
       basicAuth: { username: 'scene', password: 'secret' },
     });
-    const products = await api.createPage(
-      project.id,
-      'Products',
-      `${site.url}${fixturePaths.products}`,
-    );
-    const tall = await api.createPage(project.id, 'Tall page', `${site.url}${fixturePaths.tall}`);
-    const task = await api.call<{ id: string }>('POST', `/projects/${project.id}/tasks`, {
+    const products = await api.createPage(project.id, {
+      name: 'Products',
+      url: `${site.url}${fixturePaths.products}`,
+    });
+    const tall = await api.createPage(project.id, {
+      name: 'Tall page',
+      url: `${site.url}${fixturePaths.tall}`,
+    });
+    const task = await api.ok<{ id: string }>('POST', `/projects/${project.id}/tasks`, {
       name: 'Open menu',
       actions: [
         { type: 'click', selector: '#menu-button' },
@@ -137,23 +141,26 @@ describe('every screen at 1280 and 390 px', () => {
       ],
     });
     const batch = await api.createBatch(project.id, {
+      browsers: ['chromium'],
       name: 'Nightly',
       pageIds: [home.id, products.id, tall.id],
       viewports: ['desktop', 'mobile'],
       jiraIssue: 'SHOP-42',
     });
     await api.createBatch(project.id, {
+      browsers: ['chromium'],
+      viewports: ['desktop'],
       name: 'With task',
       pageIds: [home.id],
       taskIds: [task.id],
     });
     site.setVariant('original');
     const baseline = await api.launchRun(batch.id, { mode: 'baseline' });
-    await api.waitForRun(baseline.id);
+    await pollRun(api, baseline.id);
     site.setVariant('changed');
     const compare = await api.launchRun(batch.id, { mode: 'compare' });
-    await api.waitForRun(compare.id);
-    const executions = await api.executions(compare.id);
+    await pollRun(api, compare.id);
+    const executions = await api.listExecutions(compare.id);
     const changed =
       executions.find((e) => e.diffLevel === 'major') ??
       executions.find((e) => e.diffLevel === 'minor');
@@ -198,12 +205,17 @@ describe('every screen at 1280 and 390 px', () => {
   }, 300_000);
 
   it('escapes user text everywhere it is shown', async () => {
-    const api = sceneApi(scene);
+    const api = new SceneClient({ server: scene.url });
     const evil = '<img src=x onerror="window.sceneXss=1">';
-    const project = await api.createProject(`XSS ${evil}`);
-    const page1 = await api.createPage(project.id, `Page ${evil}`, `${site.url}/`);
-    await api.call('POST', `/projects/${project.id}/tasks`, { name: `Task ${evil}` });
-    await api.createBatch(project.id, { name: `Batch ${evil}`, pageIds: [page1.id] });
+    const project = await api.createProject({ name: `XSS ${evil}` });
+    const page1 = await api.createPage(project.id, { name: `Page ${evil}`, url: `${site.url}/` });
+    await api.ok('POST', `/projects/${project.id}/tasks`, { name: `Task ${evil}` });
+    await api.createBatch(project.id, {
+      browsers: ['chromium'],
+      viewports: ['desktop'],
+      name: `Batch ${evil}`,
+      pageIds: [page1.id],
+    });
     const { page } = await openPage(browser);
     for (const url of [
       '/projects',

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sceneApi } from '../support/scene-api.ts';
+import { SceneClient } from '../support/scene-client.ts';
 import { launchChromium, startListeningScene, type ListeningScene } from '../support/ui-server.ts';
 
 describe('settings and audit log', () => {
@@ -16,10 +16,11 @@ describe('settings and audit log', () => {
   });
 
   it('validates settings at the field, refuses removing a viewport in use, shows local times, and audits it all', async () => {
-    const api = sceneApi(scene);
-    const project = await api.createProject('Settings shop');
-    const page1 = await api.createPage(project.id, 'Home', 'https://shop.example/');
+    const api = new SceneClient({ server: scene.url });
+    const project = await api.createProject({ name: 'Settings shop' });
+    const page1 = await api.createPage(project.id, { name: 'Home', url: 'https://shop.example/' });
     await api.createBatch(project.id, {
+      browsers: ['chromium'],
       name: 'Uses mobile',
       pageIds: [page1.id],
       viewports: ['mobile'],

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
-import { sceneApi } from '../support/scene-api.ts';
+import { pollRun, SceneClient } from '../support/scene-client.ts';
 import {
   launchChromium,
   openPage,
@@ -30,23 +30,27 @@ describe('execution viewer', () => {
     scene = await startListeningScene();
     await scene.app.startRunEngine();
     browser = await launchChromium();
-    const api = sceneApi(scene);
-    const project = await api.createProject('Viewer shop');
-    const home = await api.createPage(project.id, 'Home', `${site.url}/`, {
+    const api = new SceneClient({ server: scene.url });
+    const project = await api.createProject({ name: 'Viewer shop' });
+    const home = await api.createPage(project.id, {
+      name: 'Home',
+      url: `${site.url}/`,
       referenceUrl: `${site.url}/about`,
     });
-    const about = await api.createPage(project.id, 'About', `${site.url}/about`);
+    const about = await api.createPage(project.id, { name: 'About', url: `${site.url}/about` });
     const batch = await api.createBatch(project.id, {
+      browsers: ['chromium'],
+      viewports: ['desktop'],
       name: 'Viewer',
       pageIds: [home.id, about.id],
     });
     const baseline = await api.launchRun(batch.id, { mode: 'baseline' });
-    await api.waitForRun(baseline.id);
+    await pollRun(api, baseline.id);
     site.setVariant('changed');
     const compare = await api.launchRun(batch.id, { mode: 'compare' });
-    await api.waitForRun(compare.id);
+    await pollRun(api, compare.id);
     compareRunId = compare.id;
-    const executions = await api.executions(compare.id);
+    const executions = await api.listExecutions(compare.id);
     homeExecutionId = executions.find((e) => e.pageName === 'Home')?.id ?? '';
   });
   afterAll(async () => {

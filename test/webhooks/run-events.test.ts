@@ -3,7 +3,7 @@ import { BrowserPool } from '../../src/capture/browser-pool.ts';
 import type { Run } from '../../src/runs/run.schema.ts';
 import { verifyWebhookSignature } from '../../src/webhooks/signing.ts';
 import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
-import { SceneApi } from '../runs/support/scene-api.ts';
+import { injectClient, pollExecutions, pollRun } from '../support/scene-client.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 import { TestReceiver, waitFor, type WebhookJson } from './support.ts';
 
@@ -40,7 +40,7 @@ describe('webhooks from real runs on sqlite', () => {
   });
 
   it('sends run, execution and baseline events with the documented payloads', async () => {
-    const api = new SceneApi(t.server);
+    const api = injectClient(t.server);
     const project = await api.ok<{ id: string }>('POST', '/projects', { name: 'Shop' });
     const all = await api.ok<WebhookJson>('POST', `/projects/${project.id}/webhooks`, {
       url: receiver.url('/all'),
@@ -71,18 +71,18 @@ describe('webhooks from real runs on sqlite', () => {
     const broken = await batch('broken', [await page('broken', fixturePaths.serverError)]);
     const hung = await batch('hung', [await page('hung', fixturePaths.hung)]);
 
-    const recorded = await api.waitForRun((await api.launch(about, { mode: 'baseline' })).id);
+    const recorded = await pollRun(api, (await api.launchRun(about, { mode: 'baseline' })).id);
     expect(recorded.status).toBe('finished');
-    const compared = await api.waitForRun((await api.launch(about, { mode: 'compare' })).id);
+    const compared = await pollRun(api, (await api.launchRun(about, { mode: 'compare' })).id);
     expect(compared.status).toBe('finished');
-    const [execution] = await api.executions(compared.id);
+    const [execution] = await api.listExecutions(compared.id);
     await api.ok('POST', `/executions/${execution?.id ?? ''}/approve`);
-    const failed = await api.waitForRun((await api.launch(broken, { mode: 'baseline' })).id);
+    const failed = await pollRun(api, (await api.launchRun(broken, { mode: 'baseline' })).id);
     expect(failed.status).toBe('failed');
-    const slow = await api.launch(hung, { mode: 'baseline' });
-    await api.waitForExecutions(slow.id, (es) => es.some((e) => e.status === 'running'));
+    const slow = await api.launchRun(hung, { mode: 'baseline' });
+    await pollExecutions(api, slow.id, (es) => es.some((e) => e.status === 'running'));
     await api.ok<Run>('POST', `/runs/${slow.id}/cancel`);
-    expect((await api.waitForRun(slow.id)).status).toBe('cancelled');
+    expect((await pollRun(api, slow.id)).status).toBe('cancelled');
 
     const expected = {
       'run.started': 4,

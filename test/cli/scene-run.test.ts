@@ -1,0 +1,271 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+// fast-xml-parser 3 is installed with s3rver (a dev dependency)
+import { parse as parseXml } from 'fast-xml-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SceneClient, type Execution, type Run } from '../../src/client/scene-client.ts';
+import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
+import { closedPort, runScene, type CliResult } from '../support/scene-cli.ts';
+import { startSceneChild, type SceneChild } from '../support/scene-child.ts';
+
+// `scene run` as CI runs it: the real CLI as a child process against a real `scene serve`
+// child (one for the whole file) capturing the fixture site with Chromium.
+
+let site: FixtureSite;
+let server: SceneChild;
+let client: SceneClient;
+let workDir: string;
+const projectName = 'ci-shop';
+
+beforeAll(async () => {
+  site = await startFixtureSite();
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scene-run-'));
+  server = await startSceneChild({ SCENE_DATA_DIR: path.join(workDir, 'data') });
+  client = new SceneClient({ server: server.url });
+  const project = await client.createProject({ name: projectName });
+  const page = (name: string, url: string) => client.createPage(project.id, { name, url });
+  const home = await page('Home', site.url + fixturePaths.home);
+  const about = await page('About', site.url + fixturePaths.about);
+  const broken = await page('Broken', site.url + fixturePaths.serverError);
+  const slow = await page('Slow', site.url + fixturePaths.slow);
+  const task = await client.createTask(project.id, {
+    name: 'open menu',
+    actions: [{ type: 'waitForTimeout', ms: 10 }],
+  });
+  const batch = (name: string, pageIds: string[], taskIds: string[] = []) =>
+    client.createBatch(project.id, {
+      name,
+      pageIds,
+      taskIds,
+      browsers: ['chromium'],
+      viewports: ['desktop'],
+    });
+  await batch('site', [home.id, about.id], [task.id]);
+  await batch('broken', [broken.id]);
+  await batch('slow', [slow.id]);
+});
+
+afterAll(async () => {
+  await server?.kill();
+  await site?.close();
+  if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+});
+
+function scene(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runScene(['run', ...args], { env: { SCENE_SERVER: server.url, ...env }, cwd: workDir });
+}
+
+function file(name: string): string {
+  return path.join(workDir, name);
+}
+
+function runIdOf(result: CliResult): string {
+  const id = /^Run (\S+):/m.exec(result.stdout)?.[1];
+  if (!id) throw new Error(`no run id in:\n${result.stdout}\n${result.stderr}`);
+  return id;
+}
+
+interface JunitCase {
+  '@_name': string;
+  failure?: { '@_message': string };
+  error?: { '@_message': string };
+}
+
+function junitCases(xmlFile: string): JunitCase[] {
+  // validates (throws on malformed XML), then parses
+  const parsed = parseXml(
+    fs.readFileSync(xmlFile, 'utf8'),
+    {
+      ignoreAttributes: false,
+      attributeNamePrefix: '@_',
+      arrayMode: (tagName: string) => tagName === 'testcase' || tagName === 'testsuite',
+    },
+    true,
+  ) as { testsuites: { testsuite: { testcase: JunitCase[] }[] } };
+  expect(parsed.testsuites.testsuite).toHaveLength(1);
+  return parsed.testsuites.testsuite[0]?.testcase ?? [];
+}
+
+function expectedCellNames(executions: Execution[]): string[] {
+  return executions.map((e) =>
+    [e.pageName, e.taskName ?? 'as loaded', e.browser, e.viewport.name].join(' › '),
+  );
+}
+
+async function expectJsonEqualsApi(jsonFile: string, runId: string): Promise<void> {
+  const report = JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as {
+    run: Run;
+    executions: Execution[];
+  };
+  expect(report.run).toEqual(await client.getRun(runId));
+  expect(report.executions).toEqual(await client.listExecutions(runId));
+}
+
+describe('scene run --wait', () => {
+  it('records a baseline (exit 0), then an unchanged compare exits 0 with reports naming every cell', async () => {
+    const baseline = await scene([`${projectName}/site`, '--mode', 'baseline', '--wait']);
+    expect(baseline.code, baseline.stderr + baseline.stdout).toBe(0);
+    expect(baseline.stderr).toBe('');
+    const baselineRun = await client.getRun(runIdOf(baseline));
+    expect(baselineRun).toMatchObject({ mode: 'baseline', status: 'finished' });
+
+    const compare = await scene([
+      `${projectName}/site`,
+      '--wait',
+      '--branch',
+      'feature-x',
+      '--commit',
+      'abc123',
+      '--junit',
+      'reports/unchanged.xml',
+      '--json',
+      'reports/unchanged.json',
+      '--markdown',
+      'reports/unchanged.md',
+    ]);
+    expect(compare.code, compare.stderr + compare.stdout).toBe(0);
+    const runId = runIdOf(compare);
+    const run = await client.getRun(runId);
+    expect(run).toMatchObject({
+      mode: 'compare',
+      status: 'finished',
+      baselineId: baselineRun.baselineId,
+    });
+    // not a TTY: one plain line per finished cell, then the run's URL
+    expect(compare.stdout).toMatch(
+      /^\[2\/2\] (Home|About) › open menu › chromium › desktop: unchanged$/m,
+    );
+    expect(compare.stdout).toContain(`${server.url}/runs/${runId}`);
+
+    const executions = await client.listExecutions(runId);
+    expect(executions).toHaveLength(2); // pages × tasks
+    const cases = junitCases(file('reports/unchanged.xml'));
+    expect(cases.map((c) => c['@_name']).sort()).toEqual(expectedCellNames(executions).sort());
+    expect(cases.filter((c) => c.failure || c.error)).toEqual([]);
+    await expectJsonEqualsApi(file('reports/unchanged.json'), runId);
+    expect(fs.readFileSync(file('reports/unchanged.md'), 'utf8')).toMatch(/no visual changes/);
+  });
+
+  it('a changed page exits 1 with --fail-on major (failure in JUnit, named in Markdown), 0 with --fail-on never', async () => {
+    site.setVariant('changed');
+    try {
+      const summaryFile = file('step-summary.md');
+      const changed = await scene(
+        [
+          `${projectName}/site`,
+          '--wait',
+          '--fail-on',
+          'major',
+          '--junit',
+          'changed.xml',
+          '--json',
+          'changed.json',
+          '--markdown',
+          'changed.md',
+        ],
+        { GITHUB_STEP_SUMMARY: summaryFile },
+      );
+      expect(changed.code, changed.stderr + changed.stdout).toBe(1);
+      expect(changed.stderr).toBe('');
+      const runId = runIdOf(changed);
+      const executions = await client.listExecutions(runId);
+      const changedCells = executions.filter((e) => e.diffLevel === 'major');
+      expect(changedCells.map((e) => e.pageName)).toEqual(['Home']);
+      // the closing table of changed cells
+      expect(changed.stdout).toMatch(/page\s+task\s+browser\s+viewport\s+level\s+percent/);
+      expect(changed.stdout).toMatch(/Home\s+open menu\s+chromium\s+desktop\s+major\s+[\d.]+%/);
+
+      const cases = junitCases(file('changed.xml'));
+      expect(cases.map((c) => c['@_name']).sort()).toEqual(expectedCellNames(executions).sort());
+      const failures = cases.filter((c) => c.failure);
+      expect(failures.map((c) => c['@_name']).sort()).toEqual(
+        expectedCellNames(changedCells).sort(),
+      );
+      for (const failure of failures) {
+        expect(failure.failure?.['@_message']).toMatch(
+          new RegExp(`major change: [\\d.]+% of pixels differ .*${server.url}/executions/\\w+`),
+        );
+      }
+      await expectJsonEqualsApi(file('changed.json'), runId);
+      const markdown = fs.readFileSync(file('changed.md'), 'utf8');
+      for (const name of expectedCellNames(changedCells)) expect(markdown).toContain(name);
+      expect(markdown).not.toContain('About ›');
+      expect(markdown).toContain(`${server.url}/runs/${runId}`);
+      expect(fs.readFileSync(summaryFile, 'utf8')).toBe(markdown);
+
+      const tolerant = await scene([`${projectName}/site`, '--wait', '--fail-on', 'never']);
+      expect(tolerant.code, tolerant.stderr + tolerant.stdout).toBe(0);
+      expect(tolerant.stdout).toMatch(/Home\s+open menu\s+chromium\s+desktop\s+major/);
+    } finally {
+      site.setVariant('original');
+    }
+  });
+
+  it('a page answering 500 fails the run: exit 2, one line on stderr, an <error> in JUnit', async () => {
+    const result = await scene([
+      `${projectName}/broken`,
+      '--mode',
+      'baseline',
+      '--wait',
+      '--junit',
+      'broken.xml',
+    ]);
+    expect(result.code, result.stdout).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(
+      /run \S+ failed: 1 of 1 cell\(s\) could not be captured — Broken › as loaded › chromium › desktop: .*500/,
+    );
+    const cases = junitCases(file('broken.xml'));
+    expect(cases).toHaveLength(1);
+    expect(cases[0]?.error?.['@_message']).toMatch(/500/);
+  });
+
+  it('--timeout 1 on a slow run exits 2 and says the run keeps going', async () => {
+    const result = await scene([
+      `${projectName}/slow`,
+      '--mode',
+      'baseline',
+      '--wait',
+      '--timeout',
+      '1',
+    ]);
+    expect(result.code, result.stdout).toBe(2);
+    expect(result.stderr).toMatch(
+      /^scene run: run \S+ did not end within --timeout 1 s; it keeps running on the server/,
+    );
+    await client.waitForRun(runIdOf(result)); // let it end before the server goes
+  });
+
+  it('an unreachable server exits 2 with a clear message', async () => {
+    const port = await closedPort();
+    const result = await scene([`${projectName}/site`, '--wait'], {
+      SCENE_SERVER: `http://127.0.0.1:${port}`,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `scene run: cannot reach the Scene server at http://127.0.0.1:${port}: ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:${port}); start Scene there or point --server / SCENE_SERVER at it\n`,
+    );
+  });
+
+  it('an unknown batch and bad options exit 2 saying what to fix', async () => {
+    const unknown = await scene([`${projectName}/nope`]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/batch 'ci-shop\/nope' not found .*has no batch named 'nope'/);
+    const badLevel = await scene([`${projectName}/site`, '--fail-on', 'sometimes']);
+    expect(badLevel.code).toBe(2);
+    expect(badLevel.stderr).toMatch(/--fail-on <level>' argument 'sometimes' is invalid/);
+    const badTimeout = await scene([`${projectName}/site`, '--wait', '--timeout', 'soon']);
+    expect(badTimeout.code).toBe(2);
+    expect(badTimeout.stderr).toMatch(/--timeout must be a number of seconds/);
+  });
+
+  it('without --wait prints the run id and URL and exits 0', async () => {
+    const result = await scene([`${projectName}/site`]);
+    expect(result.code, result.stderr).toBe(0);
+    const id = /^Launched run (\S+) .*: (\S+)$/m.exec(result.stdout);
+    expect(id?.[2]).toBe(`${server.url}/runs/${id?.[1]}`);
+    await client.waitForRun(id?.[1] ?? '');
+  });
+});
