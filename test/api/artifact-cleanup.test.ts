@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserPool } from '../../src/capture/browser-pool.ts';
 import { artifactUrlPrefix } from '../../src/artifacts/artifact-files.ts';
-import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
-import { createBatch, injectClient, pollRun, type SceneClient } from '../support/scene-client.ts';
-import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
+import { fixturePaths, type FixtureSite } from '../fixtures/site/fixture-site.ts';
+import { createBatch, pollRun, type SceneClient } from '../support/scene-client.ts';
+import { startCaptureHarness, type CaptureHarness } from '../support/capture-harness.ts';
+import { dialects, type TestApp } from '../support/test-app.ts';
 
 /**
  * Artifacts of real captures: thumbnails exist only for images (a trace or log answered 500),
@@ -15,21 +15,14 @@ import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
 describe.each(dialects)('artifact thumbnails and files after deletion on %s', (dialect) => {
   let t: TestApp;
   let site: FixtureSite;
-  let pool: BrowserPool;
   let api: SceneClient;
 
+  let harness: CaptureHarness;
   beforeAll(async () => {
-    site = await startFixtureSite();
-    t = await createTestApp(dialect);
-    pool = new BrowserPool();
-    await pool.acquire('chromium');
-    await t.app.startRunEngine({ pool, checkIntervalMs: 100 });
-    api = injectClient(t.server);
+    harness = await startCaptureHarness(dialect);
+    ({ site, t, api } = harness);
   });
-  afterAll(async () => {
-    await t.close();
-    await site.close();
-  });
+  afterAll(() => harness.close());
 
   const artifactsRoot = () => path.join(t.dataDir, 'artifacts');
   const keyOf = (url: string | undefined) => (url ?? '').slice(artifactUrlPrefix.length);

@@ -1,31 +1,25 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactUrlPrefix } from '../../src/artifacts/artifact-files.ts';
-import { BrowserPool } from '../../src/capture/browser-pool.ts';
 import type { Execution } from '../../src/runs/run.schema.ts';
 import { deleteRun } from '../../src/runs/runs.service.ts';
-import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
-import { createBatch, injectClient, pollRun, type SceneClient } from '../support/scene-client.ts';
+import { fixturePaths, type FixtureSite } from '../fixtures/site/fixture-site.ts';
+import { createBatch, pollRun, type SceneClient } from '../support/scene-client.ts';
 import { filesBelow, totalBytes as total } from '../support/files-below.ts';
-import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
+import { startCaptureHarness, type CaptureHarness } from '../support/capture-harness.ts';
+import { dialects, type TestApp } from '../support/test-app.ts';
 
 describe.each(dialects)('content-addressed screenshots on %s', (dialect) => {
   let t: TestApp;
   let site: FixtureSite;
   let api: SceneClient;
 
+  let harness: CaptureHarness;
   beforeAll(async () => {
-    site = await startFixtureSite();
-    t = await createTestApp(dialect);
-    const pool = new BrowserPool();
-    await pool.acquire('chromium');
-    await t.app.startRunEngine({ pool, checkIntervalMs: 100 });
-    api = injectClient(t.server);
+    harness = await startCaptureHarness(dialect);
+    ({ site, t, api } = harness);
   });
-  afterAll(async () => {
-    await t.close();
-    await site.close();
-  });
+  afterAll(() => harness.close());
 
   const blobsDir = () => path.join(t.dataDir, 'artifacts', 'blobs');
   const pngsIn = (dir: string) =>

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Baseline } from '../../src/baselines/baseline.schema.ts';
-import { BrowserPool } from '../../src/capture/browser-pool.ts';
 import type { Execution } from '../../src/runs/run.schema.ts';
-import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
-import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
-import { createBatch, injectClient, pollRun, type SceneClient } from '../support/scene-client.ts';
+import { fixturePaths, type FixtureSite } from '../fixtures/site/fixture-site.ts';
+import { startCaptureHarness, type CaptureHarness } from '../support/capture-harness.ts';
+import { dialects, type TestApp } from '../support/test-app.ts';
+import { createBatch, pollRun, type SceneClient } from '../support/scene-client.ts';
 
 // Branch-aware baselines end to end: real Chromium captures of the fixture site, diffs and
 // approvals, on both dialects. The judged scenario of issue #12: a baseline on main; a compare
@@ -26,19 +26,12 @@ describe.each(dialects)('branch-aware baselines with Chromium on %s', (dialect) 
   let site: FixtureSite;
   let t: TestApp;
   let api: SceneClient;
-  let pool: BrowserPool;
+  let harness: CaptureHarness;
   beforeAll(async () => {
-    site = await startFixtureSite();
-    t = await createTestApp(dialect);
-    pool = new BrowserPool();
-    await pool.acquire('chromium');
-    await t.app.startRunEngine({ pool, checkIntervalMs: 100 });
-    api = injectClient(t.server);
+    harness = await startCaptureHarness(dialect);
+    ({ site, t, api } = harness);
   });
-  afterAll(async () => {
-    await t.close();
-    await site.close();
-  });
+  afterAll(() => harness.close());
 
   it("approving on feature-x changes only feature-x's baseline (copy-on-write); main still sees the change", async () => {
     site.setVariant('original');
