@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { blobKeyOf, sha256Of } from '../../src/artifacts/artifact-files.ts';
 import { BrowserPool } from '../../src/capture/browser-pool.ts';
 import type { Execution, Run } from '../../src/runs/run.schema.ts';
 import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
@@ -206,15 +207,20 @@ describe('runs with Chromium on sqlite', () => {
     expect(again.home?.diffLevel).toBe('none');
     expect(again.products?.diffLevel).toBe('major');
 
-    // Deleting runs removes their files, except images a baseline still uses.
+    // Deleting runs removes their files, except images a baseline or another run still uses:
+    // images are stored once per content, and the later compare's diff is the same image.
     const changedProducts = cells.products;
-    const diffKey = changedProducts?.artifacts.diff?.replace('/api/v1/artifacts/', '') ?? '';
-    const diffFile = h.t.app.artifacts.localPath(diffKey) ?? '';
+    const diffBytes = (await fetchArtifact(h, changedProducts?.artifacts.diff)).rawPayload;
+    const diffFile =
+      h.t.app.artifacts.localPath(blobKeyOf(sha256Of(diffBytes), 'png')) ?? 'no local path';
     const { existsSync } = await import('node:fs');
     expect(existsSync(diffFile)).toBe(true);
     expect((await api.request('DELETE', `/runs/${changed.id}`)).status).toBe(204);
-    expect(existsSync(diffFile)).toBe(false);
     expect((await fetchArtifact(h, changedProducts?.artifacts.diff)).statusCode).toBe(404);
+    expect((await fetchArtifact(h, again.products?.artifacts.diff)).statusCode).toBe(200);
+    expect(existsSync(diffFile)).toBe(true);
+    expect((await api.request('DELETE', `/runs/${afterApproval.id}`)).status).toBe(204);
+    expect(existsSync(diffFile)).toBe(false);
     // The approved home screenshot lives on as the baseline image, detached from its run.
     expect((await fetchArtifact(h, cells.home?.artifacts.screenshot)).statusCode).toBe(200);
     expect((await fetchArtifact(h, again.home?.artifacts.baseline)).statusCode).toBe(200);
