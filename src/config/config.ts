@@ -1,3 +1,4 @@
+import { redactUrlPassword } from '../shared/redact-url.ts';
 import path from 'node:path';
 import { z } from 'zod';
 import { SecretKey, secretKeyFormat } from '../secrets/secret-box.ts';
@@ -173,7 +174,7 @@ const envSchema = z.object({
 /** How a bad value is quoted back: never a key, and a URL without its password. */
 function quoted(key: string, value: string | undefined): string {
   if (key === 'SCENE_SECRET_KEY') return '(value not shown)';
-  return `(got ${JSON.stringify(value?.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@'))})`;
+  return `(got ${JSON.stringify(value === undefined ? undefined : redactUrlPassword(value))})`;
 }
 
 /** Parses and validates the environment once; every bad key is reported at once. */

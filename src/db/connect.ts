@@ -1,3 +1,4 @@
+import { redactUrlPassword } from '../shared/redact-url.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
@@ -81,7 +82,5 @@ export async function forgetRewrittenRows(db: Db, config: DatabaseConfig): Promi
 }
 
 export function describeDatabase(config: DatabaseConfig): string {
-  return config.dialect === 'sqlite'
-    ? `sqlite:${config.file}`
-    : config.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  return config.dialect === 'sqlite' ? `sqlite:${config.file}` : redactUrlPassword(config.url);
 }

@@ -1,3 +1,4 @@
+import { redactUrlPassword } from '../shared/redact-url.ts';
 import { Queue as BullQueue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { CancelReason } from '../shared/domain.ts';
@@ -88,7 +89,7 @@ export class BullmqQueue implements Queue {
     } catch (error) {
       await queue.close().catch(() => undefined);
       throw new Error(
-        `cannot reach Redis at ${redactUrl(url)} (SCENE_QUEUE_URL): ${error instanceof Error ? error.message : String(error)}`,
+        `cannot reach Redis at ${redactUrlPassword(url)} (SCENE_QUEUE_URL): ${error instanceof Error ? error.message : String(error)}`,
         { cause: error },
       );
     }
@@ -227,9 +228,4 @@ export class BullmqQueue implements Queue {
     this.#lastRedisError = Date.now();
     this.#logger.warn({ err: error }, 'Redis (the job queue) is unavailable; retrying');
   }
-}
-
-/** A Redis URL without its password, for messages and logs. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
 }
