@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../shared/logger.ts';
+import { throttledWarning } from '../shared/throttled-warning.ts';
 import {
   LocalListeners,
   type EventBus,
@@ -17,16 +18,18 @@ import type { BusEvent } from './scene-events.ts';
  */
 export class RedisEventBus implements EventBus {
   readonly #local: LocalListeners;
-  readonly #logger: Logger;
   readonly #publisher: Redis;
   readonly #subscriber: Redis;
   /** This installation's channel (see readInstallationId). */
   readonly #channel: string;
-  #lastError = 0;
+  readonly #logError: (error: unknown) => void;
 
   private constructor(url: string, namespace: string, hydrate: EventHydrator, logger: Logger) {
     this.#channel = `scene:${namespace}:events`;
-    this.#logger = logger;
+    this.#logError = throttledWarning(
+      logger,
+      'live events: Redis is unavailable; updates pause until it is back',
+    );
     this.#local = new LocalListeners(hydrate, logger);
     this.#publisher = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
     this.#subscriber = new Redis(url, { maxRetriesPerRequest: null });
@@ -75,14 +78,5 @@ export class RedisEventBus implements EventBus {
     this.#subscriber.disconnect();
     this.#publisher.disconnect();
     await this.#local.settled();
-  }
-
-  #logError(error: unknown): void {
-    if (Date.now() - this.#lastError < 10_000) return;
-    this.#lastError = Date.now();
-    this.#logger.warn(
-      { err: error },
-      'live events: Redis is unavailable; updates pause until it is back',
-    );
   }
 }

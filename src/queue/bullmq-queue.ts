@@ -1,4 +1,5 @@
 import { redactUrlPassword } from '../shared/redact-url.ts';
+import { throttledWarning } from '../shared/throttled-warning.ts';
 import { Queue as BullQueue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { CancelReason } from '../shared/domain.ts';
@@ -39,6 +40,7 @@ export class BullmqQueue implements Queue {
   readonly #prefix: string;
   readonly #cancelChannel: string;
   readonly #logger: Logger;
+  readonly #redisError: (error: unknown) => void;
   readonly #options: Required<BullmqQueueOptions>;
   readonly #producer: BullQueue<ExecutionJob>;
   readonly #publisher: Redis;
@@ -53,6 +55,7 @@ export class BullmqQueue implements Queue {
     this.#prefix = `scene:${namespace}`;
     this.#cancelChannel = `${this.#prefix}:cancel`;
     this.#logger = logger;
+    this.#redisError = throttledWarning(logger, 'Redis (the job queue) is unavailable; retrying');
     this.#options = {
       firstRetryMs: options.firstRetryMs ?? 500,
       maxRetryMs: options.maxRetryMs ?? 30_000,
@@ -65,13 +68,13 @@ export class BullmqQueue implements Queue {
       enableOfflineQueue: false,
       lazyConnect: true,
     });
-    this.#publisher.on('error', (error) => this.#logRedisError(error));
+    this.#publisher.on('error', (error) => this.#redisError(error));
     this.#producer = new BullQueue<ExecutionJob>(queueName, {
       prefix: this.#prefix,
       connection: new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false }),
       defaultJobOptions: { removeOnComplete: true, removeOnFail: true },
     });
-    this.#producer.on('error', (error) => this.#logRedisError(error));
+    this.#producer.on('error', (error) => this.#redisError(error));
   }
 
   /** Connects to Redis, or fails with a message naming the URL (start-up refuses to go on). */
@@ -131,7 +134,7 @@ export class BullmqQueue implements Queue {
         },
       },
     );
-    this.#worker.on('error', (error) => this.#logRedisError(error));
+    this.#worker.on('error', (error) => this.#redisError(error));
     this.#worker.on('failed', (job, error) =>
       this.#logger.warn(
         { err: error, job: job?.data },
@@ -139,11 +142,11 @@ export class BullmqQueue implements Queue {
       ),
     );
     this.#subscriber = new Redis(this.#url, { maxRetriesPerRequest: null });
-    this.#subscriber.on('error', (error) => this.#logRedisError(error));
+    this.#subscriber.on('error', (error) => this.#redisError(error));
     this.#subscriber.on('message', (_channel: string, message: string) => this.#onCancel(message));
     this.#subscriber
       .subscribe(this.#cancelChannel)
-      .catch((error: unknown) => this.#logRedisError(error));
+      .catch((error: unknown) => this.#redisError(error));
   }
 
   setConcurrency(concurrency: number): void {
@@ -218,14 +221,5 @@ export class BullmqQueue implements Queue {
     for (const id of message.executionIds) {
       for (const controller of this.#active.get(id) ?? []) controller.abort(message.reason);
     }
-  }
-
-  #lastRedisError = 0;
-
-  #logRedisError(error: unknown): void {
-    // ioredis reports every reconnection attempt: one line every 10 s is enough.
-    if (Date.now() - this.#lastRedisError < 10_000) return;
-    this.#lastRedisError = Date.now();
-    this.#logger.warn({ err: error }, 'Redis (the job queue) is unavailable; retrying');
   }
 }
