@@ -145,10 +145,11 @@ describe('deterministic pages through runs', () => {
       expect(log).toContain('time runs (freezeTime off)');
       expect(log).toContain('randomness unseeded (seedRandom off)');
 
-      // Looping media can land on the baseline's frame by chance: each page must be flagged in
-      // at least one of three compares.
+      // Looping media can land on the baseline's frame by chance (more often on a loaded
+      // machine, where playback starts late): each page must be flagged in at least one of up to
+      // six compares, stopping once all are.
       const flaggedSomewhere = new Set<string>();
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < 6 && flaggedSomewhere.size < noisyPaths.length; i++) {
         const compare = await runOf(batchId, 'compare');
         for (const e of await api.listExecutions(compare.id)) {
           if (e.diffLevel === 'minor' || e.diffLevel === 'major') flaggedSomewhere.add(e.pageName);
