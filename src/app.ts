@@ -34,8 +34,20 @@ export interface App extends AppContext {
   close(): Promise<void>;
 }
 
+export interface AppOptions {
+  /**
+   * Whether this process has live listeners (SSE streams): a `scene worker` has none, so it
+   * only publishes events and does not hear every process's events back. Default true.
+   */
+  liveEvents: boolean;
+}
+
 /** Builds the context every process shares: database (migrated), artifact store, queue, events. */
-export async function createApp(config: Config, logger: Logger): Promise<App> {
+export async function createApp(
+  config: Config,
+  logger: Logger,
+  options: Partial<AppOptions> = {},
+): Promise<App> {
   const db = connectDatabase(config.database, logger, new SecretBox(loadSecretKey(config, logger)));
   let artifacts;
   let queue: Queue | undefined;
@@ -47,7 +59,9 @@ export async function createApp(config: Config, logger: Logger): Promise<App> {
     artifacts = await createArtifactStore(config.artifacts);
     const installationId = await readInstallationId(db);
     queue = await createQueue(config.queue, installationId, logger);
-    events = await createEventBus(config.queue, installationId, hydrateRunEvents(db), logger);
+    events = await createEventBus(config.queue, installationId, hydrateRunEvents(db), logger, {
+      listen: options.liveEvents ?? true,
+    });
   } catch (error) {
     await queue?.close();
     await db.destroy();

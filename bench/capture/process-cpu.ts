@@ -8,24 +8,8 @@ const clockTicksPerSecond = 100; // USER_HZ on Linux
  * Linux only; returns NaN elsewhere.
  */
 export function processTreeCpuSeconds(rootPid: number): number {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
-  } catch {
-    return Number.NaN;
-  }
-  const stats = new Map<number, { ppid: number; ticks: number }>();
-  for (const entry of entries) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // Fields after the command name (which may contain spaces) start at state (field 3).
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
-      stats.set(Number(entry), { ppid: Number(fields[1]), ticks });
-    } catch {
-      // the process exited while we were reading
-    }
-  }
+  const stats = processStats();
+  if (!stats) return Number.NaN;
   let total = 0;
   const pending = [rootPid];
   const seen = new Set<number>();
@@ -36,4 +20,49 @@ export function processTreeCpuSeconds(rootPid: number): number {
     for (const [child, stat] of stats) if (stat.ppid === pid) pending.push(child);
   }
   return total / clockTicksPerSecond;
+}
+
+/**
+ * CPU seconds used so far by every live process whose command name is one of `names` (e.g. the
+ * machine's Postgres and Redis servers, with whatever else uses them), own time only.
+ */
+export function processesCpuSeconds(names: readonly string[]): number {
+  const stats = processStats();
+  if (!stats) return Number.NaN;
+  let ticks = 0;
+  for (const stat of stats.values()) if (names.includes(stat.name)) ticks += stat.ownTicks;
+  return ticks / clockTicksPerSecond;
+}
+
+interface ProcessStat {
+  name: string;
+  ppid: number;
+  /** user + system time of the process itself */
+  ownTicks: number;
+  /** ownTicks plus its reaped children's */
+  ticks: number;
+}
+
+function processStats(): Map<number, ProcessStat> | undefined {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return undefined;
+  }
+  const stats = new Map<number, ProcessStat>();
+  for (const entry of entries) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      // Fields after the command name (which may contain spaces) start at state (field 3).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ownTicks = Number(fields[11]) + Number(fields[12]);
+      const ticks = ownTicks + Number(fields[13]) + Number(fields[14]);
+      stats.set(Number(entry), { name, ppid: Number(fields[1]), ownTicks, ticks });
+    } catch {
+      // the process exited while we were reading
+    }
+  }
+  return stats;
 }

@@ -57,7 +57,7 @@ const fakeCapture: typeof captureExecution = async (_pool, request, hooks) => {
   };
 };
 
-const app = await createApp(config, logger);
+const app = await createApp(config, logger, { liveEvents: false });
 await app.startRunEngine({ embeddedWorker: true, trace: false, capture: fakeCapture });
 logger.info({ captureMs }, 'Scene worker is running (bench: fake capture)');
 onShutdown(logger, () => app.close());

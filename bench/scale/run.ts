@@ -30,7 +30,7 @@ import type { Execution, Run } from '../../src/runs/run.schema.ts';
 import { fixturePaths, startFixtureSite } from '../../test/fixtures/site/fixture-site.ts';
 import { createScratchDatabase } from '../../test/support/postgres.ts';
 import { okScene, startSceneChild, type SceneChild } from '../../test/support/scene-child.ts';
-import { processTreeCpuSeconds } from '../capture/process-cpu.ts';
+import { processesCpuSeconds, processTreeCpuSeconds } from '../capture/process-cpu.ts';
 
 const { values } = parseArgs({
   options: {
@@ -40,6 +40,8 @@ const { values } = parseArgs({
     'per-slot': { type: 'string', default: '40' },
     'capture-ms': { type: 'string', default: '200' },
     modes: { type: 'string', default: 'real,fake' },
+    /** Writes a V8 CPU profile of each fake worker into this directory (see where time goes). */
+    'cpu-prof': { type: 'string' },
   },
 });
 const workerCounts = values.workers.split(',').map(Number);
@@ -64,6 +66,13 @@ interface Measurement {
    * measured run, ms; Postgres and Redis not included. Unlike wall time, hardly load-dependent.
    */
   cpuMs: number;
+  /** The part of cpuMs spent by `scene serve` (launching, dispatching, streaming events). */
+  serveCpuMs: number;
+  /**
+   * CPU time of every postgres and redis-server process on the machine per execution, ms (what
+   * else uses them meanwhile counts too: measure on a quiet machine).
+   */
+  servicesCpuMs: number;
 }
 
 async function assertRedis(): Promise<void> {
@@ -83,6 +92,7 @@ async function startFakeWorker(env: Record<string, string>): Promise<SceneChild>
   const child = spawn(
     process.execPath,
     [
+      ...(values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : []),
       '--import',
       path.join(repoRoot, 'node_modules/tsx/dist/loader.mjs'),
       'bench/scale/fake-worker.ts',
@@ -203,9 +213,15 @@ async function measure(
     await timeRun(server, warmup);
     const pids = [server, ...started].map((p) => p.child.pid ?? 0);
     const cpu = (): number => pids.reduce((sum, pid) => sum + processTreeCpuSeconds(pid), 0);
+    const serveCpu = (): number => processTreeCpuSeconds(server.child.pid ?? 0);
     const cpuBefore = cpu();
+    const serveCpuBefore = serveCpu();
+    const servicesCpu = (): number => processesCpuSeconds(['postgres', 'redis-server']);
+    const servicesCpuBefore = servicesCpu();
     const { run, seconds } = await timeRun(server, measured);
     const cpuMs = ((cpu() - cpuBefore) * 1000) / count;
+    const serveCpuMs = ((serveCpu() - serveCpuBefore) * 1000) / count;
+    const servicesCpuMs = ((servicesCpu() - servicesCpuBefore) * 1000) / count;
     if (run.status !== 'finished' || run.summary.finished !== count) {
       throw new Error(`the measured run did not finish every execution: ${JSON.stringify(run)}`);
     }
@@ -225,6 +241,8 @@ async function measure(
       perMinute: (count / seconds) * 60,
       handlerMs,
       cpuMs,
+      serveCpuMs,
+      servicesCpuMs,
     };
   } finally {
     await Promise.all(started.map(stopWorker));
@@ -260,7 +278,7 @@ async function benchMode(mode: 'real' | 'fake'): Promise<Measurement[]> {
       );
     }
   } finally {
-    await server.kill();
+    await stopWorker(server);
     await site?.close();
     await scratch.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -278,13 +296,13 @@ function print(results: Measurement[]): void {
     const one = rows.find((r) => r.workers === 1);
     console.log(`\n${label[mode]}, ${concurrency} execution(s) at once per worker:`);
     console.log(
-      'workers  executions  seconds  exec/min  vs linear  slot ms/exec  handler ms/exec  CPU ms/exec',
+      'workers  executions  seconds  exec/min  vs linear  slot ms/exec  handler ms/exec  CPU ms/exec  (of it serve)  Postgres+Redis CPU ms/exec',
     );
     for (const r of rows) {
       const linear = one ? (r.perMinute / (one.perMinute * r.workers)).toFixed(2) : '-';
       const slotMs = (r.seconds * 1000 * r.workers * concurrency) / r.executions;
       console.log(
-        `${String(r.workers).padStart(7)}  ${String(r.executions).padStart(10)}  ${r.seconds.toFixed(1).padStart(7)}  ${r.perMinute.toFixed(0).padStart(8)}  ${linear.padStart(9)}  ${slotMs.toFixed(0).padStart(12)}  ${r.handlerMs.toFixed(0).padStart(15)}  ${r.cpuMs.toFixed(0).padStart(11)}`,
+        `${String(r.workers).padStart(7)}  ${String(r.executions).padStart(10)}  ${r.seconds.toFixed(1).padStart(7)}  ${r.perMinute.toFixed(0).padStart(8)}  ${linear.padStart(9)}  ${slotMs.toFixed(0).padStart(12)}  ${r.handlerMs.toFixed(0).padStart(15)}  ${r.cpuMs.toFixed(0).padStart(11)}  ${r.serveCpuMs.toFixed(0).padStart(13)}  ${r.servicesCpuMs.toFixed(0).padStart(26)}`,
       );
     }
     const largest = rows.at(-1);
@@ -300,13 +318,14 @@ function print(results: Measurement[]): void {
             `(in the worker, claim to recorded: ${(r.handlerMs - captureMs).toFixed(0)} ms; queue hand-off, dispatch and run start/end: ${(slotMs - r.handlerMs).toFixed(0)} ms)`,
         );
       }
-      // What linear scaling would need of the machine: Scene's CPU per execution at the rate of
-      // `largest` workers running linearly (Postgres and Redis come on top).
+      // What linear scaling would need of the machine: the CPU per execution at the rate of
+      // `largest` workers running linearly, Scene's and with Postgres and Redis.
       const linearPerSecond = (one.perMinute * largest.workers) / 60;
-      const cores = (linearPerSecond * largest.cpuMs) / 1000;
+      const sceneCores = (linearPerSecond * largest.cpuMs) / 1000;
+      const allCores = (linearPerSecond * (largest.cpuMs + largest.servicesCpuMs)) / 1000;
       console.log(
-        `Scene CPU per execution at ${largest.workers} workers: ${largest.cpuMs.toFixed(0)} ms (serve + workers, without Postgres/Redis): ` +
-          `linear at ${largest.workers} workers (${(linearPerSecond * 60).toFixed(0)}/min) needs ${cores.toFixed(2)} of this machine's ${os.cpus().length} cores for Scene alone`,
+        `CPU per execution at ${largest.workers} workers: Scene ${largest.cpuMs.toFixed(0)} ms (serve + workers), Postgres + Redis ${largest.servicesCpuMs.toFixed(0)} ms: ` +
+          `linear at ${largest.workers} workers (${(linearPerSecond * 60).toFixed(0)}/min) needs ${sceneCores.toFixed(2)} cores for Scene, ${allCores.toFixed(2)} with Postgres and Redis, of this machine's ${os.cpus().length}`,
       );
     }
   }

@@ -12,11 +12,12 @@ export async function createEventBus(
   namespace: string,
   hydrate: EventHydrator,
   logger: Logger,
+  options: { listen: boolean },
 ): Promise<EventBus> {
   switch (queue.kind) {
     case 'in-process':
       return new InProcessEventBus(hydrate, logger);
     case 'bullmq':
-      return RedisEventBus.connect(queue.url, namespace, hydrate, logger);
+      return RedisEventBus.connect(queue.url, namespace, hydrate, logger, options);
   }
 }

@@ -36,6 +36,18 @@ function runIdOf(event: BusEvent | SceneEvent): string | undefined {
   return 'runId' in event ? event.runId : undefined;
 }
 
+/** What a change event is about, for dropping a pending duplicate; undefined for the others. */
+function changeKey(event: BusEvent): string | undefined {
+  switch (event.type) {
+    case 'run.changed':
+      return `run ${event.runId}`;
+    case 'execution.changed':
+      return `execution ${event.executionId}`;
+    default:
+      return undefined;
+  }
+}
+
 function matches(filter: EventFilter, projectId: string, runId: string | undefined): boolean {
   if (filter.projectId !== undefined && filter.projectId !== projectId) return false;
   if (filter.runId !== undefined && filter.runId !== runId) return false;
@@ -44,13 +56,17 @@ function matches(filter: EventFilter, projectId: string, runId: string | undefin
 
 /**
  * This process's listeners: events are hydrated (only when someone listens to their run or
- * project) and delivered one after the other, in the order they arrived.
+ * project) and delivered one after the other, in the order they arrived. A run or execution
+ * change still waiting when the same one arrives again is dropped: hydration loads the current
+ * state, so the later one delivers what both would have (at the later position, after whatever
+ * arrived between them), and a burst of changes costs one load instead of one each.
  */
 export class LocalListeners {
   readonly #subscriptions = new Set<Subscription>();
   readonly #hydrate: EventHydrator;
   readonly #logger: Logger | undefined;
-  #delivering: Promise<void> = Promise.resolve();
+  readonly #pending: BusEvent[] = [];
+  #draining: Promise<void> | undefined;
 
   constructor(hydrate: EventHydrator, logger?: Logger) {
     this.#hydrate = hydrate;
@@ -70,12 +86,30 @@ export class LocalListeners {
   }
 
   deliver(event: BusEvent): void {
-    this.#delivering = this.#delivering.then(() => this.#deliverNow(event));
+    // Nobody listens: a listener that subscribes later reads the change in its snapshot.
+    if (this.#subscriptions.size === 0) return;
+    const key = changeKey(event);
+    if (key !== undefined) {
+      const earlier = this.#pending.findIndex((e) => changeKey(e) === key);
+      if (earlier !== -1) this.#pending.splice(earlier, 1);
+    }
+    this.#pending.push(event);
+    this.#draining ??= this.#drain();
   }
 
   /** Resolves once everything received so far has been delivered. */
   settled(): Promise<void> {
-    return this.#delivering;
+    return this.#draining ?? Promise.resolve();
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      for (let event = this.#pending.shift(); event; event = this.#pending.shift()) {
+        await this.#deliverNow(event);
+      }
+    } finally {
+      this.#draining = undefined;
+    }
   }
 
   async #deliverNow(event: BusEvent): Promise<void> {

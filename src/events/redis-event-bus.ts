@@ -14,17 +14,24 @@ import type { BusEvent } from './scene-events.ts';
  * Events shared by every process on one Redis (Redis pub/sub): a capture on a worker shows on
  * the run page served by any `scene serve`. Each process hears its own events back through
  * Redis, so all listeners see one order. Fire and forget: while Redis is unreachable live
- * updates pause; pages and streams that reconnect start from a fresh snapshot.
+ * updates pause; pages and streams that reconnect start from a fresh snapshot. A process
+ * without live listeners (`scene worker`) only publishes.
  */
 export class RedisEventBus implements EventBus {
   readonly #local: LocalListeners;
   readonly #publisher: Redis;
-  readonly #subscriber: Redis;
+  readonly #subscriber: Redis | undefined;
   /** This installation's channel (see readInstallationId). */
   readonly #channel: string;
   readonly #logError: (error: unknown) => void;
 
-  private constructor(url: string, namespace: string, hydrate: EventHydrator, logger: Logger) {
+  private constructor(
+    url: string,
+    namespace: string,
+    hydrate: EventHydrator,
+    logger: Logger,
+    listen: boolean,
+  ) {
     this.#channel = `scene:${namespace}:events`;
     this.#logError = throttledWarning(
       logger,
@@ -32,8 +39,9 @@ export class RedisEventBus implements EventBus {
     );
     this.#local = new LocalListeners(hydrate, logger);
     this.#publisher = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-    this.#subscriber = new Redis(url, { maxRetriesPerRequest: null });
     this.#publisher.on('error', (error) => this.#logError(error));
+    if (!listen) return;
+    this.#subscriber = new Redis(url, { maxRetriesPerRequest: null });
     this.#subscriber.on('error', (error) => this.#logError(error));
     this.#subscriber.on('message', (_channel: string, message: string) => {
       try {
@@ -49,10 +57,11 @@ export class RedisEventBus implements EventBus {
     namespace: string,
     hydrate: EventHydrator,
     logger: Logger,
+    options: { listen: boolean } = { listen: true },
   ): Promise<RedisEventBus> {
-    const bus = new RedisEventBus(url, namespace, hydrate, logger);
+    const bus = new RedisEventBus(url, namespace, hydrate, logger, options.listen);
     try {
-      await bus.#subscriber.subscribe(bus.#channel);
+      await bus.#subscriber?.subscribe(bus.#channel);
     } catch (error) {
       await bus.close();
       throw error;
@@ -75,7 +84,7 @@ export class RedisEventBus implements EventBus {
   }
 
   async close(): Promise<void> {
-    this.#subscriber.disconnect();
+    this.#subscriber?.disconnect();
     this.#publisher.disconnect();
     await this.#local.settled();
   }

@@ -26,7 +26,7 @@ export async function worker(config: Config, logger: Logger): Promise<void> {
         'in-process queue (the default), scene serve runs the captures itself.',
     );
   }
-  const app = await createApp(config, logger);
+  const app = await createApp(config, logger, { liveEvents: false });
   const health = Fastify({ logger: false });
   registerHealthRoute(health, app);
   registerMetricsRoute(health, app);

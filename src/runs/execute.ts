@@ -35,7 +35,7 @@ import { cellLabel } from './cell-label.ts';
 import type { ExecutionLeases } from './execution-leases.ts';
 import type { ImageDiffer } from './image-differ.ts';
 import {
-  findExecutionLockingRun,
+  findExecutionAndRunLocking,
   lockRun,
   recordExecutionFailedWebhook,
   runTransaction,
@@ -245,10 +245,9 @@ async function claim(
 ): Promise<{ run: RunRecord; execution: ExecutionRecord } | undefined> {
   const { ctx } = deps;
   return runTransaction(ctx, async (trx, changes) => {
-    const execution = await findExecutionLockingRun(trx, executionId);
-    if (execution?.status !== 'queued') return undefined;
-    const run = await findRun(trx, execution.runId);
-    invariant(run, `run of execution ${executionId} exists`);
+    const found = await findExecutionAndRunLocking(trx, executionId);
+    if (found?.execution.status !== 'queued') return undefined;
+    const { execution, run } = found;
     const now = nowIso();
     const lease = deps.leases.lease();
     if (!(await claimExecution(trx, executionId, now, lease))) return undefined;

@@ -14,9 +14,8 @@ import type { NewRunLogLine } from './run.schema.ts';
 import { deriveRunStatus } from './run-summary.ts';
 import { toExecutions, toRuns } from './run-views.ts';
 import {
-  countCancelledByReason,
-  countExecutionsByStatus,
-  findRun,
+  countRunExecutions,
+  findRunLocking,
   lockRunRow,
   updateRunState,
   type RunRecord,
@@ -34,6 +33,18 @@ export async function findExecutionLockingRun(
   if (!execution) return undefined;
   await lockRunRow(trx, execution.runId);
   return findExecution(trx, executionId);
+}
+
+/** findExecutionLockingRun, with the run it locked (read in the same query as the lock). */
+export async function findExecutionAndRunLocking(
+  trx: Conn,
+  executionId: string,
+): Promise<{ execution: ExecutionRecord; run: RunRecord } | undefined> {
+  const first = await findExecution(trx, executionId);
+  if (!first) return undefined;
+  const run = await findRunLocking(trx, first.runId);
+  const execution = run && (await findExecution(trx, executionId));
+  return run && execution && { execution, run };
 }
 
 type Trx = Transaction<Database>;
@@ -145,11 +156,9 @@ export async function syncRunStatus(
   runId: string,
   changes: RunChanges,
 ): Promise<RunRecord> {
-  await lockRunRow(trx, runId);
-  const run = await findRun(trx, runId);
+  const run = await findRunLocking(trx, runId);
   invariant(run, `run ${runId} exists while its executions change`);
-  const counts = await countExecutionsByStatus(trx, runId);
-  const timedOut = (await countCancelledByReason(trx, runId)).timeout ?? 0;
+  const { byStatus: counts, timedOut } = await countRunExecutions(trx, runId);
   const status = deriveRunStatus({
     counts,
     timedOut,

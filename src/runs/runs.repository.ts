@@ -112,6 +112,16 @@ export async function findRun(conn: Conn, id: string): Promise<RunRecord | undef
   return row && rowToRunRecord(row);
 }
 
+/**
+ * The run, row-locked as lockRunRow locks it, in one query: for transactions that lock the run
+ * and then read it.
+ */
+export async function findRunLocking(conn: Conn, id: string): Promise<RunRecord | undefined> {
+  const query = selectRuns(conn).where('runs.id', '=', id);
+  const row = await (isPostgres(conn) ? query.forUpdate('runs') : query).executeTakeFirst();
+  return row && rowToRunRecord(row);
+}
+
 /** What owns runs: a batch, or a project (through its batches). */
 export type RunOwner = { batchId: string } | { projectId: string };
 
@@ -198,44 +208,36 @@ export async function findActiveRunIdsUsingBaseline(
   return rows.map((r) => r.id);
 }
 
-export async function countExecutionsByStatus(
-  conn: Conn,
-  runId: string,
-): Promise<Record<ExecutionStatus, number>> {
+/** How many of a run's executions are in each status, and how many were cancelled by timeout. */
+export interface ExecutionCounts {
+  byStatus: Record<ExecutionStatus, number>;
+  timedOut: number;
+}
+
+/** The run's ExecutionCounts, in one query. */
+export async function countRunExecutions(conn: Conn, runId: string): Promise<ExecutionCounts> {
   const rows = await conn
     .selectFrom('executions')
-    .select(['status', conn.fn.countAll<number | string>().as('n')])
+    .select(['status', 'cancel_reason', conn.fn.countAll<number | string>().as('n')])
     .where('run_id', '=', runId)
-    .groupBy('status')
+    .groupBy(['status', 'cancel_reason'])
     .execute();
-  const counts: Record<ExecutionStatus, number> = {
+  const byStatus: Record<ExecutionStatus, number> = {
     queued: 0,
     running: 0,
     finished: 0,
     failed: 0,
     cancelled: 0,
   };
-  for (const row of rows) counts[row.status as ExecutionStatus] = Number(row.n);
-  return counts;
-}
-
-/** Counts of executions cancelled for each reason (none for a run without cancellations). */
-export async function countCancelledByReason(
-  conn: Conn,
-  runId: string,
-): Promise<Partial<Record<CancelReason, number>>> {
-  const rows = await conn
-    .selectFrom('executions')
-    .select(['cancel_reason', conn.fn.countAll<number | string>().as('n')])
-    .where('run_id', '=', runId)
-    .where('status', '=', 'cancelled')
-    .groupBy('cancel_reason')
-    .execute();
-  const counts: Partial<Record<CancelReason, number>> = {};
+  let timedOut = 0;
   for (const row of rows) {
-    if (row.cancel_reason !== null) counts[row.cancel_reason as CancelReason] = Number(row.n);
+    const status = row.status as ExecutionStatus;
+    byStatus[status] += Number(row.n);
+    if (status === 'cancelled' && (row.cancel_reason as CancelReason | null) === 'timeout') {
+      timedOut += Number(row.n);
+    }
   }
-  return counts;
+  return { byStatus, timedOut };
 }
 
 /** What a run summary is computed from: one small row per execution. */
@@ -272,6 +274,10 @@ export async function listExecutionOutcomes(
  * deadlocks with cancelRun). SQLite runs one transaction at a time anyway.
  */
 export async function lockRunRow(conn: Conn, runId: string): Promise<void> {
-  if (!(conn.getExecutor().adapter instanceof PostgresAdapter)) return;
+  if (!isPostgres(conn)) return;
   await conn.selectFrom('runs').select('id').where('id', '=', runId).forUpdate().execute();
+}
+
+function isPostgres(conn: Conn): boolean {
+  return conn.getExecutor().adapter instanceof PostgresAdapter;
 }
