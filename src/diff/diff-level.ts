@@ -42,6 +42,30 @@ export function summarizeDiffs(
   executions: readonly ExecutionDiff[],
   runThresholdPercent: number,
 ): RunDiffSummary {
+  return summarizeDiffGroups(
+    executions.map((e) => ({
+      diffLevel: e.diffLevel,
+      count: 1,
+      sumDiffPercent: e.diffPercent ?? 0,
+      maxDiffPercent: e.diffPercent ?? 0,
+    })),
+    runThresholdPercent,
+  );
+}
+
+/** Executions that share a diff level: how many, and the sum and max of their diff percents. */
+export interface DiffGroup {
+  diffLevel: DiffLevel | null;
+  count: number;
+  sumDiffPercent: number;
+  maxDiffPercent: number;
+}
+
+/** summarizeDiffs, from executions counted in groups (as a database aggregates them). */
+export function summarizeDiffGroups(
+  groups: readonly DiffGroup[],
+  runThresholdPercent: number,
+): RunDiffSummary {
   assertThreshold(runThresholdPercent, 'run');
   const summary: RunDiffSummary = {
     none: 0,
@@ -54,13 +78,12 @@ export function summarizeDiffs(
   let compared = 0;
   let total = 0;
   let max = 0;
-  for (const execution of executions) {
-    if (execution.diffLevel === null) continue;
-    summary[execution.diffLevel]++;
-    const percent = execution.diffPercent ?? 0;
-    compared++;
-    total += percent;
-    max = Math.max(max, percent);
+  for (const group of groups) {
+    if (group.diffLevel === null || group.count === 0) continue;
+    summary[group.diffLevel] += group.count;
+    compared += group.count;
+    total += group.sumDiffPercent;
+    max = Math.max(max, group.maxDiffPercent);
   }
   if (compared === 0) return summary;
   summary.avgDiffPercent = total / compared;

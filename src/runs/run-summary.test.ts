@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { deriveRunStatus, summarizeRun } from './run-summary.ts';
+import type { ExecutionStatus } from '../shared/domain.ts';
+import { deriveRunStatus, summarizeRun, type OutcomeGroup } from './run-summary.ts';
+
+/** One execution as a group of one. */
+function one(
+  status: ExecutionStatus,
+  diffPercent: number | null,
+  diffLevel: string | null,
+): OutcomeGroup {
+  const percent = diffPercent ?? 0;
+  return { status, diffLevel, count: 1, sumDiffPercent: percent, maxDiffPercent: percent };
+}
 
 const counts = (
   c: Partial<Record<'queued' | 'running' | 'finished' | 'failed' | 'cancelled', number>>,
@@ -59,12 +70,12 @@ describe('summarizeRun', () => {
     const summary = summarizeRun(
       'compare',
       [
-        { status: 'finished', diffPercent: 0, diffLevel: 'none' },
-        { status: 'finished', diffPercent: 0.05, diffLevel: 'minor' },
-        { status: 'finished', diffPercent: 3, diffLevel: 'major' },
-        { status: 'finished', diffPercent: null, diffLevel: null },
-        { status: 'failed', diffPercent: null, diffLevel: null },
-        { status: 'queued', diffPercent: null, diffLevel: null },
+        one('finished', 0, 'none'),
+        one('finished', 0.05, 'minor'),
+        one('finished', 3, 'major'),
+        one('finished', null, null),
+        one('failed', null, null),
+        one('queued', null, null),
       ],
       0.1,
     );
@@ -83,12 +94,37 @@ describe('summarizeRun', () => {
     expect(summary.avgDiffPercent).toBeCloseTo(3.05 / 3);
   });
 
-  it('has no diff level for baseline runs', () => {
+  it('counts groups of executions as a database aggregates them', () => {
     const summary = summarizeRun(
-      'baseline',
-      [{ status: 'finished', diffPercent: null, diffLevel: null }],
+      'compare',
+      [
+        {
+          status: 'finished',
+          diffLevel: 'minor',
+          count: 3,
+          sumDiffPercent: 0.15,
+          maxDiffPercent: 0.08,
+        },
+        { status: 'finished', diffLevel: 'none', count: 5, sumDiffPercent: 0, maxDiffPercent: 0 },
+        { status: 'running', diffLevel: null, count: 2, sumDiffPercent: 0, maxDiffPercent: 0 },
+      ],
       0.1,
     );
+    expect(summary).toMatchObject({
+      total: 10,
+      finished: 8,
+      running: 2,
+      none: 5,
+      minor: 3,
+      major: 0,
+      maxDiffPercent: 0.08,
+      diffLevel: 'minor',
+    });
+    expect(summary.avgDiffPercent).toBeCloseTo(0.15 / 8);
+  });
+
+  it('has no diff level for baseline runs', () => {
+    const summary = summarizeRun('baseline', [one('finished', null, null)], 0.1);
     expect(summary).toMatchObject({
       finished: 1,
       noBaseline: 0,

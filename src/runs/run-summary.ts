@@ -1,4 +1,4 @@
-import { summarizeDiffs } from '../diff/diff-level.ts';
+import { summarizeDiffGroups } from '../diff/diff-level.ts';
 import type {
   CancelReason,
   DiffLevel,
@@ -8,33 +8,43 @@ import type {
 } from '../shared/domain.ts';
 import type { RunSummary } from './run.schema.ts';
 
-export interface ExecutionOutcomeLike {
+/**
+ * A run's executions that share a status and a diff level: how many, and the sum and max of
+ * their diff percents (null percents count as 0). One row of what a run summary is computed
+ * from, so its cost does not grow with the run.
+ */
+export interface OutcomeGroup {
   status: ExecutionStatus;
-  diffPercent: number | null;
   diffLevel: string | null;
+  count: number;
+  sumDiffPercent: number;
+  maxDiffPercent: number;
 }
 
 /** Counts per status and per diff level, and the run's diff level (DESIGN.md section 2). */
 export function summarizeRun(
   mode: RunMode,
-  executions: readonly ExecutionOutcomeLike[],
+  groups: readonly OutcomeGroup[],
   runDiffThreshold: number,
 ): RunSummary {
   const counts = { queued: 0, running: 0, finished: 0, failed: 0, cancelled: 0 };
   let noBaseline = 0;
-  for (const e of executions) {
-    counts[e.status]++;
-    if (mode === 'compare' && e.status === 'finished' && e.diffLevel === null) noBaseline++;
+  let total = 0;
+  for (const g of groups) {
+    counts[g.status] += g.count;
+    total += g.count;
+    if (mode === 'compare' && g.status === 'finished' && g.diffLevel === null)
+      noBaseline += g.count;
   }
-  const diffs = summarizeDiffs(
-    executions.map((e) => ({
-      diffPercent: e.diffPercent,
-      diffLevel: e.status === 'finished' ? (e.diffLevel as DiffLevel | null) : null,
+  const diffs = summarizeDiffGroups(
+    groups.map((g) => ({
+      ...g,
+      diffLevel: g.status === 'finished' ? (g.diffLevel as DiffLevel | null) : null,
     })),
     runDiffThreshold,
   );
   return {
-    total: executions.length,
+    total,
     ...counts,
     none: diffs.none,
     minor: diffs.minor,

@@ -10,7 +10,7 @@ import {
 import type { Conn } from '../db/connect.ts';
 import type { ExecutionRecord } from './executions.repository.ts';
 import type { ArtifactKind, Execution, ExecutionArtifacts, Run, RunSummary } from './run.schema.ts';
-import { listExecutionOutcomes, type RunRecord } from './runs.repository.ts';
+import { listOutcomeGroups, type RunRecord } from './runs.repository.ts';
 import { summarizeRun } from './run-summary.ts';
 
 // Maps stored records to the public Run and Execution shapes (DESIGN.md section 5).
@@ -39,11 +39,11 @@ export function toRun(record: RunRecord, summary: RunSummary, bytesStored: numbe
   };
 }
 
-/** Runs with their summaries, computed from their executions in one query. */
+/** Runs with their summaries, counted from their executions in one query. */
 export async function toRuns(conn: Conn, records: readonly RunRecord[]): Promise<Run[]> {
   const ids = records.map((r) => r.id);
   const [outcomes, storedBytes] = await Promise.all([
-    listExecutionOutcomes(conn, ids),
+    listOutcomeGroups(conn, ids),
     sumStoredBytesOfRuns(conn, ids),
   ]);
   const byRun = groupBy(outcomes, (o) => o.runId);

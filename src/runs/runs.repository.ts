@@ -2,6 +2,7 @@ import { PostgresAdapter } from 'kysely';
 import type { Conn } from '../db/connect.ts';
 import { afterCursor, toPage, type Page } from '../db/pagination.ts';
 import type { CancelReason, ExecutionStatus, RunMode, RunStatus } from '../shared/domain.ts';
+import type { OutcomeGroup } from './run-summary.ts';
 
 /** A run as stored, with what the batch contributes (name, run threshold). */
 export interface RunRecord {
@@ -240,29 +241,32 @@ export async function countRunExecutions(conn: Conn, runId: string): Promise<Exe
   return { byStatus, timedOut };
 }
 
-/** What a run summary is computed from: one small row per execution. */
-export interface ExecutionOutcome {
-  runId: string;
-  status: ExecutionStatus;
-  diffPercent: number | null;
-  diffLevel: string | null;
-}
-
-export async function listExecutionOutcomes(
+/** The runs' executions, counted per status and diff level (see OutcomeGroup). */
+export async function listOutcomeGroups(
   conn: Conn,
   runIds: readonly string[],
-): Promise<ExecutionOutcome[]> {
+): Promise<(OutcomeGroup & { runId: string })[]> {
   if (runIds.length === 0) return [];
   const rows = await conn
     .selectFrom('executions')
-    .select(['run_id', 'status', 'diff_percent', 'diff_level'])
+    .select((eb) => [
+      'run_id',
+      'status',
+      'diff_level',
+      eb.fn.countAll<number | string>().as('n'),
+      eb.fn.sum<number | string | null>('diff_percent').as('sum_percent'),
+      eb.fn.max<number | string | null>('diff_percent').as('max_percent'),
+    ])
     .where('run_id', 'in', [...runIds])
+    .groupBy(['run_id', 'status', 'diff_level'])
     .execute();
   return rows.map((row) => ({
     runId: row.run_id,
     status: row.status as ExecutionStatus,
-    diffPercent: row.diff_percent === null ? null : Number(row.diff_percent),
     diffLevel: row.diff_level,
+    count: Number(row.n),
+    sumDiffPercent: Number(row.sum_percent ?? 0),
+    maxDiffPercent: Number(row.max_percent ?? 0),
   }));
 }
 
