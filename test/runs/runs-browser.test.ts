@@ -379,13 +379,14 @@ describe('runs with Chromium on sqlite', () => {
         { name: 'about', url: site.url + fixturePaths.about },
       ],
     });
-    await api.ok('PATCH', `/projects/${projectId}/settings`, { executionTimeoutSeconds: 5 });
+    // 8 s: long enough for the about page on a loaded machine, short for the hung one.
+    await api.ok('PATCH', `/projects/${projectId}/settings`, { executionTimeoutSeconds: 8 });
     const run = await pollRun(api, (await api.launchRun(batchId, { mode: 'baseline' })).id);
     expect(run.status).toBe('failed');
     const cells = byPage(await api.listExecutions(run.id));
     expect(cells.hung).toMatchObject({ status: 'cancelled', cancelReason: 'timeout' });
     expect(cells.hung?.error).toMatch(
-      /timed out after 5 s \(executionTimeoutSeconds\); last completed step: \S+/,
+      /timed out after 8 s \(executionTimeoutSeconds\); last completed step: \S+/,
     );
     expect(cells.about?.status).toBe('finished');
 
