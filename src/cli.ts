@@ -2,6 +2,11 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { Config } from './config/config.ts';
 import type { RunCommandOptions } from './client/run/run-command.ts';
+import type { ClientCommandIo } from './client/client-command.ts';
+import type {
+  ApplyCommandOptions,
+  ExportCommandOptions,
+} from './client/project-file/project-file-commands.ts';
 import type { Logger } from './shared/logger.ts';
 
 // Scene's command line. Server commands (serve, migrate, worker) read the SCENE_* configuration;
@@ -84,6 +89,65 @@ async function runClientRun(batch: string, options: RunCommandOptions): Promise<
       process.on('SIGINT', handler);
       return () => process.off('SIGINT', handler);
     },
+  });
+}
+
+function clientIo(): ClientCommandIo {
+  return {
+    stdout: { write: (text) => process.stdout.write(text) },
+    stderr: { write: (text) => process.stderr.write(text) },
+    cwd: process.cwd(),
+  };
+}
+
+/** --server/SCENE_SERVER and --token/SCENE_TOKEN, as every client command takes them. */
+function withServerOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--server <url>', 'the Scene server')
+        .env('SCENE_SERVER')
+        .default('http://localhost:8080'),
+    )
+    .addOption(
+      new Option('--token <token>', 'API token, sent as Authorization: Bearer').env('SCENE_TOKEN'),
+    );
+}
+
+function addProjectFileCommands(program: Command, setExitCode: (code: number) => void): void {
+  withServerOptions(
+    program
+      .command('export')
+      .description('write a project of a Scene server as a project file (YAML or JSON)')
+      .argument('<project>', 'a project name or id')
+      .option('-o, --output <file>', 'write to this file (default: standard output)')
+      .addOption(
+        new Option('--format <format>', 'yaml or json (default: from the file name, else yaml)'),
+      ),
+  ).action(async (project: string, options: ExportCommandOptions) => {
+    const { exportCommand } = await import('./client/project-file/project-file-commands.ts');
+    setExitCode(await exportCommand(project, options, clientIo()));
+  });
+  withServerOptions(
+    program
+      .command('apply')
+      .description(
+        'make a project on a Scene server what a project file says (create or update by name), all or nothing',
+      )
+      .argument('<file>', 'the project file (YAML or JSON), e.g. scene.yaml')
+      .option(
+        '--dry-run',
+        'print the plan (create/update/delete, with changed fields) and change nothing',
+      )
+      .option('--prune', 'also delete what the file does not have (refused while runs use it)'),
+  ).action(async (file: string, options: ApplyCommandOptions) => {
+    const { applyCommand } = await import('./client/project-file/project-file-commands.ts');
+    const { readReferencedVariables } = await import('./config/client-env.ts');
+    setExitCode(
+      await applyCommand(file, options, {
+        ...clientIo(),
+        variables: (names) => readReferencedVariables(names),
+      }),
+    );
   });
 }
 
@@ -176,6 +240,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       setExitCode(await runClientRun(batch, options)),
     );
 
+  addProjectFileCommands(program, setExitCode);
   return program;
 }
 

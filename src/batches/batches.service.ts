@@ -5,6 +5,7 @@ import { announceRemovedRuns, runsRemovedWith } from '../runs/run-removal.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
 import type { Conn } from '../db/connect.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { pageSize, type Page as Listing, type PageRequest } from '../db/pagination.ts';
 import { findPages } from '../pages/pages.repository.ts';
 import { getProject } from '../projects/projects.service.ts';
@@ -113,7 +114,7 @@ export function createBatch(
   input: CreateBatchInput,
   actor: Actor,
 ): Promise<Batch> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     await getProject(trx, projectId);
     assertNameFreeInProject('batch', await findBatchByName(trx, projectId, input.name), input.name);
     const now = creationStamp();
@@ -155,7 +156,7 @@ export function updateBatch(
   input: UpdateBatchInput,
   actor: Actor,
 ): Promise<Batch> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const before = await getBatch(trx, id);
     if (input.name !== undefined) {
       const existing = await findBatchByName(trx, before.projectId, input.name);
@@ -197,36 +198,53 @@ export function updateBatch(
   });
 }
 
+/** What deleting a batch leaves to do once its transaction committed (finishBatchRemoval). */
+export interface BatchRemoval {
+  released: Awaited<ReturnType<typeof listArtifactsOfBatch>>;
+  removed: Awaited<ReturnType<typeof runsRemovedWith>>;
+}
+
+/**
+ * Deletes the batch's rows with its runs and baselines (database cascade), in `trx`. The caller
+ * runs finishBatchRemoval after the commit.
+ */
+export async function deleteBatchRows(trx: Conn, id: string, actor: Actor): Promise<BatchRemoval> {
+  const before = await getBatch(trx, id);
+  const artifacts = await listArtifactsOfBatch(trx, id);
+  const removed = await runsRemovedWith(trx, { batchId: id }, before.projectId);
+  if (!(await deleteBatchRow(trx, id))) throw notFound('batch', id);
+  // After the cascade: baseline entries no longer hold their images (foreign key restrict).
+  await deleteArtifactRows(
+    trx,
+    artifacts.map((a) => a.id),
+  );
+  await recordAudit(trx, {
+    actor,
+    action: 'delete',
+    entityType: 'batch',
+    entityId: id,
+    projectId: before.projectId,
+    before,
+    after: null,
+  });
+  return { released: artifacts, removed };
+}
+
+/** Stops the removed runs' executions, then deletes their stored files. */
+export async function finishBatchRemoval(ctx: AppContext, removal: BatchRemoval): Promise<void> {
+  await announceRemovedRuns(ctx, removal.removed);
+  // Files go only after the rows are gone: a crash in between leaves orphan files, never
+  // rows pointing at missing files.
+  await removeArtifactFiles(ctx, removal.released);
+}
+
 /**
  * Deletes the batch with its runs and baselines (database cascade), stops its runs' queued and
  * running executions, then deletes their stored files.
  */
 export async function deleteBatch(ctx: AppContext, id: string, actor: Actor): Promise<void> {
-  const { released, removed } = await ctx.db.transaction().execute(async (trx) => {
-    const before = await getBatch(trx, id);
-    const artifacts = await listArtifactsOfBatch(trx, id);
-    const removed = await runsRemovedWith(trx, { batchId: id }, before.projectId);
-    if (!(await deleteBatchRow(trx, id))) throw notFound('batch', id);
-    // After the cascade: baseline entries no longer hold their images (foreign key restrict).
-    await deleteArtifactRows(
-      trx,
-      artifacts.map((a) => a.id),
-    );
-    await recordAudit(trx, {
-      actor,
-      action: 'delete',
-      entityType: 'batch',
-      entityId: id,
-      projectId: before.projectId,
-      before,
-      after: null,
-    });
-    return { released: artifacts, removed };
-  });
-  await announceRemovedRuns(ctx, removed);
-  // Files go only after the rows are gone: a crash in between leaves orphan files, never
-  // rows pointing at missing files.
-  await removeArtifactFiles(ctx, released);
+  const removal = await inTransaction(ctx.db, (trx) => deleteBatchRows(trx, id, actor));
+  await finishBatchRemoval(ctx, removal);
 }
 
 /** One spelling per instant (UTC, milliseconds), whatever offset the client wrote. */

@@ -29,6 +29,8 @@ import type {
   createWebhookSchema,
   updateWebhookSchema,
 } from '../webhooks/webhook.schema.ts';
+import type { ApplyResult } from '../project-files/apply-project.ts';
+import type { applyBodySchema } from '../http/api/project-files.routes.ts';
 import { readSseEvents } from './sse.ts';
 
 // A client of Scene's REST API (/api/v1) and run event stream, typed by the API's own schemas
@@ -138,6 +140,8 @@ export type LaunchRunInput = z.input<typeof launchRunSchema>;
 export type RunListQuery = Omit<z.input<typeof runListQuerySchema>, 'limit'> & { limit?: number };
 export type SettingsPatch = z.input<typeof settingsPatchSchema>;
 export type CreateWebhookInput = z.input<typeof createWebhookSchema>;
+export type ApplyProjectFileInput = z.input<typeof applyBodySchema>;
+export type { ApplyResult };
 export type UpdateWebhookInput = z.input<typeof updateWebhookSchema>;
 
 /** The events of `GET /runs/{id}/events`, as the server sends them. */
@@ -289,6 +293,16 @@ export class SceneClient {
   }
   async deleteProject(id: string): Promise<void> {
     await this.ok('DELETE', `/projects/${enc(id)}`);
+  }
+  /** The project as a project file (YAML or JSON text). */
+  async exportProject(id: string, format: 'yaml' | 'json' = 'yaml'): Promise<string> {
+    const path = `/projects/${enc(id)}/export?format=${format}`;
+    const response = await this.request('GET', path);
+    if (response.status !== 200) throw new SceneApiError('GET', path, response);
+    return response.text;
+  }
+  applyProjectFile(input: ApplyProjectFileInput): Promise<ApplyResult> {
+    return this.ok('POST', '/projects/apply', input);
   }
 
   listPages(projectId: string): Promise<Page[]> {

@@ -26,3 +26,16 @@ export function readClientEnv(env: NodeJS.ProcessEnv = process.env): Readonly<Cl
     stepSummaryFile: nonEmpty(env.GITHUB_STEP_SUMMARY),
   });
 }
+
+/**
+ * The values of the environment variables a project file references as `${NAME}` (scene
+ * apply): only those, and only the ones set.
+ */
+export function readReferencedVariables(
+  names: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  return Object.fromEntries(
+    names.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])),
+  );
+}

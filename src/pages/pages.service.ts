@@ -4,6 +4,7 @@ import type { Actor } from '../audit/audit.types.ts';
 import { inUseConflict } from '../batches/batch-refs.ts';
 import { listBatchesUsingPage } from '../batches/batches.repository.ts';
 import type { Conn } from '../db/connect.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { pageSize, type Page as Listing, type PageRequest } from '../db/pagination.ts';
 import { getProject } from '../projects/projects.service.ts';
 import { creationStamp, nowIso } from '../shared/clock.ts';
@@ -45,7 +46,7 @@ export function createPage(
   input: CreatePageInput,
   actor: Actor,
 ): Promise<Page> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     await getProject(trx, projectId);
     assertNameFreeInProject('page', await findPageByName(trx, projectId, input.name), input.name);
     const now = creationStamp();
@@ -109,7 +110,7 @@ export function updatePage(
   input: UpdatePageInput,
   actor: Actor,
 ): Promise<Page> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const before = await getPage(trx, id);
     if (input.name !== undefined) {
       const existing = await findPageByName(trx, before.projectId, input.name);
@@ -152,7 +153,7 @@ export function updatePage(
 }
 
 export function deletePage(ctx: AppContext, id: string, actor: Actor): Promise<void> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const before = await getPage(trx, id);
     const users = await listBatchesUsingPage(trx, id);
     if (users.length > 0) {

@@ -7,6 +7,7 @@ import { deleteBatchesOfProject } from '../batches/batches.repository.ts';
 import { announceRemovedRuns, runsRemovedWith } from '../runs/run-removal.ts';
 import { pageSize, type Page, type PageRequest } from '../db/pagination.ts';
 import type { Conn } from '../db/connect.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { creationStamp, nowIso } from '../shared/clock.ts';
 import { conflict, notFound } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
@@ -42,7 +43,7 @@ export function createProject(
   input: CreateProjectInput,
   actor: Actor,
 ): Promise<Project> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     await assertNameFree(trx, input.name);
     const now = creationStamp();
     const project: Project = {
@@ -72,7 +73,7 @@ export function updateProject(
   input: UpdateProjectInput,
   actor: Actor,
 ): Promise<Project> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const before = await getProject(trx, id);
     if (input.name !== undefined) await assertNameFree(trx, input.name, id);
     const { description: _old, ...rest } = before;
@@ -102,7 +103,7 @@ export function updateProject(
  * running executions, then deletes its stored files.
  */
 export async function deleteProject(ctx: AppContext, id: string, actor: Actor): Promise<void> {
-  const { released, removed } = await ctx.db.transaction().execute(async (trx) => {
+  const { released, removed } = await inTransaction(ctx.db, async (trx) => {
     const before = await getProject(trx, id);
     const released = await listArtifactFilesOfProject(trx, id);
     const removed = await runsRemovedWith(trx, { projectId: id }, id);

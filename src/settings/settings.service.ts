@@ -4,6 +4,7 @@ import type { Actor } from '../audit/audit.types.ts';
 import { describeBatches } from '../batches/batch-refs.ts';
 import { listBatchUsage, type BatchRef, type BatchUsage } from '../batches/batches.repository.ts';
 import type { Conn } from '../db/connect.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { getProject } from '../projects/projects.service.ts';
 import { nowIso } from '../shared/clock.ts';
 import { conflict } from '../shared/errors.ts';
@@ -116,7 +117,7 @@ export function updateGlobalSettings(
   patch: SettingsPatch,
   actor: Actor,
 ): Promise<Settings> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const beforeOverrides = await findGlobalOverrides(trx);
     const afterOverrides = applyPatch(beforeOverrides, patch);
     const before = mergeSettings(defaultSettings, beforeOverrides);
@@ -147,7 +148,7 @@ export function updateProjectSettings(
   patch: SettingsPatch,
   actor: Actor,
 ): Promise<ProjectSettings> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     await getProject(trx, projectId);
     const global = mergeSettings(defaultSettings, await findGlobalOverrides(trx));
     const beforeOverrides = await findProjectOverrides(trx, projectId);

@@ -4,6 +4,7 @@ import type { Actor } from '../audit/audit.types.ts';
 import { inUseConflict } from '../batches/batch-refs.ts';
 import { listBatchesUsingTask } from '../batches/batches.repository.ts';
 import type { Conn } from '../db/connect.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { pageSize, type Page as Listing, type PageRequest } from '../db/pagination.ts';
 import { getProject } from '../projects/projects.service.ts';
 import { creationStamp, nowIso } from '../shared/clock.ts';
@@ -42,7 +43,7 @@ export function createTask(
   input: CreateTaskInput,
   actor: Actor,
 ): Promise<Task> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     await getProject(trx, projectId);
     assertNameFreeInProject('task', await findTaskByName(trx, projectId, input.name), input.name);
     const now = creationStamp();
@@ -75,7 +76,7 @@ export function updateTask(
   input: UpdateTaskInput,
   actor: Actor,
 ): Promise<Task> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const before = await getTask(trx, id);
     if (input.name !== undefined) {
       const existing = await findTaskByName(trx, before.projectId, input.name);
@@ -103,7 +104,7 @@ export function updateTask(
 }
 
 export function deleteTask(ctx: AppContext, id: string, actor: Actor): Promise<void> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const before = await getTask(trx, id);
     const users = await listBatchesUsingTask(trx, id);
     if (users.length > 0) {

@@ -2,6 +2,7 @@ import type { AppContext } from '../app-context.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
 import type { Conn } from '../db/connect.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { pageSize, type Page, type PageRequest } from '../db/pagination.ts';
 import { getProject } from '../projects/projects.service.ts';
 import { creationStamp, nowIso } from '../shared/clock.ts';
@@ -47,7 +48,7 @@ export function createWebhook(
   actor: Actor,
 ): Promise<WebhookWithSecret> {
   assertNotOwnAddress(ctx, input.url);
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     await getProject(trx, projectId);
     const now = creationStamp();
     const webhook: Webhook = {
@@ -88,7 +89,7 @@ export function updateWebhook(
   actor: Actor,
 ): Promise<Webhook> {
   if (input.url !== undefined) assertNotOwnAddress(ctx, input.url);
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const before = await getWebhook(trx, id);
     const { description: _d, disabledReason, failingSince, ...rest } = before;
     const url = input.url ?? before.url;
@@ -123,7 +124,7 @@ export function updateWebhook(
 
 /** Deletes the webhook with its deliveries and their attempt log (database cascade). */
 export function deleteWebhook(ctx: AppContext, id: string, actor: Actor): Promise<void> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const before = await getWebhook(trx, id);
     if (!(await deleteWebhookRow(trx, id))) throw notFound('webhook', id);
     await recordAudit(trx, {
@@ -147,7 +148,7 @@ export function rotateWebhookSecret(
   id: string,
   actor: Actor,
 ): Promise<WebhookWithSecret> {
-  return ctx.db.transaction().execute(async (trx) => {
+  return inTransaction(ctx.db, async (trx) => {
     const before = await getWebhook(trx, id);
     const after: Webhook = { ...before, updatedAt: nowIso() };
     const secret = newWebhookSecret();

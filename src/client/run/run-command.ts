@@ -4,12 +4,12 @@ import type { ClientEnv } from '../../config/client-env.ts';
 import {
   SceneApiError,
   SceneClient,
-  SceneUnreachableError,
   type Execution,
   type FetchLike,
   type LaunchRunInput,
   type Run,
 } from '../scene-client.ts';
+import { describeClientError } from '../client-command.ts';
 import { cellName, exitCodeOf, failOnLevels, type FailOn } from './cells.ts';
 import { gitContext } from './git-context.ts';
 import { changedCellsTable, RunProgress, type ProgressOutput } from './progress.ts';
@@ -93,15 +93,8 @@ function checkOptions(options: RunCommandOptions): CheckedOptions {
 /** One line saying what went wrong and how to fix it. */
 function describeFailure(error: unknown, batchRef: string, server: string): string {
   if (error instanceof RunCommandError) return error.message;
-  if (error instanceof SceneUnreachableError) {
-    return `${error.message}; start Scene there or point --server / SCENE_SERVER at it`;
-  }
-  if (error instanceof SceneApiError) {
-    if (error.status === 401 || error.status === 403) {
-      return `the server at ${server} refused the request (${error.status}): pass a valid API token with --token or SCENE_TOKEN`;
-    }
-    return error.message;
-  }
+  const known = describeClientError(error, server);
+  if (known !== undefined) return known;
   const message = error instanceof Error ? error.message : String(error);
   return `scene run ${batchRef} failed unexpectedly: ${message}`;
 }

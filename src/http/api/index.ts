@@ -7,6 +7,7 @@ import { registerBatchRoutes } from './batches.routes.ts';
 import { registerPageRoutes } from './pages.routes.ts';
 import { registerExecutionRoutes } from './executions.routes.ts';
 import { registerProjectRoutes } from './projects.routes.ts';
+import { registerProjectFileRoutes } from './project-files.routes.ts';
 import { registerRetentionRoutes } from './retention.routes.ts';
 import { registerRunEventRoutes } from './run-events.routes.ts';
 import { registerRunRoutes } from './runs.routes.ts';
@@ -18,6 +19,7 @@ import { registerWebhookRoutes } from './webhooks.routes.ts';
 /** Every REST operation under /api/v1. */
 export function registerApiRoutes(app: ApiApp, ctx: AppContext): void {
   registerProjectRoutes(app, ctx);
+  registerProjectFileRoutes(app, ctx);
   registerPageRoutes(app, ctx);
   registerTaskRoutes(app, ctx);
   registerBatchRoutes(app, ctx);
