@@ -413,6 +413,19 @@ export class SceneClient {
   approveExecution(id: string): Promise<Execution> {
     return this.ok('POST', `/executions/${enc(id)}/approve`);
   }
+  rejectExecution(id: string): Promise<Execution> {
+    return this.ok('POST', `/executions/${enc(id)}/reject`);
+  }
+  /** Approves many executions of a run at once: by default every change. */
+  approveRun(
+    runId: string,
+    input: { executionIds?: string[]; levels?: ('major' | 'minor' | 'none' | 'new')[] } = {},
+  ): Promise<{ approved: number; bulkApprovalId?: string }> {
+    return this.ok('POST', `/runs/${enc(runId)}/approve`, input);
+  }
+  undoRunApproval(runId: string): Promise<{ undone: number; skipped: number }> {
+    return this.ok('POST', `/runs/${enc(runId)}/approve/undo`);
+  }
 
   listBaselines(filter: { batchId?: string; projectId?: string } = {}): Promise<Baseline[]> {
     return this.listAll<Baseline>(`/baselines${query(filter)}`);
