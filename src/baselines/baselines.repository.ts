@@ -225,6 +225,42 @@ export async function listCellEntries(
   return rows.map(rowToEntry);
 }
 
+/** The cell an entry is for (page, task, browser, viewport). */
+export async function findEntryCell(
+  conn: Conn,
+  entryId: string,
+): Promise<
+  { pageId: string; taskId: string | null; browser: string; viewportName: string } | undefined
+> {
+  const row = await conn
+    .selectFrom('baseline_entries')
+    .select(['page_id', 'task_id', 'browser', 'viewport_name'])
+    .where('id', '=', entryId)
+    .executeTakeFirst();
+  return (
+    row && {
+      pageId: row.page_id,
+      taskId: row.task_id,
+      browser: row.browser,
+      viewportName: row.viewport_name,
+    }
+  );
+}
+
+/** executionId → runId, for the executions that still exist. */
+export async function listRunIdsOfExecutions(
+  conn: Conn,
+  executionIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (executionIds.length === 0) return new Map();
+  const rows = await conn
+    .selectFrom('executions')
+    .select(['id', 'run_id'])
+    .where('id', 'in', [...new Set(executionIds)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.run_id]));
+}
+
 /** The matrix keys a baseline has images for (current or past), sorted. */
 export async function listBaselineMatrixKeys(conn: Conn, baselineId: string): Promise<string[]> {
   const rows = await conn

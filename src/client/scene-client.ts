@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { AuditEntry } from '../audit/audit.types.ts';
+import type { BaselineHistoryEntry } from '../baselines/baseline-history.ts';
 import type { Baseline } from '../baselines/baseline.schema.ts';
 import type { Batch, createBatchSchema, updateBatchSchema } from '../batches/batch.schema.ts';
 import type { Page, createPageSchema, updatePageSchema } from '../pages/page.schema.ts';
@@ -432,6 +433,20 @@ export class SceneClient {
   }
   getBaseline(id: string): Promise<Baseline> {
     return this.ok('GET', `/baselines/${enc(id)}`);
+  }
+  /** The images a cell of the baseline has had, newest first. */
+  async baselineHistory(baselineId: string, matrixKey: string): Promise<BaselineHistoryEntry[]> {
+    return (
+      await this.ok<Listing<BaselineHistoryEntry>>(
+        'GET',
+        `/baselines/${enc(baselineId)}/history${query({ matrixKey })}`,
+      )
+    ).items;
+  }
+  revertBaselineEntry(
+    entryId: string,
+  ): Promise<{ baseline: Baseline; entry: BaselineHistoryEntry; changed: boolean }> {
+    return this.ok('POST', `/baseline-entries/${enc(entryId)}/revert`);
   }
 
   // ---- webhooks ----

@@ -195,4 +195,47 @@ describe('run review', () => {
       await page.context().close();
     }
   }, 120_000);
+
+  it('lists the batch’s baselines and shows a cell’s history side by side; revert restores an earlier image', async () => {
+    // The review test above approved Home once: its cell has had two images.
+    const { page, errors } = await openPage(browser);
+    await page.goto(`${scene.url}/batches/${batchId}/baselines`);
+    const row = page.locator('tr[data-baseline]');
+    await expect(row.count()).resolves.toBe(1);
+    await expect(row.locator('td').nth(3).textContent()).resolves.toBe('4');
+    await row.locator('a').first().click();
+    await page.getByRole('link', { name: /^Home · chromium · desktop$/ }).click();
+    await page.getByRole('heading', { name: 'History of Home · chromium · desktop' }).waitFor();
+    const entries = page.locator('.history-entry');
+    const count = await entries.count();
+    expect(count).toBeGreaterThanOrEqual(2);
+    await page
+      .locator('.history-entry img')
+      .last()
+      .evaluate(
+        (img: HTMLImageElement) =>
+          img.complete ||
+          new Promise((resolve) => {
+            img.addEventListener('load', resolve, { once: true });
+          }),
+      );
+    // Side by side: the images start on one line.
+    const tops = await entries.evaluateAll((items) =>
+      items.map((item) => Math.round(item.getBoundingClientRect().top)),
+    );
+    expect(new Set(tops).size).toBe(1);
+    await screenshot(page, 'baseline-history');
+    const oldest = await entries.last().getAttribute('data-entry');
+    await entries.last().getByRole('button', { name: 'Revert to this image' }).click();
+    await page.getByRole('status').filter({ hasText: 'Reverted' }).waitFor();
+    await expect(entries.count()).resolves.toBe(count + 1);
+    const history = await api.baselineHistory(
+      (await api.listBaselines({ batchId }))[0]?.id ?? '',
+      (await api.listExecutions((await api.listRuns({ batchId })).items[0]?.id ?? ''))[0]
+        ?.matrixKey ?? '',
+    );
+    expect(history[0]?.current).toBe(true);
+    expect(history.find((e) => e.id === oldest)?.current).toBe(false);
+    expect(errors).toEqual([]);
+  }, 120_000);
 });

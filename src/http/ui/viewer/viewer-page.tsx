@@ -12,6 +12,7 @@ import { DangerButton } from '../components/modal.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { formatDuration } from '../components/time.tsx';
 import { Layout, type PageContext } from '../layout/layout.tsx';
+import { historyHref } from '../baselines/baseline-views.tsx';
 import { cellText, executionTitle } from '../run-detail/executions-grid.tsx';
 import { availableModes, defaultMode, viewerModes, type ViewerMode } from './viewer-modes.ts';
 
@@ -487,6 +488,11 @@ export function ViewerPage(props: {
                 ? 'The baseline has no image for this cell yet; approving adds this one.'
                 : 'Approving replaces the baseline image of this cell (the old one is kept in the history).'}
           </p>
+          {run.baselineId && (
+            <p>
+              <a href={historyHref(run.baselineId, e.matrixKey)}>History of this cell’s baseline</a>
+            </p>
+          )}
           <div class="button-row exec-actions">
             {(e.status === 'failed' || e.status === 'cancelled') && (
               <button
