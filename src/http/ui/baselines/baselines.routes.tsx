@@ -80,7 +80,8 @@ export function registerBaselineScreens(app: UiApp, ctx: AppContext): void {
 
   app.get('/baselines/:id/history', async (request, reply) => {
     const baseline = await getBaseline(ctx.db, idParamOf(request.params));
-    const matrixKey = String((request.query as { matrixKey?: unknown }).matrixKey ?? '');
+    const { matrixKey: given } = request.query as { matrixKey?: unknown };
+    const matrixKey = typeof given === 'string' ? given : '';
     const [project, batch, entries, label, page] = await Promise.all([
       getProject(ctx.db, baseline.projectId),
       getBatch(ctx.db, baseline.batchId),
