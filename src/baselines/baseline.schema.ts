@@ -47,5 +47,9 @@ export interface BaselineEntry {
   fileKey: string;
   sha256: string;
   sourceExecutionId: string | null;
+  /** Who approved it; null: recorded by a baseline run. */
+  approvedBy: string | null;
   createdAt: string;
+  /** When a later image replaced it; null: the cell's current image. */
+  supersededAt: string | null;
 }

@@ -171,7 +171,9 @@ function selectEntries(conn: Conn) {
       'baseline_entries.artifact_id',
       'baseline_entries.sha256',
       'baseline_entries.source_execution_id',
+      'baseline_entries.approved_by',
       'baseline_entries.created_at',
+      'baseline_entries.superseded_at',
       'artifacts.storage_key',
       'artifacts.blob_key',
     ]);
@@ -189,7 +191,9 @@ function rowToEntry(row: EntryRow): BaselineEntry {
     fileKey: row.blob_key ?? row.storage_key,
     sha256: row.sha256,
     sourceExecutionId: row.source_execution_id,
+    approvedBy: row.approved_by,
     createdAt: row.created_at,
+    supersededAt: row.superseded_at,
   };
 }
 
@@ -204,6 +208,69 @@ export async function findCurrentEntry(
     .where('baseline_entries.superseded_at', 'is', null)
     .executeTakeFirst();
   return row && rowToEntry(row);
+}
+
+/** Every image a cell of a baseline has had, newest first (the current one first). */
+export async function listCellEntries(
+  conn: Conn,
+  baselineId: string,
+  matrixKey: string,
+): Promise<BaselineEntry[]> {
+  const rows = await selectEntries(conn)
+    .where('baseline_entries.baseline_id', '=', baselineId)
+    .where('baseline_entries.matrix_key', '=', matrixKey)
+    .orderBy('baseline_entries.created_at', 'desc')
+    .orderBy('baseline_entries.superseded_at', (ob) => ob.desc().nullsFirst())
+    .execute();
+  return rows.map(rowToEntry);
+}
+
+/** The cell an entry is for (page, task, browser, viewport). */
+export async function findEntryCell(
+  conn: Conn,
+  entryId: string,
+): Promise<
+  { pageId: string; taskId: string | null; browser: string; viewportName: string } | undefined
+> {
+  const row = await conn
+    .selectFrom('baseline_entries')
+    .select(['page_id', 'task_id', 'browser', 'viewport_name'])
+    .where('id', '=', entryId)
+    .executeTakeFirst();
+  return (
+    row && {
+      pageId: row.page_id,
+      taskId: row.task_id,
+      browser: row.browser,
+      viewportName: row.viewport_name,
+    }
+  );
+}
+
+/** executionId → runId, for the executions that still exist. */
+export async function listRunIdsOfExecutions(
+  conn: Conn,
+  executionIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (executionIds.length === 0) return new Map();
+  const rows = await conn
+    .selectFrom('executions')
+    .select(['id', 'run_id'])
+    .where('id', 'in', [...new Set(executionIds)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.run_id]));
+}
+
+/** The matrix keys a baseline has images for (current or past), sorted. */
+export async function listBaselineMatrixKeys(conn: Conn, baselineId: string): Promise<string[]> {
+  const rows = await conn
+    .selectFrom('baseline_entries')
+    .select('matrix_key')
+    .distinct()
+    .where('baseline_id', '=', baselineId)
+    .orderBy('matrix_key')
+    .execute();
+  return rows.map((r) => r.matrix_key);
 }
 
 /** Entries by id (current or superseded), e.g. the images executions were compared with. */
@@ -282,6 +349,8 @@ export interface NewBaselineEntry {
   artifactId: string;
   sha256: string;
   sourceExecutionId: string | null;
+  /** Who approved it; absent or null: recorded by a baseline run. */
+  approvedBy?: string | null;
   createdAt: string;
 }
 
@@ -299,6 +368,7 @@ export async function insertBaselineEntry(conn: Conn, entry: NewBaselineEntry): 
       artifact_id: entry.artifactId,
       sha256: entry.sha256,
       source_execution_id: entry.sourceExecutionId,
+      approved_by: entry.approvedBy ?? null,
       created_at: entry.createdAt,
       superseded_at: null,
     })

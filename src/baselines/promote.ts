@@ -1,28 +1,26 @@
 import type { AppContext } from '../app-context.ts';
-import { artifactUrl } from '../artifacts/artifact-files.ts';
 import { listArtifactsOfExecutions } from '../artifacts/artifacts.repository.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
 import { findExecutionLockingRun, runTransaction } from '../runs/run-lifecycle.ts';
-import { absoluteUrls, baselineLinks, executionLinks } from '../runs/run-links.ts';
 import { findRun } from '../runs/runs.repository.ts';
 import { creationStamp } from '../shared/clock.ts';
 import { invariant, notFound, unprocessable } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
-import { recordWebhookEvent } from '../webhooks/outbox.ts';
 import type { Conn } from '../db/connect.ts';
 import type { RunRecord } from '../runs/runs.repository.ts';
 import type { Baseline } from './baseline.schema.ts';
+import { setExecutionReview, type ExecutionReview } from '../runs/executions.repository.ts';
+import type { RunChanges } from '../runs/run-lifecycle.ts';
+import { recordBaselineImage } from './baseline-images.ts';
+import { recordBaselineUpdatedWebhook } from './baseline-updated.ts';
 import {
   copyCurrentEntries,
   findBaseline,
   findCurrentEntry,
   findLatestUsableBaseline,
   insertBaseline,
-  insertBaselineEntry,
   lockBaselineRow,
-  supersedeCurrentEntry,
-  touchBaseline,
 } from './baselines.repository.ts';
 import { baselineIsOnLine, branchesOfLine, lineOfRun } from './branches.ts';
 
@@ -34,6 +32,9 @@ export interface Promotion {
   entryId: string;
   /** False when the execution's image already was the baseline (nothing changed). */
   changed: boolean;
+  executionId: string;
+  /** The execution's review before this approval (what undoing it restores). */
+  reviewBefore: ExecutionReview;
 }
 
 /**
@@ -54,55 +55,84 @@ export async function promoteToBaseline(
   executionId: string,
   actor: Actor,
 ): Promise<Promotion> {
-  const promotion = await runTransaction(ctx, async (trx, changes) => {
-    const execution = await findExecutionLockingRun(trx, executionId);
-    if (!execution) throw notFound('execution', executionId);
-    const run = await findRun(trx, execution.runId);
-    invariant(run, `run of execution ${executionId} exists`);
-    if (run.mode !== 'compare') {
-      throw unprocessable(
-        'this execution belongs to a baseline run: its screenshot already is the baseline image',
-      );
-    }
-    if (execution.status !== 'finished') {
-      throw unprocessable(
-        `only a finished execution can be approved; this one is ${execution.status}`,
-      );
-    }
-    if (run.baselineId === null) {
-      throw unprocessable('the baseline this run compared against has been deleted');
-    }
-    const screenshot = (await listArtifactsOfExecutions(trx, [executionId]))
-      .filter((a) => a.kind === 'screenshot')
-      .at(-1);
-    invariant(screenshot, `finished execution ${executionId} has a screenshot`);
+  const promotion = await runTransaction(ctx, (trx, changes) =>
+    approveInTransaction(ctx, trx, changes, executionId, actor),
+  );
+  publishPromotions(ctx, [promotion]);
+  return promotion;
+}
 
-    const compared = await findBaseline(trx, run.baselineId);
-    invariant(compared, `baseline ${run.baselineId} exists`);
-    const { baseline: baselineBefore, copiedFrom } = await approvalTarget(
-      trx,
-      run,
-      compared,
-      actor,
+/** After the commit: one `baseline.updated` event per changed cell. */
+export function publishPromotions(ctx: AppContext, promotions: readonly Promotion[]): void {
+  for (const promotion of promotions) {
+    if (!promotion.changed) continue;
+    ctx.events.publish({
+      type: 'baseline.updated',
+      projectId: promotion.baseline.projectId,
+      baseline: promotion.baseline,
+      matrixKey: promotion.matrixKey,
+    });
+  }
+}
+
+/**
+ * promoteToBaseline's work inside a transaction the caller holds (a bulk approval approves
+ * many in one): the image goes in through recordBaselineImage, the execution's review becomes
+ * approved, and it writes one audit entry and one `baseline.updated` webhook event.
+ */
+export async function approveInTransaction(
+  ctx: AppContext,
+  trx: Conn,
+  changes: RunChanges,
+  executionId: string,
+  actor: Actor,
+): Promise<Promotion> {
+  const execution = await findExecutionLockingRun(trx, executionId);
+  if (!execution) throw notFound('execution', executionId);
+  const run = await findRun(trx, execution.runId);
+  invariant(run, `run of execution ${executionId} exists`);
+  if (run.mode !== 'compare') {
+    throw unprocessable(
+      'this execution belongs to a baseline run: its screenshot already is the baseline image',
     );
-    const targetId = baselineBefore.id;
-    const current = await findCurrentEntry(trx, targetId, execution.matrixKey);
-    if (current?.artifactId === screenshot.id) {
-      return {
-        baseline: baselineBefore,
-        matrixKey: execution.matrixKey,
-        previousEntryId: null,
-        entryId: current.id,
-        changed: false,
-      };
-    }
+  }
+  if (execution.status !== 'finished') {
+    throw unprocessable(
+      `only a finished execution can be approved; this one is ${execution.status}`,
+    );
+  }
+  if (run.baselineId === null) {
+    throw unprocessable('the baseline this run compared against has been deleted');
+  }
+  const screenshot = (await listArtifactsOfExecutions(trx, [executionId]))
+    .filter((a) => a.kind === 'screenshot')
+    .at(-1);
+  invariant(screenshot, `finished execution ${executionId} has a screenshot`);
 
-    const now = creationStamp();
-    const previousEntryId =
-      (await supersedeCurrentEntry(trx, targetId, execution.matrixKey, now)) ?? null;
-    const entryId = newId();
-    await insertBaselineEntry(trx, {
-      id: entryId,
+  const compared = await findBaseline(trx, run.baselineId);
+  invariant(compared, `baseline ${run.baselineId} exists`);
+  const { baseline: baselineBefore, copiedFrom } = await approvalTarget(trx, run, compared, actor);
+  const targetId = baselineBefore.id;
+  const current = await findCurrentEntry(trx, targetId, execution.matrixKey);
+  const now = creationStamp();
+  const reviewBefore = execution.review;
+  await setExecutionReview(trx, executionId, { status: 'approved', by: actor, at: now });
+  if (current?.artifactId === screenshot.id) {
+    changes.touchExecution(run, executionId);
+    return {
+      baseline: baselineBefore,
+      matrixKey: execution.matrixKey,
+      executionId,
+      reviewBefore,
+      previousEntryId: null,
+      entryId: current.id,
+      changed: false,
+    };
+  }
+
+  const { entryId, previousEntryId } = await recordBaselineImage(
+    trx,
+    {
       baselineId: targetId,
       matrixKey: execution.matrixKey,
       pageId: execution.pageId,
@@ -112,79 +142,70 @@ export async function promoteToBaseline(
       artifactId: screenshot.id,
       sha256: screenshot.sha256,
       sourceExecutionId: executionId,
-      createdAt: now,
-    });
-    await touchBaseline(trx, targetId, now);
-    const baseline = await findBaseline(trx, targetId);
-    invariant(baseline, `baseline ${targetId} exists`);
+      approvedBy: actor,
+    },
+    now,
+  );
+  const baseline = await findBaseline(trx, targetId);
+  invariant(baseline, `baseline ${targetId} exists`);
 
-    await recordAudit(trx, {
-      actor,
-      action: 'update',
-      entityType: 'baseline',
-      entityId: baseline.id,
-      projectId: run.projectId,
-      before: {
-        [execution.matrixKey]: current ? { entryId: current.id, sha256: current.sha256 } : null,
+  // One audit entry per cell: the baseline's image, and by which execution's approval.
+  await recordAudit(trx, {
+    actor,
+    action: 'update',
+    entityType: 'baseline',
+    entityId: baseline.id,
+    projectId: run.projectId,
+    before: {
+      [execution.matrixKey]: current ? { entryId: current.id, sha256: current.sha256 } : null,
+    },
+    after: {
+      [execution.matrixKey]: {
+        entryId,
+        sha256: screenshot.sha256,
+        executionId,
+        review: 'approved',
       },
-      after: { [execution.matrixKey]: { entryId, sha256: screenshot.sha256, executionId } },
-    });
-    await recordAudit(trx, {
-      actor,
-      action: 'update',
-      entityType: 'execution',
-      entityId: executionId,
-      projectId: run.projectId,
-      before: { approved: false },
-      after: { approved: true },
-    });
-    await recordWebhookEvent(trx, {
-      projectId: run.projectId,
-      type: 'baseline.updated',
-      data: {
-        baseline,
-        entry: {
-          id: entryId,
-          matrixKey: execution.matrixKey,
-          pageId: execution.pageId,
-          taskId: execution.taskId,
-          browser: execution.browser,
-          viewport: execution.viewport,
-          executionId,
-          previousEntryId,
-          image: absoluteUrls(ctx.config, { url: artifactUrl(screenshot.storageKey) }).url,
-        },
-        links: {
-          ...baselineLinks(ctx.config, baseline.id),
-          execution: executionLinks(ctx.config, executionId),
-        },
-      },
-    });
-    changes.webhookRecorded = true;
-    changes.log(run, {
-      level: 'info',
-      kind: 'approved',
-      executionId,
-      message:
-        `${execution.pageName}${execution.taskName ? ` / ${execution.taskName}` : ''} (${execution.browser}, ${execution.viewport.name}): screenshot approved into baseline ${baseline.id}` +
-        (baseline.branch === undefined ? '' : ` of branch '${baseline.branch}'`) +
-        (copiedFrom === undefined
-          ? ''
-          : ` (the branch's first approval: a copy of baseline ${copiedFrom.id}, which stays as it was)`) +
-        ` by ${actor}`,
-    });
-    changes.touchExecution(run, executionId);
-    return { baseline, matrixKey: execution.matrixKey, previousEntryId, entryId, changed: true };
+    },
   });
-  if (promotion.changed) {
-    ctx.events.publish({
-      type: 'baseline.updated',
-      projectId: promotion.baseline.projectId,
-      baseline: promotion.baseline,
-      matrixKey: promotion.matrixKey,
-    });
-  }
-  return promotion;
+  await recordBaselineUpdatedWebhook(ctx, trx, {
+    baseline,
+    entry: {
+      id: entryId,
+      matrixKey: execution.matrixKey,
+      pageId: execution.pageId,
+      taskId: execution.taskId,
+      browser: execution.browser,
+      viewport: execution.viewport,
+      executionId,
+      previousEntryId,
+      storageKey: screenshot.storageKey,
+      cause: 'approve',
+    },
+  });
+  changes.webhookRecorded = true;
+  changes.log(run, {
+    level: 'info',
+    kind: 'approved',
+    executionId,
+    message:
+      `${execution.pageName}${execution.taskName ? ` / ${execution.taskName}` : ''} (${execution.browser}, ${execution.viewport.name}): screenshot approved into baseline ${baseline.id}` +
+      (baseline.branch === undefined ? '' : ` of branch '${baseline.branch}'`) +
+      (copiedFrom === undefined
+        ? ''
+        : ` (the branch's first approval: a copy of baseline ${copiedFrom.id}, which stays as it was)`) +
+      ` by ${actor}`,
+  });
+  changes.touchExecution(run, executionId);
+  return {
+    baseline,
+    matrixKey: execution.matrixKey,
+    executionId,
+    reviewBefore,
+    previousEntryId,
+    entryId,
+    changed: true,
+  };
 }
 
 /**

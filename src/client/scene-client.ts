@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { AuditEntry } from '../audit/audit.types.ts';
+import type { BaselineHistoryEntry } from '../baselines/baseline-history.ts';
 import type { Baseline } from '../baselines/baseline.schema.ts';
 import type { Batch, createBatchSchema, updateBatchSchema } from '../batches/batch.schema.ts';
 import type { Page, createPageSchema, updatePageSchema } from '../pages/page.schema.ts';
@@ -427,12 +428,39 @@ export class SceneClient {
   approveExecution(id: string): Promise<Execution> {
     return this.ok('POST', `/executions/${enc(id)}/approve`);
   }
+  rejectExecution(id: string): Promise<Execution> {
+    return this.ok('POST', `/executions/${enc(id)}/reject`);
+  }
+  /** Approves many executions of a run at once: by default every change. */
+  approveRun(
+    runId: string,
+    input: { executionIds?: string[]; levels?: ('major' | 'minor' | 'none' | 'new')[] } = {},
+  ): Promise<{ approved: number; bulkApprovalId?: string }> {
+    return this.ok('POST', `/runs/${enc(runId)}/approve`, input);
+  }
+  undoRunApproval(runId: string): Promise<{ undone: number; skipped: number }> {
+    return this.ok('POST', `/runs/${enc(runId)}/approve/undo`);
+  }
 
   listBaselines(filter: { batchId?: string; projectId?: string } = {}): Promise<Baseline[]> {
     return this.listAll<Baseline>(`/baselines${query(filter)}`);
   }
   getBaseline(id: string): Promise<Baseline> {
     return this.ok('GET', `/baselines/${enc(id)}`);
+  }
+  /** The images a cell of the baseline has had, newest first. */
+  async baselineHistory(baselineId: string, matrixKey: string): Promise<BaselineHistoryEntry[]> {
+    return (
+      await this.ok<Listing<BaselineHistoryEntry>>(
+        'GET',
+        `/baselines/${enc(baselineId)}/history${query({ matrixKey })}`,
+      )
+    ).items;
+  }
+  revertBaselineEntry(
+    entryId: string,
+  ): Promise<{ baseline: Baseline; entry: BaselineHistoryEntry; changed: boolean }> {
+    return this.ok('POST', `/baseline-entries/${enc(entryId)}/revert`);
   }
 
   // ---- webhooks ----

@@ -139,6 +139,8 @@ export interface BaselineEntriesTable {
   source_execution_id: string | null;
   created_at: string;
   superseded_at: string | null;
+  /** Who approved it into the baseline; null: recorded by a baseline run. */
+  approved_by: string | null;
 }
 
 export interface RunsTable {
@@ -190,6 +192,21 @@ export interface ExecutionsTable {
   /** The process running it (while `running`): see the execution-leases migration. */
   owner: string | null;
   lease_expires_at: string | null;
+  /** unreviewed | approved | rejected (see the review migration). */
+  review_status: Generated<string>;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+}
+
+/** One bulk approval of a run's executions, kept so the last one can be undone. */
+export interface BulkApprovalsTable {
+  id: string;
+  run_id: string;
+  actor: string;
+  /** JSON: BulkApprovalCell[] (src/baselines/bulk-approve.ts). */
+  cells: string;
+  created_at: string;
+  undone_at: string | null;
 }
 
 /** One row: this installation's id (see the installation migration). */
@@ -277,6 +294,7 @@ export interface Database {
   baseline_entries: BaselineEntriesTable;
   runs: RunsTable;
   executions: ExecutionsTable;
+  bulk_approvals: BulkApprovalsTable;
   run_log: RunLogTable;
   installation: InstallationTable;
   webhooks: WebhooksTable;

@@ -2,11 +2,7 @@ import { dispatch } from './recovery.ts';
 import type { AppContext } from '../app-context.ts';
 import { sha256Of, writeArtifactFile } from '../artifacts/artifact-files.ts';
 import { insertArtifact, type ArtifactRecord } from '../artifacts/artifacts.repository.ts';
-import {
-  insertBaselineEntry,
-  supersedeCurrentEntry,
-  touchBaseline,
-} from '../baselines/baselines.repository.ts';
+import { recordBaselineImage } from '../baselines/baseline-images.ts';
 import type { BrowserPool } from '../capture/browser-pool.ts';
 import { CaptureError } from '../capture/capture-error.ts';
 import { captureExecution } from '../capture/capture-execution.ts';
@@ -17,7 +13,6 @@ import { retryWhileDatabaseUnavailable } from '../db/outage.ts';
 import type { ExecutionJob } from '../queue/queue.ts';
 import { nowIso } from '../shared/clock.ts';
 import { invariant } from '../shared/errors.ts';
-import { newId } from '../shared/ids.ts';
 import { observeCaptureStep, timeComparison, type DiffResult } from '../metrics/metrics.ts';
 import { ExecutionSetupError, loadCaptureInputs, type CaptureInputs } from './capture-inputs.ts';
 import { ComparisonError, compareWithBaseline, type Comparison } from './compare-with-baseline.ts';
@@ -495,21 +490,22 @@ function recordSuccessOnce(
     }
     for (const artifact of artifacts) await insertArtifact(trx, artifact);
     if (run.mode === 'baseline' && run.baselineId !== null) {
-      await supersedeCurrentEntry(trx, run.baselineId, execution.matrixKey, now);
-      await insertBaselineEntry(trx, {
-        id: newId(),
-        baselineId: run.baselineId,
-        matrixKey: execution.matrixKey,
-        pageId: execution.pageId,
-        taskId: execution.taskId,
-        browser: execution.browser,
-        viewportName: execution.viewport.name,
-        artifactId: screenshot.id,
-        sha256: screenshot.sha256,
-        sourceExecutionId: execution.id,
-        createdAt: now,
-      });
-      await touchBaseline(trx, run.baselineId, now);
+      await recordBaselineImage(
+        trx,
+        {
+          baselineId: run.baselineId,
+          matrixKey: execution.matrixKey,
+          pageId: execution.pageId,
+          taskId: execution.taskId,
+          browser: execution.browser,
+          viewportName: execution.viewport.name,
+          artifactId: screenshot.id,
+          sha256: screenshot.sha256,
+          sourceExecutionId: execution.id,
+          approvedBy: null,
+        },
+        now,
+      );
     }
     changes.store(run, logLines);
     changes.log(run, {

@@ -35,6 +35,16 @@ export interface ExecutionRecord {
   /** While running: the process running it, and until when its lease holds. */
   owner: string | null;
   leaseExpiresAt: string | null;
+  /** What a reviewer said about the outcome; a new outcome starts unreviewed. */
+  review: ExecutionReview;
+}
+
+export const reviewStatuses = ['unreviewed', 'approved', 'rejected'] as const;
+export type ReviewStatus = (typeof reviewStatuses)[number];
+export interface ExecutionReview {
+  status: ReviewStatus;
+  by: string | null;
+  at: string | null;
 }
 
 export type NewExecution = Pick<
@@ -95,6 +105,13 @@ function rowToExecutionRecord(row: Selectable<ExecutionsTable>): ExecutionRecord
     finishedAt: row.finished_at,
     owner: row.owner,
     leaseExpiresAt: row.lease_expires_at,
+    review: {
+      status: (reviewStatuses as readonly string[]).includes(row.review_status)
+        ? (row.review_status as ReviewStatus)
+        : 'unreviewed',
+      by: row.reviewed_by,
+      at: row.reviewed_at,
+    },
   };
 }
 
@@ -274,6 +291,22 @@ export async function incrementAttempt(conn: Conn, id: string, attempt: number):
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** A new outcome has not been reviewed yet. */
+const unreviewed = { review_status: 'unreviewed', reviewed_by: null, reviewed_at: null } as const;
+
+/** Records a reviewer's verdict on the execution's outcome. */
+export async function setExecutionReview(
+  conn: Conn,
+  id: string,
+  review: ExecutionReview,
+): Promise<void> {
+  await conn
+    .updateTable('executions')
+    .set({ review_status: review.status, reviewed_by: review.by, reviewed_at: review.at })
+    .where('id', '=', id)
+    .execute();
+}
+
 /**
  * Records the outcome of the attempt that is running. False when the execution is no longer
  * running that attempt (cancelled meanwhile): the result is discarded.
@@ -299,6 +332,7 @@ export async function completeRunningExecution(
       diff_details: outcome.diffDetails === null ? null : toJson(outcome.diffDetails),
       finished_at: outcome.finishedAt,
       ...released,
+      ...unreviewed,
     })
     .where('id', '=', id)
     .where('status', '=', 'running')

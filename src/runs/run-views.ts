@@ -137,6 +137,11 @@ export function toExecution(
       unstableRegions: details.unstableRegions ?? [],
     }),
     approved,
+    review: {
+      status: record.review.status,
+      ...(record.review.by !== null && { by: record.review.by }),
+      ...(record.review.at !== null && { at: record.review.at }),
+    },
     artifacts,
     createdAt: record.createdAt,
     ...(record.startedAt !== null && { startedAt: record.startedAt }),

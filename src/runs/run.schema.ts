@@ -88,6 +88,16 @@ export const executionArtifactsSchema = z.object({
 export type ExecutionArtifacts = z.infer<typeof executionArtifactsSchema>;
 export type ArtifactKind = keyof ExecutionArtifacts;
 
+export const executionReviewSchema = z
+  .object({
+    status: z.enum(['unreviewed', 'approved', 'rejected']),
+    by: z.string().optional().describe('who approved or rejected it'),
+    at: z.string().optional(),
+  })
+  .describe(
+    'a reviewer’s verdict on this outcome: approved (its screenshot went into the baseline) or rejected (the change is a bug); a new outcome starts unreviewed',
+  );
+
 export const executionSchema = z.object({
   id: z.string(),
   runId: z.string(),
@@ -128,6 +138,7 @@ export const executionSchema = z.object({
   approved: z
     .boolean()
     .describe('this execution’s screenshot is the current baseline image of its cell'),
+  review: executionReviewSchema,
   artifacts: executionArtifactsSchema,
   createdAt: z.string(),
   startedAt: z.string().optional(),

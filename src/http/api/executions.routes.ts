@@ -3,6 +3,7 @@ import type { AppContext } from '../../app-context.ts';
 import { baselineSchema } from '../../baselines/baseline.schema.ts';
 import { promoteToBaseline } from '../../baselines/promote.ts';
 import { cancelExecution } from '../../runs/cancel.ts';
+import { rejectExecution } from '../../runs/reject.ts';
 import { retryExecution } from '../../runs/retry.ts';
 import { executionSchema } from '../../runs/run.schema.ts';
 import { getExecution } from '../../runs/runs.service.ts';
@@ -46,6 +47,22 @@ export function registerExecutionRoutes(app: ApiApp, ctx: AppContext): void {
     },
     handler: async (request) => {
       await retryExecution(ctx, request.params.id, actorOf(request));
+      return getExecution(ctx.db, request.params.id);
+    },
+  });
+
+  app.post('/executions/:id/reject', {
+    schema: {
+      tags,
+      summary: 'Reject the change a finished compare execution found',
+      description:
+        'Sets `review` to rejected (with who and when): the change is a bug, not the new look. The baseline is not touched. 422 for baseline-run or unfinished executions.',
+      params: idParams,
+      body: emptyBodySchema,
+      response: { 200: executionSchema, ...errorResponses },
+    },
+    handler: async (request) => {
+      await rejectExecution(ctx, request.params.id, actorOf(request));
       return getExecution(ctx.db, request.params.id);
     },
   });

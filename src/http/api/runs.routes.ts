@@ -1,5 +1,10 @@
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
+import {
+  approveRun,
+  approveRunSchema,
+  undoLastBulkApproval,
+} from '../../baselines/bulk-approve.ts';
 import { cancelRun } from '../../runs/cancel.ts';
 import { launchRun } from '../../runs/launch-run.ts';
 import { retryRun } from '../../runs/retry.ts';
@@ -104,6 +109,41 @@ export function registerRunRoutes(app: ApiApp, ctx: AppContext): void {
       await retryRun(ctx, request.params.id, actorOf(request));
       return getRun(ctx.db, request.params.id);
     },
+  });
+
+  app.post('/runs/:id/approve', {
+    schema: {
+      tags,
+      summary: 'Approve many executions of a compare run at once',
+      description:
+        'In one transaction: every change (major, minor and new cells) by default, or the finished executions with the given `levels` ("major", "minor", "none", "new"), or the given `executionIds` (both: those of the ids with those levels). Each cell is approved as `POST /executions/{id}/approve` would: one audit entry and one `baseline.updated` event per cell, review status approved. `approved`: how many cells’ baseline image changed. Undo with `POST /runs/{id}/approve/undo`. 422 for a baseline run, ids not of this run or not finished.',
+      params: idParams,
+      body: approveRunSchema.nullish(),
+      response: {
+        200: z.object({
+          approved: z.number().int(),
+          bulkApprovalId: z.string().optional(),
+        }),
+        ...errorResponses,
+      },
+    },
+    handler: (request) => approveRun(ctx, request.params.id, request.body ?? {}, actorOf(request)),
+  });
+
+  app.post('/runs/:id/approve/undo', {
+    schema: {
+      tags,
+      summary: 'Undo the run’s last bulk approval',
+      description:
+        'Each cell it changed gets its previous baseline image back (a new page’s image is taken out) and its execution its previous review status, unless the cell changed again since (then it is left alone and counted in `skipped`). One audit entry and one `baseline.updated` event per cell. 409 when there is no bulk approval to undo (none, or the last one was undone).',
+      params: idParams,
+      body: emptyBodySchema,
+      response: {
+        200: z.object({ undone: z.number().int(), skipped: z.number().int() }),
+        ...errorResponses,
+      },
+    },
+    handler: (request) => undoLastBulkApproval(ctx, request.params.id, actorOf(request)),
   });
 
   app.get('/runs/:id/executions', {

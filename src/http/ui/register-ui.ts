@@ -26,6 +26,7 @@
 import formBody from '@fastify/formbody';
 import type { AppContext } from '../../app-context.ts';
 import { registerAuditScreens } from './audit/audit.routes.tsx';
+import { registerBaselineScreens } from './baselines/baselines.routes.tsx';
 import { uiErrorHandler } from './layout/error-page.tsx';
 import { registerMissingProjectTabs } from './layout/tab-placeholder.tsx';
 import { registerBatchScreens } from './batches/batches.routes.tsx';
@@ -53,6 +54,7 @@ export async function registerUi(app: UiApp, ctx: AppContext): Promise<void> {
     registerRunScreens(ui, ctx);
     registerRunDetailScreens(ui, ctx);
     registerViewerScreens(ui, ctx);
+    registerBaselineScreens(ui, ctx);
     registerSettingsScreens(ui, ctx);
     registerAuditScreens(ui, ctx);
     registerWebhookScreens(ui, ctx);

@@ -95,6 +95,13 @@ export function BatchesPanel(props: {
                 >
                   Run…
                 </a>
+                <a
+                  class="button small"
+                  href={`/batches/${batch.id}/baselines`}
+                  aria-label={`Baselines of batch ${batch.name}`}
+                >
+                  Baselines
+                </a>
                 <EditButton kind="batch" id={batch.id} label={batch.name} />
                 <DangerButton
                   small

@@ -13,7 +13,9 @@ export function cellText(execution: Execution): string {
 
 export function ExecutionCard(props: { execution: Execution }) {
   const e = props.execution;
-  const thumb = thumbnailUrl(e.artifacts.screenshot);
+  // A change shows where it is: the diff (changed pixels highlighted) rather than the screenshot.
+  const changed = e.diffLevel === 'minor' || e.diffLevel === 'major';
+  const thumb = thumbnailUrl((changed ? e.artifacts.diff : undefined) ?? e.artifacts.screenshot);
   const title = executionTitle(e);
   return (
     <li id={`exec-${e.id}`} class={`exec-card exec-${e.status}`}>
@@ -22,7 +24,7 @@ export function ExecutionCard(props: { execution: Execution }) {
         class="exec-link"
         aria-label={`${title}, ${cellText(e)}: ${e.status}${e.diffLevel ? `, ${e.diffLevel} change` : ''}`}
       >
-        <div class="thumb">
+        <div class="thumb" data-thumb={changed && e.artifacts.diff ? 'diff' : 'screenshot'}>
           {thumb ? (
             <img src={thumb} alt="" loading="lazy" width="320" height="200" />
           ) : (
@@ -42,8 +44,16 @@ export function ExecutionCard(props: { execution: Execution }) {
             <StatusBadge status={e.status} />
             <DiffBadge level={e.diffLevel} percent={e.diffPercent} />
             {e.noBaseline && <span class="badge badge-queued">New: no baseline</span>}
-            {e.approved && e.diffLevel !== undefined && (
-              <span class="badge badge-finished">Approved</span>
+            {e.review.status === 'approved' || (e.approved && e.diffLevel !== undefined) ? (
+              <span class="badge badge-finished" data-review="approved">
+                Approved
+              </span>
+            ) : e.review.status === 'rejected' ? (
+              <span class="badge badge-failed" data-review="rejected">
+                Rejected
+              </span>
+            ) : (
+              ''
             )}
           </div>
           {e.error && (

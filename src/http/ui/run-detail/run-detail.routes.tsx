@@ -1,4 +1,9 @@
 import type { AppContext } from '../../../app-context.ts';
+import {
+  approveRun,
+  undoableBulkApproval,
+  undoLastBulkApproval,
+} from '../../../baselines/bulk-approve.ts';
 import { getProject } from '../../../projects/projects.service.ts';
 import { cancelRun } from '../../../runs/cancel.ts';
 import { retryRun } from '../../../runs/retry.ts';
@@ -9,6 +14,7 @@ import { shortId } from '../components/badges.tsx';
 import { pageContextOf } from '../layout/page-context.ts';
 import { projectTabHref } from '../layout/project-shell.tsx';
 import { currentPagePath, sendPage, sendPartials } from '../shared/html-response.ts';
+import { formBodyOf, textField } from '../shared/form-data.ts';
 import { idParamOf } from '../shared/route-params.ts';
 import { openSse, trackOpenStreams } from '../../sse.ts';
 import { redirectWithToast, showToast } from '../shared/toast.ts';
@@ -16,6 +22,7 @@ import type { UiApp } from '../shared/ui-types.ts';
 import { ExecutionCard } from './executions-grid.tsx';
 import { LiveBadge, RunLogLineView } from './run-log.tsx';
 import { RunActions, RunPage } from './run-page.tsx';
+import { reviewFilterOf } from './run-review.tsx';
 import { RunStatusBadges, RunSummaryCard } from './run-summary.tsx';
 import { registerThumbnailRoutes } from './thumbnails.routes.ts';
 
@@ -44,11 +51,12 @@ export function registerRunDetailScreens(app: UiApp, ctx: AppContext): void {
 
   app.get('/runs/:id', async (request, reply) => {
     const run = await getRun(ctx.db, idParamOf(request.params));
-    const [project, executions, log, page] = await Promise.all([
+    const [project, executions, log, page, undoable] = await Promise.all([
       getProject(ctx.db, run.projectId),
       listExecutions(ctx.db, run.id),
       readLog(run.id, 0),
       pageContextOf(request, reply, ctx, run.projectId),
+      undoableBulkApproval(ctx.db, run.id),
     ]);
     return sendPage(
       reply,
@@ -59,6 +67,8 @@ export function registerRunDetailScreens(app: UiApp, ctx: AppContext): void {
         executions={executions}
         log={log.lines}
         logTruncated={log.truncated}
+        filter={reviewFilterOf(request.query)}
+        undoable={undoable}
       />,
     );
   });
@@ -176,6 +186,45 @@ export function registerRunDetailScreens(app: UiApp, ctx: AppContext): void {
       { id: 'run-badges', html: <RunStatusBadges run={run} /> },
       { id: 'run-actions', html: <RunActions run={run} /> },
     ]);
+  });
+
+  /** Back to the run page the form was on (its filter), never elsewhere. */
+  const backTo = (runId: string, body: Record<string, unknown>): string => {
+    const back = typeof body['back'] === 'string' ? body['back'] : '';
+    return back.startsWith(`/runs/${runId}`) && !back.startsWith('//') ? back : `/runs/${runId}`;
+  };
+
+  app.post('/runs/:id/approve', async (request, reply) => {
+    const runId = idParamOf(request.params);
+    const body = formBodyOf(request);
+    const executionIds = textField(body, 'executionIds')
+      .split(',')
+      .map((id) => id.trim())
+      .filter((id) => id !== '');
+    const result = await approveRun(
+      ctx,
+      runId,
+      executionIds.length > 0 ? { executionIds } : {},
+      actorOf(request, 'ui'),
+    );
+    return redirectWithToast(request, reply, backTo(runId, body), {
+      kind: 'success',
+      message:
+        result.approved === 0
+          ? 'Nothing to approve: these screenshots already are the baseline images'
+          : `Approved ${result.approved} change${result.approved === 1 ? '' : 's'} into the baseline`,
+    });
+  });
+
+  app.post('/runs/:id/approve/undo', async (request, reply) => {
+    const runId = idParamOf(request.params);
+    const result = await undoLastBulkApproval(ctx, runId, actorOf(request, 'ui'));
+    return redirectWithToast(request, reply, backTo(runId, formBodyOf(request)), {
+      kind: 'success',
+      message:
+        `Bulk approval undone: ${result.undone} baseline image${result.undone === 1 ? '' : 's'} restored` +
+        (result.skipped > 0 ? ` (${result.skipped} changed since, left as they are)` : ''),
+    });
   });
 
   app.post('/runs/:id/retry', async (request, reply) => {

@@ -7,6 +7,7 @@ import { PageHeader } from '../components/page-header.tsx';
 import { Layout, type PageContext } from '../layout/layout.tsx';
 import { ExecutionsGrid } from './executions-grid.tsx';
 import { RunLog } from './run-log.tsx';
+import { filterExecutions, ReviewBar, type ReviewFilter } from './run-review.tsx';
 import { RunStatusBadges, RunSummaryCard } from './run-summary.tsx';
 
 export function RunActions(props: { run: Run }) {
@@ -46,10 +47,13 @@ export function RunPage(props: {
   executions: Execution[];
   log: RunLogLine[];
   logTruncated: boolean;
+  filter: ReviewFilter;
+  undoable: number | undefined;
 }) {
   const { run, project } = props;
   const live = !isTerminal(run.status);
   const lastSeq = props.log.at(-1)?.seq ?? 0;
+  const shown = filterExecutions(props.executions, props.filter);
   return (
     <Layout title={`Run #${shortId(run.id)}`} section="runs" page={props.page}>
       {live && (
@@ -74,9 +78,17 @@ export function RunPage(props: {
       <RunSummaryCard run={run} projectId={project.id} />
       <section aria-labelledby="executions-title">
         <h2 id="executions-title" class="section-title">
-          {`Executions (${props.executions.length})`}
+          {shown.length === props.executions.length
+            ? `Executions (${props.executions.length})`
+            : `Executions (${shown.length} of ${props.executions.length})`}
         </h2>
-        <ExecutionsGrid executions={props.executions} />
+        <ReviewBar
+          run={run}
+          executions={props.executions}
+          filter={props.filter}
+          undoable={props.undoable}
+        />
+        <ExecutionsGrid executions={shown} />
       </section>
       <RunLog lines={props.log} truncated={props.logTruncated} live={live} />
     </Layout>

@@ -12,49 +12,104 @@ import { DangerButton } from '../components/modal.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { formatDuration } from '../components/time.tsx';
 import { Layout, type PageContext } from '../layout/layout.tsx';
+import { historyHref } from '../baselines/baseline-views.tsx';
 import { cellText, executionTitle } from '../run-detail/executions-grid.tsx';
 import { availableModes, defaultMode, viewerModes, type ViewerMode } from './viewer-modes.ts';
 
-export function ApprovePanel(props: { execution: Execution; run: Run }) {
+function reviewText(execution: Execution): string {
+  const r = execution.review;
+  const who = r.by ? ` by ${r.by}` : '';
+  if (r.status === 'approved') return `Approved${who}`;
+  if (r.status === 'rejected') return `Rejected${who}`;
+  return execution.approved ? 'Its screenshot is the baseline image' : 'Not reviewed yet';
+}
+
+/**
+ * The review controls, sticky at the top of the viewer: approve (`a`), reject (`r`), and on
+ * to the next changed execution (`→`). Answers to approve and reject replace it.
+ */
+export function ApprovePanel(props: {
+  execution: Execution;
+  run: Run;
+  nextChanged?: Execution | undefined;
+  progress?: string | undefined;
+}) {
   const { execution, run } = props;
+  const reviewable = run.mode === 'compare' && execution.status === 'finished';
+  const next = props.nextChanged ? (
+    <a
+      class="button small"
+      href={`/executions/${props.nextChanged.id}`}
+      data-nav="next-change"
+      aria-keyshortcuts="ArrowRight"
+    >
+      Next change <kbd aria-hidden="true">→</kbd>
+    </a>
+  ) : (
+    <span class="muted">No later change</span>
+  );
+  let status;
   if (run.mode !== 'compare') {
-    return (
-      <div id="approve-panel" class="approve-panel">
-        <p class="muted">A baseline run's screenshots are its baseline images.</p>
-      </div>
-    );
-  }
-  if (execution.status !== 'finished') {
-    return (
-      <div id="approve-panel" class="approve-panel">
-        <p class="muted">Only a finished execution can be approved.</p>
-      </div>
-    );
-  }
-  if (execution.approved) {
-    return (
-      <div id="approve-panel" class="approve-panel">
-        <span class="badge badge-finished">Approved</span>
-        <p>This screenshot is the baseline image of its cell: later compare runs use it.</p>
-      </div>
+    status = <p class="muted">A baseline run's screenshots are its baseline images.</p>;
+  } else if (execution.status !== 'finished') {
+    status = <p class="muted">Only a finished execution can be approved.</p>;
+  } else {
+    status = (
+      <p class="review-status" data-review={execution.review.status}>
+        {execution.review.status === 'approved' || execution.approved ? (
+          <span class="badge badge-finished">Approved</span>
+        ) : execution.review.status === 'rejected' ? (
+          <span class="badge badge-failed">Rejected</span>
+        ) : (
+          ''
+        )}{' '}
+        <span safe>{reviewText(execution)}</span>
+      </p>
     );
   }
   return (
-    <div id="approve-panel" class="approve-panel">
-      <button
-        type="button"
-        class="button primary"
-        hx-post={`/executions/${execution.id}/approve`}
-        hx-target="#approve-panel"
-        hx-swap="outerHTML"
-      >
-        Approve as baseline
-      </button>
-      <p class="muted">
-        {execution.noBaseline
-          ? 'The baseline has no image for this cell yet; approving adds this one.'
-          : 'Replaces the baseline image of this cell (the old one is kept in the history).'}
-      </p>
+    <div id="approve-panel" class="approve-panel review-panel" role="region" aria-label="Review">
+      {status}
+      <div class="review-actions">
+        {reviewable && !execution.approved && (
+          <button
+            type="button"
+            class="button primary small"
+            hx-post={`/executions/${execution.id}/approve`}
+            hx-target="#approve-panel"
+            hx-swap="outerHTML"
+            data-review-action="approve"
+            aria-keyshortcuts="a"
+            title={
+              execution.noBaseline
+                ? 'The baseline has no image for this cell yet; approving adds this one (a)'
+                : 'Replaces the baseline image of this cell; the old one is kept in the history (a)'
+            }
+          >
+            Approve as baseline <kbd aria-hidden="true">a</kbd>
+          </button>
+        )}
+        {reviewable && execution.review.status !== 'rejected' && (
+          <button
+            type="button"
+            class="button small"
+            hx-post={`/executions/${execution.id}/reject`}
+            hx-target="#approve-panel"
+            hx-swap="outerHTML"
+            data-review-action="reject"
+            aria-keyshortcuts="r"
+            title="The change is a bug: mark it rejected; the baseline stays as it is (r)"
+          >
+            Reject <kbd aria-hidden="true">r</kbd>
+          </button>
+        )}
+        {next}
+        {props.progress && (
+          <span class="muted review-progress" safe>
+            {props.progress}
+          </span>
+        )}
+      </div>
     </div>
   );
 }
@@ -163,6 +218,8 @@ export function ViewerPage(props: {
   next?: Execution | undefined;
   position: number;
   total: number;
+  nextChanged?: Execution | undefined;
+  progress?: string | undefined;
 }) {
   const { execution: e, run, project } = props;
   const available = availableModes(e);
@@ -222,6 +279,12 @@ export function ViewerPage(props: {
           {`This execution is ${e.status}; the page reloads when it ends.`}
         </p>
       )}
+      <ApprovePanel
+        execution={e}
+        run={run}
+        nextChanged={props.nextChanged}
+        progress={props.progress}
+      />
       {e.error && (
         <p class="notice notice-error" role="alert" safe>
           {e.error}
@@ -242,6 +305,9 @@ export function ViewerPage(props: {
         data-run-href={runHref}
         data-previous-href={props.previous ? `/executions/${props.previous.id}` : undefined}
         data-next-href={props.next ? `/executions/${props.next.id}` : undefined}
+        data-next-change-href={
+          props.nextChanged ? `/executions/${props.nextChanged.id}` : undefined
+        }
       >
         <div class="viewer-toolbar">
           <div class="segmented" role="toolbar" aria-label="View mode">
@@ -403,9 +469,9 @@ export function ViewerPage(props: {
           </>
         )}
         <p class="keys-help muted">
-          Keys: <kbd>←</kbd>/<kbd>→</kbd> previous/next execution · <kbd>1</kbd>–<kbd>8</kbd> modes
-          · <kbd>n</kbd>/<kbd>p</kbd> next/previous change · <kbd>z</kbd> zoom · <kbd>Esc</kbd> back
-          to the run
+          Keys: <kbd>a</kbd> approve · <kbd>r</kbd> reject · <kbd>→</kbd> next change · <kbd>←</kbd>{' '}
+          previous execution · <kbd>1</kbd>–<kbd>8</kbd> modes · <kbd>n</kbd>/<kbd>p</kbd>{' '}
+          next/previous change · <kbd>z</kbd> zoom · <kbd>Esc</kbd> back to the run
         </p>
       </div>
       <div class="viewer-panels">
@@ -415,7 +481,18 @@ export function ViewerPage(props: {
         </section>
         <section class="card" aria-labelledby="approve-title">
           <h2 id="approve-title">Baseline</h2>
-          <ApprovePanel execution={e} run={run} />
+          <p class="muted">
+            {run.mode !== 'compare'
+              ? "A baseline run's screenshots are its baseline images."
+              : e.noBaseline
+                ? 'The baseline has no image for this cell yet; approving adds this one.'
+                : 'Approving replaces the baseline image of this cell (the old one is kept in the history).'}
+          </p>
+          {run.baselineId && (
+            <p>
+              <a href={historyHref(run.baselineId, e.matrixKey)}>History of this cell’s baseline</a>
+            </p>
+          )}
           <div class="button-row exec-actions">
             {(e.status === 'failed' || e.status === 'cancelled') && (
               <button

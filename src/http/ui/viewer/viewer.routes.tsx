@@ -2,6 +2,8 @@ import type { AppContext } from '../../../app-context.ts';
 import { promoteToBaseline } from '../../../baselines/promote.ts';
 import { getProject } from '../../../projects/projects.service.ts';
 import { cancelExecution } from '../../../runs/cancel.ts';
+import { rejectExecution } from '../../../runs/reject.ts';
+import { isChange, reviewProgressText } from '../run-detail/run-review.tsx';
 import { retryExecution } from '../../../runs/retry.ts';
 import { isTerminal } from '../../../runs/run.schema.ts';
 import { getExecution, getRun, listExecutions } from '../../../runs/runs.service.ts';
@@ -14,6 +16,22 @@ import type { UiApp } from '../shared/ui-types.ts';
 import { ApprovePanel, ViewerPage } from './viewer-page.tsx';
 
 export function registerViewerScreens(app: UiApp, ctx: AppContext): void {
+  /** What the review panel shows for an execution. */
+  const reviewState = async (id: string) => {
+    const execution = await getExecution(ctx.db, id);
+    const [run, siblings] = await Promise.all([
+      getRun(ctx.db, execution.runId),
+      listExecutions(ctx.db, execution.runId),
+    ]);
+    const index = siblings.findIndex((s) => s.id === id);
+    return {
+      execution,
+      run,
+      nextChanged: siblings.slice(index + 1).find(isChange),
+      progress: run.mode === 'compare' ? reviewProgressText(siblings) : undefined,
+    };
+  };
+
   app.get('/executions/:id', async (request, reply) => {
     const execution = await getExecution(ctx.db, idParamOf(request.params));
     const [run, siblings, project, page] = await Promise.all([
@@ -23,6 +41,7 @@ export function registerViewerScreens(app: UiApp, ctx: AppContext): void {
       pageContextOf(request, reply, ctx, execution.projectId),
     ]);
     const index = siblings.findIndex((s) => s.id === execution.id);
+    const nextChanged = siblings.slice(index + 1).find(isChange);
     return sendPage(
       reply,
       <ViewerPage
@@ -34,6 +53,8 @@ export function registerViewerScreens(app: UiApp, ctx: AppContext): void {
         next={siblings[index + 1]}
         position={index + 1}
         total={siblings.length}
+        nextChanged={nextChanged}
+        progress={run.mode === 'compare' ? reviewProgressText(siblings) : undefined}
       />,
     );
   });
@@ -49,15 +70,38 @@ export function registerViewerScreens(app: UiApp, ctx: AppContext): void {
   app.post('/executions/:id/approve', async (request, reply) => {
     const id = idParamOf(request.params);
     const promotion = await promoteToBaseline(ctx, id, actorOf(request, 'ui'));
-    const execution = await getExecution(ctx.db, id);
-    const run = await getRun(ctx.db, execution.runId);
+    const { execution, run, nextChanged, progress } = await reviewState(id);
     showToast(reply, {
       kind: 'success',
       message: promotion.changed
         ? `Approved: this screenshot is now the baseline image of its cell${promotion.baseline.branch === undefined ? '' : ` on branch '${promotion.baseline.branch}'`}`
         : 'Already approved: this screenshot was the baseline image',
     });
-    return sendFragment(reply, <ApprovePanel execution={execution} run={run} />);
+    return sendFragment(
+      reply,
+      <ApprovePanel
+        execution={execution}
+        run={run}
+        nextChanged={nextChanged}
+        progress={progress}
+      />,
+    );
+  });
+
+  app.post('/executions/:id/reject', async (request, reply) => {
+    const id = idParamOf(request.params);
+    await rejectExecution(ctx, id, actorOf(request, 'ui'));
+    const { execution, run, nextChanged, progress } = await reviewState(id);
+    showToast(reply, { kind: 'success', message: 'Rejected: the baseline stays as it is' });
+    return sendFragment(
+      reply,
+      <ApprovePanel
+        execution={execution}
+        run={run}
+        nextChanged={nextChanged}
+        progress={progress}
+      />,
+    );
   });
 
   app.post('/executions/:id/retry', async (request, reply) => {

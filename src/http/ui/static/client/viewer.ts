@@ -258,8 +258,16 @@ function setupViewer(viewer: HTMLElement): void {
       if (href) window.location.assign(href);
     };
     const modeNames = Object.keys(modes);
+    const review = (action: string) =>
+      document
+        .querySelector<HTMLButtonElement>(`[data-review-action="${action}"]:not([disabled])`)
+        ?.click();
     if (event.key === 'ArrowLeft') go(viewer.dataset['previousHref']);
-    else if (event.key === 'ArrowRight') go(viewer.dataset['nextHref']);
+    // On to the next changed execution; past the last change, the next one.
+    else if (event.key === 'ArrowRight')
+      go(viewer.dataset['nextChangeHref'] ?? viewer.dataset['nextHref']);
+    else if (event.key === 'a') review('approve');
+    else if (event.key === 'r') review('reject');
     else if (event.key === 'Escape') go(viewer.dataset['runHref']);
     else if (/^[1-8]$/.test(event.key)) applyMode(modeNames[Number(event.key) - 1] ?? '', true);
     else if (event.key === 'n') goToChange(1);
