@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       auth: {
         mode: 'off',
+        oidc: undefined,
         admin: undefined,
         sessionIdleMinutes: 720,
         sessionMaxHours: 168,

@@ -37,6 +37,29 @@ export const configKeys = {
     default: '168',
     meaning: 'A UI session ends this long after login, however active.',
   },
+  SCENE_OIDC_ISSUER: {
+    default: '(none: no single sign-on)',
+    meaning:
+      'OpenID Connect issuer URL for single sign-on, e.g. `https://accounts.google.com`; the redirect URL to register is `$SCENE_PUBLIC_URL/auth/oidc/callback`.',
+  },
+  SCENE_OIDC_CLIENT_ID: { default: '(none)', meaning: 'Client id registered at the issuer.' },
+  SCENE_OIDC_CLIENT_SECRET: {
+    default: '(none)',
+    meaning: 'Client secret registered at the issuer.',
+  },
+  SCENE_OIDC_ALLOWED_DOMAINS: {
+    default: '(none: any)',
+    meaning: 'Comma-separated email domains allowed to sign in, e.g. `example.com,example.org`.',
+  },
+  SCENE_OIDC_DEFAULT_ROLE: {
+    default: 'viewer',
+    meaning: 'Role of a user created at their first single sign-on.',
+  },
+  SCENE_OIDC_GROUP_ROLES: {
+    default: '(none)',
+    meaning:
+      'Group→role mapping from the `groups` claim, e.g. `scene-admins=admin,qa=reviewer`; the strongest match wins, at every login.',
+  },
   SCENE_LOGIN_WINDOW_SECONDS: {
     default: '60',
     meaning:
@@ -119,8 +142,19 @@ export type ArtifactsConfig =
       credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
     };
 
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Lowercase email domains; empty: any. */
+  allowedDomains: readonly string[];
+  defaultRole: 'admin' | 'editor' | 'reviewer' | 'viewer';
+  groupRoles: Readonly<Record<string, 'admin' | 'editor' | 'reviewer' | 'viewer'>>;
+}
+
 export interface AuthConfig {
   mode: 'required' | 'off';
+  oidc: OidcConfig | undefined;
   admin: { email: string; password: string } | undefined;
   sessionIdleMinutes: number;
   sessionMaxHours: number;
@@ -175,6 +209,23 @@ const envSchema = z.object({
     720,
   ),
   SCENE_SESSION_MAX_HOURS: wholeNumber(1, 87600, 'must be a whole number of hours').default(168),
+  SCENE_OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  SCENE_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  SCENE_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  SCENE_OIDC_ALLOWED_DOMAINS: z.string().optional(),
+  SCENE_OIDC_DEFAULT_ROLE: z.enum(['admin', 'editor', 'reviewer', 'viewer']).default('viewer'),
+  SCENE_OIDC_GROUP_ROLES: z
+    .string()
+    .refine(
+      (v) =>
+        v === '' ||
+        /^[^=,]+=(admin|editor|reviewer|viewer)(,[^=,]+=(admin|editor|reviewer|viewer))*$/.test(v),
+      {
+        message:
+          'expected group=role pairs separated by commas, e.g. scene-admins=admin,qa=reviewer',
+      },
+    )
+    .optional(),
   SCENE_LOGIN_WINDOW_SECONDS: wholeNumber(1, 86400, 'must be a whole number of seconds').default(
     60,
   ),
@@ -226,7 +277,9 @@ const envSchema = z.object({
 
 /** How a bad value is quoted back: never a key, and a URL without its password. */
 function quoted(key: string, value: string | undefined): string {
-  if (key === 'SCENE_SECRET_KEY' || key === 'SCENE_ADMIN_PASSWORD') return '(value not shown)';
+  if (['SCENE_SECRET_KEY', 'SCENE_ADMIN_PASSWORD', 'SCENE_OIDC_CLIENT_SECRET'].includes(key)) {
+    return '(value not shown)';
+  }
   return `(got ${JSON.stringify(value === undefined ? undefined : redactUrlPassword(value))})`;
 }
 
@@ -309,6 +362,7 @@ function authConfig(e: z.infer<typeof envSchema>): AuthConfig {
   }
   return {
     mode,
+    oidc: oidcConfig(e),
     admin:
       e.SCENE_ADMIN_EMAIL !== undefined && e.SCENE_ADMIN_PASSWORD !== undefined
         ? Object.freeze({ email: e.SCENE_ADMIN_EMAIL, password: e.SCENE_ADMIN_PASSWORD })
@@ -317,6 +371,32 @@ function authConfig(e: z.infer<typeof envSchema>): AuthConfig {
     sessionMaxHours: e.SCENE_SESSION_MAX_HOURS,
     loginWindowSeconds: e.SCENE_LOGIN_WINDOW_SECONDS,
   };
+}
+
+function oidcConfig(e: z.infer<typeof envSchema>): OidcConfig | undefined {
+  if (e.SCENE_OIDC_ISSUER === undefined) return undefined;
+  if (e.SCENE_OIDC_CLIENT_ID === undefined || e.SCENE_OIDC_CLIENT_SECRET === undefined) {
+    throw new ConfigError([
+      'SCENE_OIDC_ISSUER: single sign-on also needs SCENE_OIDC_CLIENT_ID and SCENE_OIDC_CLIENT_SECRET',
+    ]);
+  }
+  const groupRoles = Object.fromEntries(
+    (e.SCENE_OIDC_GROUP_ROLES ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((pair) => pair.split('=') as [string, OidcConfig['defaultRole']]),
+  );
+  return Object.freeze({
+    issuer: e.SCENE_OIDC_ISSUER,
+    clientId: e.SCENE_OIDC_CLIENT_ID,
+    clientSecret: e.SCENE_OIDC_CLIENT_SECRET,
+    allowedDomains: (e.SCENE_OIDC_ALLOWED_DOMAINS ?? '')
+      .split(',')
+      .map((d) => d.trim().toLowerCase())
+      .filter(Boolean),
+    defaultRole: e.SCENE_OIDC_DEFAULT_ROLE,
+    groupRoles,
+  });
 }
 
 function artifactsConfig(

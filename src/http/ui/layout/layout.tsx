@@ -7,6 +7,8 @@ export interface PageContext {
   /** A toast carried over a redirect (flash cookie). */
   flash?: Toast | undefined;
   timestampDisplay: 'utc' | 'local';
+  /** The signed-in user (authentication required) and the session's CSRF token. */
+  user?: { label: string; csrfToken: string } | undefined;
 }
 
 const sections: { id: Section; label: string; href: string }[] = [
@@ -59,6 +61,7 @@ export function Layout(props: {
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/static/app.css" />
         <meta name="htmx-config" content={htmxConfig} />
+        {props.page.user ? <meta name="csrf-token" content={props.page.user.csrfToken} /> : ''}
         <script src="/static/app.js" type="module"></script>
         {(props.scripts ?? []).map((src) => (
           <script src={src} type="module"></script>
@@ -84,6 +87,19 @@ export function Layout(props: {
               </a>
             ))}
           </nav>
+          {props.page.user ? (
+            <form class="user-menu" method="post" action="/logout">
+              <span class="user-label" safe>
+                {props.page.user.label}
+              </span>
+              <input type="hidden" name="_csrf" value={props.page.user.csrfToken} />
+              <button type="submit" class="button">
+                Log out
+              </button>
+            </form>
+          ) : (
+            ''
+          )}
         </header>
         <main id="main" tabindex="-1">
           {props.children}
