@@ -27,6 +27,7 @@ import formBody from '@fastify/formbody';
 import type { AppContext } from '../../app-context.ts';
 import { registerAuditScreens } from './audit/audit.routes.tsx';
 import { registerLoginScreens } from './auth/login.routes.tsx';
+import { registerOidcScreens } from './auth/oidc.routes.tsx';
 import { uiErrorHandler } from './layout/error-page.tsx';
 import { registerMissingProjectTabs } from './layout/tab-placeholder.tsx';
 import { registerBatchScreens } from './batches/batches.routes.tsx';
@@ -48,6 +49,7 @@ export async function registerUi(app: UiApp, ctx: AppContext): Promise<void> {
     ui.setErrorHandler(uiErrorHandler(ctx));
     registerStaticAssets(ui);
     registerLoginScreens(ui, ctx);
+    registerOidcScreens(ui, ctx);
     registerProjectScreens(ui, ctx);
     registerPageScreens(ui, ctx);
     registerTaskScreens(ui, ctx);
