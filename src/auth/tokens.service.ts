@@ -35,6 +35,10 @@ export async function createToken(
   creator: Principal,
   input: CreateTokenInput,
 ): Promise<Token & { token: string }> {
+  if (creator.kind === 'token') {
+    // else a token limited to some projects could mint one that is not
+    throw new AppError('forbidden', 'API tokens are created by a signed-in user, not by a token');
+  }
   const forOther = input.userId !== undefined && input.userId !== creator.userId;
   if (forOther && creator.role !== 'admin') {
     throw new AppError(

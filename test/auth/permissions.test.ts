@@ -17,6 +17,7 @@ interface Operation {
 
 const password = 'a long admin password 1';
 const viewerPassword = 'a long viewer password 2';
+const editorPassword = 'a long editor password 3';
 const missing = 'doesnotexist0000';
 
 /** Operations any signed-in user or token may do to itself. */
@@ -52,11 +53,37 @@ describe.each(dialects)('permissions of every API operation on %s', (dialect) =>
     return { status: response.statusCode, body: response.body };
   };
 
-  const api = async <T>(method: Method, url: string, payload?: unknown, token = tokens.admin) => {
+  /** A token, or a session (cookie and CSRF token); default: the admin's token. */
+  type Auth = string | { cookie: string; csrf: string };
+  const sessions: Record<string, { cookie: string; csrf: string }> = {};
+  const headersOf = (auth: Auth): Record<string, string> =>
+    typeof auth === 'string'
+      ? { authorization: `Bearer ${auth}` }
+      : { cookie: auth.cookie, 'x-csrf-token': auth.csrf };
+  const login = async (email: string, secret: string) => {
+    const response = await t.server.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password: secret },
+    });
+    expect(response.statusCode).toBe(200);
+    const cookie = response.cookies.find((c) => c.name === 'scene_session');
+    invariant(cookie, 'the login sets the session cookie');
+    return {
+      cookie: `scene_session=${cookie.value}`,
+      csrf: response.json<{ csrfToken: string }>().csrfToken,
+    };
+  };
+  const api = async <T>(
+    method: Method,
+    url: string,
+    payload?: unknown,
+    auth: Auth = tokens.admin ?? '',
+  ) => {
     const response = await t.server.inject({
       method,
       url: `/api/v1${url}`,
-      headers: { authorization: `Bearer ${token}` },
+      headers: headersOf(auth),
       ...(payload === undefined ? {} : { payload: payload as object }),
     });
     return { status: response.statusCode, json: () => response.json<T>() };
@@ -76,19 +103,22 @@ describe.each(dialects)('permissions of every API operation on %s', (dialect) =>
       await createToken(t.app, adminPrincipal, { name: 'admin', role: 'admin' })
     ).token;
 
+    sessions.admin = await login('admin@example.com', password);
     for (const role of ['viewer', 'reviewer', 'editor'] as const) {
       const user = await api<{ id: string }>('POST', '/users', {
         email: `${role}@example.com`,
         role,
         ...(role === 'viewer' && { password: viewerPassword }),
+        ...(role === 'editor' && { password: editorPassword }),
       });
       expect(user.status).toBe(201);
       ids[`users.${role}`] = user.json().id;
-      const token = await api<{ token: string }>('POST', '/tokens', {
-        name: `${role} ci`,
-        role,
-        userId: user.json().id,
-      });
+      const token = await api<{ token: string }>(
+        'POST',
+        '/tokens',
+        { name: `${role} ci`, role, userId: user.json().id },
+        sessions.admin,
+      );
       expect(token.status).toBe(201);
       tokens[role] = token.json().token;
     }
@@ -210,8 +240,12 @@ describe.each(dialects)('permissions of every API operation on %s', (dialect) =>
         "'admin' permission",
       );
     }
+    sessions.editor = await login('editor@example.com', editorPassword);
+    const escalate = await api('POST', '/tokens', { name: 'up', role: 'admin' }, sessions.editor);
+    expect(escalate.status).toBe(403);
+    // a token does not mint tokens (a restricted one could mint an unrestricted one)
     expect(
-      (await api('POST', '/tokens', { name: 'escalate', role: 'admin' }, tokens.editor)).status,
+      (await api('POST', '/tokens', { name: 'copy', role: 'editor' }, tokens.editor)).status,
     ).toBe(403);
   });
 
@@ -220,7 +254,7 @@ describe.each(dialects)('permissions of every API operation on %s', (dialect) =>
       'POST',
       '/tokens',
       { name: 'only A', role: 'editor', projectIds: [ids.projectA] },
-      tokens.editor,
+      sessions.editor,
     );
     expect(restricted.status).toBe(201);
     const token = restricted.json().token;
@@ -270,11 +304,12 @@ describe.each(dialects)('permissions of every API operation on %s', (dialect) =>
   });
 
   it('refuses expired and revoked tokens with 401, and records last use', async () => {
-    const made = await api<{ id: string; token: string }>('POST', '/tokens', {
-      name: 'short',
-      role: 'viewer',
-      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-    });
+    const made = await api<{ id: string; token: string }>(
+      'POST',
+      '/tokens',
+      { name: 'short', role: 'viewer', expiresAt: new Date(Date.now() + 3_600_000).toISOString() },
+      sessions.admin,
+    );
     const { id, token } = made.json();
     expect((await api('GET', '/projects', undefined, token)).status).toBe(200);
     const listed = (
@@ -291,10 +326,12 @@ describe.each(dialects)('permissions of every API operation on %s', (dialect) =>
     expect((await api('GET', '/projects', undefined, token)).status).toBe(401);
 
     const other = (
-      await api<{ id: string; token: string }>('POST', '/tokens', {
-        name: 'revoke me',
-        role: 'viewer',
-      })
+      await api<{ id: string; token: string }>(
+        'POST',
+        '/tokens',
+        { name: 'revoke me', role: 'viewer' },
+        sessions.admin,
+      )
     ).json();
     expect((await api('GET', '/projects', undefined, other.token)).status).toBe(200);
     expect((await api('DELETE', `/tokens/${other.id}`)).status).toBe(204);
@@ -328,7 +365,13 @@ describe.each(dialects)('permissions of every API operation on %s', (dialect) =>
     expect(seen).toContain('user:viewer@example.com login_failed user');
     expect(seen).toContain('token:admin (admin@example.com) revoke token');
     expect(seen).toContain('token:admin (admin@example.com) create membership');
-    const secrets = [...Object.values(tokens), password, viewerPassword];
+    const secrets = [
+      ...Object.values(tokens),
+      ...Object.values(sessions).map((x) => x.cookie.split('=')[1] ?? ''),
+      password,
+      viewerPassword,
+      editorPassword,
+    ];
     const everything = JSON.stringify(audit) + t.logs.join('');
     for (const secret of secrets) expect(everything).not.toContain(secret);
 

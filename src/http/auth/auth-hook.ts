@@ -117,6 +117,17 @@ export async function registerAuth(app: FastifyInstance, ctx: AppContext): Promi
     done();
   });
 
+  // Behind authentication nothing may sit in a shared cache (artifacts say `public`).
+  if (ctx.config.auth.mode === 'required') {
+    app.addHook('onSend', (_request, reply, payload, done) => {
+      const cacheControl = reply.getHeader('cache-control');
+      if (typeof cacheControl === 'string' && cacheControl.includes('public')) {
+        reply.header('cache-control', cacheControl.replace('public', 'private'));
+      }
+      done(null, payload);
+    });
+  }
+
   // A principal limited to some projects lists only those.
   app.addHook('preSerialization', async (request, _reply, payload: unknown) => {
     const principal = request.principal;

@@ -81,9 +81,10 @@ export function projectScopeOfRoute(url: string): ProjectScope {
   if (['/runs', '/baselines', '/audit'].includes(path) && url.startsWith('/api/v1')) {
     return { kind: 'query' };
   }
+  // the projects list is filtered for the API; the UI's lists are not (refused: unknown)
+  if (url === '/api/v1/projects') return { kind: 'global' };
   const global = [
     /^\/$/,
-    /^\/projects$/,
     /^\/me$/,
     /^\/tokens(\/:id)?$/,
     /^\/auth\//,
