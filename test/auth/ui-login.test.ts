@@ -121,6 +121,56 @@ describe('the UI behind a login', () => {
     expect(entries).toContain('user:alice@example.com logout user');
   }, 240_000);
 
+  it('lets an admin add a user and change a role in the users screen, and nobody else', async () => {
+    const { page, errors } = await openPage(browser);
+    await page.goto(`${scene.url}/login`);
+    await page.getByLabel('Email').fill('alice@example.com');
+    await page.getByLabel('Password').fill('alice password 123');
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
+    await page.waitForURL(/\/projects$/);
+    await expect(page.getByRole('link', { name: 'Users' }).count()).resolves.toBe(0);
+    const refused = await page.goto(`${scene.url}/users`);
+    expect(refused?.status()).toBe(403);
+    await page.context().clearCookies();
+
+    await page.goto(`${scene.url}/login?next=/users`);
+    await page.getByLabel('Email').fill('admin@example.com');
+    await page.getByLabel('Password').fill('admin password 123');
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
+    await page.waitForURL(/\/users$/);
+    const form = page.locator('form', { hasText: 'Add a user' });
+    await form.getByLabel('Email').fill('bob@example.com');
+    await form.getByLabel('Role').selectOption('reviewer');
+    await form.getByRole('button', { name: 'Add user' }).click();
+    await page.getByRole('status').filter({ hasText: 'User bob@example.com added' }).waitFor();
+    const alice = page.locator('tr[data-user="alice@example.com"]');
+    await alice.getByLabel('Role of alice@example.com').selectOption('viewer');
+    await alice.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'User alice@example.com saved' }).waitFor();
+    expect(errors).toEqual([]);
+    const rows = await scene.app.db
+      .selectFrom('users')
+      .select(['email', 'role'])
+      .where('email', 'in', ['alice@example.com', 'bob@example.com'])
+      .orderBy('email')
+      .execute();
+    expect(rows).toEqual([
+      { email: 'alice@example.com', role: 'viewer' },
+      { email: 'bob@example.com', role: 'reviewer' },
+    ]);
+    const changes = await scene.app.db
+      .selectFrom('audit_log')
+      .select(['actor', 'changes'])
+      .where('entity_type', '=', 'user')
+      .where('action', '=', 'update')
+      .execute();
+    expect(
+      changes.some(
+        (c) => c.actor === 'user:admin@example.com' && c.changes.includes('"before":"editor"'),
+      ),
+    ).toBe(true);
+  }, 120_000);
+
   async function adminToken(): Promise<string> {
     const row = await scene.app.db
       .selectFrom('users')

@@ -37,6 +37,7 @@ import { registerRunDetailScreens } from './run-detail/run-detail.routes.tsx';
 import { registerRunScreens } from './runs/runs.routes.tsx';
 import { registerSettingsScreens } from './settings/settings.routes.tsx';
 import { registerTaskScreens } from './tasks/tasks.routes.tsx';
+import { registerUserScreens } from './users/users.routes.tsx';
 import type { UiApp } from './shared/ui-types.ts';
 import { registerViewerScreens } from './viewer/viewer.routes.tsx';
 import { registerWebhookScreens } from './webhooks/webhooks.routes.tsx';
@@ -60,6 +61,7 @@ export async function registerUi(app: UiApp, ctx: AppContext): Promise<void> {
     registerSettingsScreens(ui, ctx);
     registerAuditScreens(ui, ctx);
     registerWebhookScreens(ui, ctx);
+    registerUserScreens(ui, ctx);
     // Last: fills the project tabs no screen above registered.
     registerMissingProjectTabs(ui, ctx);
   });

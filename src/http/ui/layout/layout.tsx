@@ -1,14 +1,14 @@
 import type { Children } from '@kitajs/html';
 import type { Toast } from '../shared/toast.ts';
 
-export type Section = 'projects' | 'runs' | 'settings' | 'audit';
+export type Section = 'projects' | 'runs' | 'settings' | 'audit' | 'users';
 
 export interface PageContext {
   /** A toast carried over a redirect (flash cookie). */
   flash?: Toast | undefined;
   timestampDisplay: 'utc' | 'local';
   /** The signed-in user (authentication required) and the session's CSRF token. */
-  user?: { label: string; csrfToken: string } | undefined;
+  user?: { label: string; csrfToken: string; admin: boolean } | undefined;
 }
 
 const sections: { id: Section; label: string; href: string }[] = [
@@ -77,7 +77,12 @@ export function Layout(props: {
             Scene
           </a>
           <nav class="main-nav" aria-label="Main">
-            {sections.map((section) => (
+            {[
+              ...sections,
+              ...(props.page.user?.admin
+                ? [{ id: 'users' as const, label: 'Users', href: '/users' }]
+                : []),
+            ].map((section) => (
               <a
                 href={section.href}
                 aria-current={section.id === props.section ? 'page' : undefined}

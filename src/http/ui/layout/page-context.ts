@@ -19,7 +19,11 @@ export async function pageContextOf(
   const principal = request.principal;
   const user =
     principal && principal.kind !== 'anonymous' && request.sessionSecret
-      ? { label: principal.email, csrfToken: csrfTokenOf(request.sessionSecret) }
+      ? {
+          label: principal.email,
+          csrfToken: csrfTokenOf(request.sessionSecret),
+          admin: principal.role === 'admin',
+        }
       : undefined;
   return { flash: takeFlash(request, reply), timestampDisplay: settings.timestampDisplay, user };
 }
