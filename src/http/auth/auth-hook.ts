@@ -7,9 +7,9 @@ import { projectOfRow } from '../../auth/project-of.ts';
 import { roleGrants, rolesWith, type Permission, type Role } from '../../auth/roles.ts';
 import { csrfTokenOf, sameSecret } from '../../auth/secrets.ts';
 import { principalOfSession } from '../../auth/sessions.service.ts';
-import { principalOfToken } from '../../auth/tokens.service.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
 import { actorOf } from '../actor.ts';
+import { principalOfBearer } from './bearer.ts';
 import { permissionOfRoute, projectScopeOfRoute } from './route-permissions.ts';
 
 // The one place requests are authenticated and authorised. Every route gets a permission when
@@ -166,10 +166,7 @@ async function authenticate(
   ctx: AppContext,
 ): Promise<Principal | undefined> {
   const authorization = request.headers.authorization;
-  if (authorization !== undefined) {
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-    return match?.[1] ? principalOfToken(ctx.db, match[1]) : undefined;
-  }
+  if (authorization !== undefined) return principalOfBearer(ctx.db, authorization);
   const secret = request.cookies[sessionCookieName];
   if (!secret) return undefined;
   const principal = await principalOfSession(ctx, secret);
