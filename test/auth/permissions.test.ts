@@ -303,6 +303,30 @@ describe.each(dialects)('permissions of every API operation on %s', (dialect) =>
     );
   });
 
+  it('keeps an active admin, and deletes a user with its tokens', async () => {
+    const adminId = (await api<{ userId: string }>('GET', '/me')).json().userId;
+    const demote = await api('PATCH', `/users/${adminId}`, { role: 'viewer' });
+    expect(demote.status).toBe(409);
+    expect((await api('DELETE', `/users/${adminId}`)).status).toBe(409);
+    const temp = (
+      await api<{ id: string }>('POST', '/users', { email: 'temp@example.com', role: 'viewer' })
+    ).json();
+    const token = (
+      await api<{ token: string }>(
+        'POST',
+        '/tokens',
+        { name: 'temp', role: 'viewer', userId: temp.id },
+        sessions.admin,
+      )
+    ).json().token;
+    expect((await api('GET', '/projects', undefined, token)).status).toBe(200);
+    expect((await api('PATCH', `/users/${temp.id}`, { active: false })).status).toBe(200);
+    expect((await api('GET', '/projects', undefined, token)).status).toBe(401);
+    expect((await api('DELETE', `/users/${temp.id}`)).status).toBe(204);
+    expect((await api('GET', `/users/${temp.id}`)).status).toBe(404);
+    expect((await api('POST', '/users', { email: 'bad', role: 'boss' })).status).toBe(400);
+  });
+
   it('refuses expired and revoked tokens with 401, and records last use', async () => {
     const made = await api<{ id: string; token: string }>(
       'POST',
