@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { AppContext } from './app-context.ts';
 import { createArtifactStore } from './artifacts/create-artifact-store.ts';
+import { ensureFirstAdmin } from './auth/users.service.ts';
 import type { Config } from './config/config.ts';
 import { loadSecretKey } from './config/secret-key.ts';
 import { connectDatabase } from './db/connect.ts';
@@ -56,6 +57,7 @@ export async function createApp(
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     await sealStoredSecrets(db, config.database, logger);
+    await ensureFirstAdmin({ db, config, logger });
     artifacts = await createArtifactStore(config.artifacts);
     const installationId = await readInstallationId(db);
     queue = await createQueue(config.queue, installationId, logger);

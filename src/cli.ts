@@ -7,6 +7,7 @@ import type {
   ApplyCommandOptions,
   ExportCommandOptions,
 } from './client/project-file/project-file-commands.ts';
+import type { UsersCreateOptions } from './processes/users-command.ts';
 import type { Logger } from './shared/logger.ts';
 
 // Scene's command line. Server commands (serve, migrate, worker) read the SCENE_* configuration;
@@ -18,10 +19,13 @@ const packageJson = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
 ) as { version: string };
 
-type ServerCommand = 'serve' | 'migrate' | 'worker';
+type ServerCommand = 'serve' | 'migrate' | 'worker' | 'users create';
 
 /** Loads the configuration and runs a server command; returns the exit code (-1: keeps running). */
-async function runServerCommand(name: ServerCommand): Promise<number> {
+async function runServerCommand(
+  name: ServerCommand,
+  usersCreateOptions?: UsersCreateOptions,
+): Promise<number> {
   const { ConfigError, loadConfig } = await import('./config/config.ts');
   let config: Config;
   try {
@@ -52,6 +56,14 @@ async function runServerCommand(name: ServerCommand): Promise<number> {
       case 'worker':
         await (await import('./processes/worker.ts')).worker(config, logger);
         return -1; // exits through its shutdown handler
+      case 'users create': {
+        const { usersCreate } = await import('./processes/users-command.ts');
+        return await usersCreate(config, logger, usersCreateOptions ?? { email: '', role: '' }, {
+          stdin: process.stdin,
+          stdout: process.stdout,
+          stderr: process.stderr,
+        });
+      }
     }
   } catch (error) {
     logger.fatal(
@@ -189,6 +201,23 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .command('worker')
     .description('run captures only, for scale-out (needs SCENE_QUEUE_URL=redis:// and Postgres)')
     .action(async () => setExitCode(await runServerCommand('worker')));
+
+  program
+    .command('users')
+    .description('manage users in the database (SCENE_DATABASE_URL)')
+    .command('create')
+    .description('create a user, e.g. the first admin; asks for the password (or --password-stdin)')
+    .requiredOption('--email <email>', 'the user’s email, used to log in')
+    .addOption(
+      new Option('--role <role>', 'global role')
+        .choices(['admin', 'editor', 'reviewer', 'viewer'])
+        .makeOptionMandatory(),
+    )
+    .option('--name <name>', 'display name (default: the email’s local part)')
+    .option('--password-stdin', 'read the password from standard input')
+    .action(async (options: UsersCreateOptions) =>
+      setExitCode(await runServerCommand('users create', options)),
+    );
 
   program
     .command('run')

@@ -1,7 +1,19 @@
-export type AuditAction = 'create' | 'update' | 'delete';
+export type AuditAction =
+  'create' | 'update' | 'delete' | 'login' | 'login_failed' | 'logout' | 'revoke';
 
 export type AuditEntityType =
-  'project' | 'page' | 'task' | 'batch' | 'settings' | 'run' | 'execution' | 'baseline' | 'webhook';
+  | 'project'
+  | 'page'
+  | 'task'
+  | 'batch'
+  | 'settings'
+  | 'run'
+  | 'execution'
+  | 'baseline'
+  | 'webhook'
+  | 'user'
+  | 'token'
+  | 'membership';
 
 /** Field path → value before and after. Secrets appear only as '[redacted]'. */
 export type AuditChanges = Record<string, { before: unknown; after: unknown }>;
@@ -17,5 +29,8 @@ export interface AuditEntry {
   changes: AuditChanges;
 }
 
-/** Who made a change: 'api', 'ui', 'system', or a name a client sent. */
+/**
+ * Who made a change: `user:<email>` or `token:<name> (<email>)` when authentication is
+ * required; else 'api', 'ui', 'system', or a label a client sent.
+ */
 export type Actor = string;

@@ -19,7 +19,15 @@ describe('loadConfig', () => {
     const dataDir = path.resolve('./data');
     expect(config).toEqual({
       port: 8080,
-      host: '0.0.0.0',
+      host: '127.0.0.1',
+      auth: {
+        mode: 'off',
+        oidc: undefined,
+        admin: undefined,
+        sessionIdleMinutes: 720,
+        sessionMaxHours: 168,
+        loginWindowSeconds: 60,
+      },
       publicUrl: 'http://localhost:8080',
       dataDir,
       database: { dialect: 'sqlite', file: path.join(dataDir, 'scene.db') },

@@ -10,7 +10,61 @@ import { SecretKey, secretKeyFormat } from '../secrets/secret-box.ts';
  */
 export const configKeys = {
   SCENE_PORT: { default: '8080', meaning: 'HTTP port of `scene serve`.' },
-  SCENE_HOST: { default: '0.0.0.0', meaning: 'Interface to listen on.' },
+  SCENE_HOST: {
+    default: '127.0.0.1',
+    meaning:
+      'Interface to listen on; `0.0.0.0` for every interface (then authentication is required).',
+  },
+  SCENE_AUTH: {
+    default: '(off on a loopback SCENE_HOST, else required)',
+    meaning:
+      '`required`: every route but `/healthz` and the login pages needs a session or an API token. `off` is refused on a non-loopback address.',
+  },
+  SCENE_ADMIN_EMAIL: {
+    default: '(none)',
+    meaning: 'With `SCENE_ADMIN_PASSWORD`: the first admin, created at start when no user exists.',
+  },
+  SCENE_ADMIN_PASSWORD: {
+    default: '(none)',
+    meaning:
+      'Password of `SCENE_ADMIN_EMAIL` (at least 12 characters; stored as an argon2id hash).',
+  },
+  SCENE_SESSION_IDLE_MINUTES: {
+    default: '720',
+    meaning: 'A UI session ends after this long without a request.',
+  },
+  SCENE_SESSION_MAX_HOURS: {
+    default: '168',
+    meaning: 'A UI session ends this long after login, however active.',
+  },
+  SCENE_OIDC_ISSUER: {
+    default: '(none: no single sign-on)',
+    meaning:
+      'OpenID Connect issuer URL for single sign-on, e.g. `https://accounts.google.com`; the redirect URL to register is `$SCENE_PUBLIC_URL/auth/oidc/callback`.',
+  },
+  SCENE_OIDC_CLIENT_ID: { default: '(none)', meaning: 'Client id registered at the issuer.' },
+  SCENE_OIDC_CLIENT_SECRET: {
+    default: '(none)',
+    meaning: 'Client secret registered at the issuer.',
+  },
+  SCENE_OIDC_ALLOWED_DOMAINS: {
+    default: '(none: any)',
+    meaning: 'Comma-separated email domains allowed to sign in, e.g. `example.com,example.org`.',
+  },
+  SCENE_OIDC_DEFAULT_ROLE: {
+    default: 'viewer',
+    meaning: 'Role of a user created at their first single sign-on.',
+  },
+  SCENE_OIDC_GROUP_ROLES: {
+    default: '(none)',
+    meaning:
+      'Group→role mapping from the `groups` claim, e.g. `scene-admins=admin,qa=reviewer`; the strongest match wins, at every login.',
+  },
+  SCENE_LOGIN_WINDOW_SECONDS: {
+    default: '60',
+    meaning:
+      'Login rate limit window: 10 failed logins for one account (or 50 from one address) within it answer 429 until it passes.',
+  },
   SCENE_PUBLIC_URL: {
     default: 'http://localhost:$SCENE_PORT',
     meaning: 'Absolute base URL used in links (webhook payloads, logs).',
@@ -88,9 +142,29 @@ export type ArtifactsConfig =
       credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
     };
 
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Lowercase email domains; empty: any. */
+  allowedDomains: readonly string[];
+  defaultRole: 'admin' | 'editor' | 'reviewer' | 'viewer';
+  groupRoles: Readonly<Record<string, 'admin' | 'editor' | 'reviewer' | 'viewer'>>;
+}
+
+export interface AuthConfig {
+  mode: 'required' | 'off';
+  oidc: OidcConfig | undefined;
+  admin: { email: string; password: string } | undefined;
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
+  loginWindowSeconds: number;
+}
+
 export interface Config {
   port: number;
   host: string;
+  auth: AuthConfig;
   publicUrl: string;
   dataDir: string;
   database: DatabaseConfig;
@@ -124,7 +198,37 @@ function wholeNumber(min: number, max: number, message: string) {
 
 const envSchema = z.object({
   SCENE_PORT: wholeNumber(0, 65535, 'must be a whole number from 0 to 65535').default(8080),
-  SCENE_HOST: z.string().min(1).default('0.0.0.0'),
+  SCENE_HOST: z.string().min(1).default('127.0.0.1'),
+  SCENE_AUTH: z.enum(['required', 'off']).optional(),
+  SCENE_ADMIN_EMAIL: z.email().optional(),
+  SCENE_ADMIN_PASSWORD: z
+    .string()
+    .min(12, { message: 'must have at least 12 characters' })
+    .optional(),
+  SCENE_SESSION_IDLE_MINUTES: wholeNumber(1, 525600, 'must be a whole number of minutes').default(
+    720,
+  ),
+  SCENE_SESSION_MAX_HOURS: wholeNumber(1, 87600, 'must be a whole number of hours').default(168),
+  SCENE_OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  SCENE_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  SCENE_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  SCENE_OIDC_ALLOWED_DOMAINS: z.string().optional(),
+  SCENE_OIDC_DEFAULT_ROLE: z.enum(['admin', 'editor', 'reviewer', 'viewer']).default('viewer'),
+  SCENE_OIDC_GROUP_ROLES: z
+    .string()
+    .refine(
+      (v) =>
+        v === '' ||
+        /^[^=,]+=(admin|editor|reviewer|viewer)(,[^=,]+=(admin|editor|reviewer|viewer))*$/.test(v),
+      {
+        message:
+          'expected group=role pairs separated by commas, e.g. scene-admins=admin,qa=reviewer',
+      },
+    )
+    .optional(),
+  SCENE_LOGIN_WINDOW_SECONDS: wholeNumber(1, 86400, 'must be a whole number of seconds').default(
+    60,
+  ),
   SCENE_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   SCENE_DATA_DIR: z.string().min(1).default('./data'),
   SCENE_DATABASE_URL: z
@@ -173,7 +277,9 @@ const envSchema = z.object({
 
 /** How a bad value is quoted back: never a key, and a URL without its password. */
 function quoted(key: string, value: string | undefined): string {
-  if (key === 'SCENE_SECRET_KEY') return '(value not shown)';
+  if (['SCENE_SECRET_KEY', 'SCENE_ADMIN_PASSWORD', 'SCENE_OIDC_CLIENT_SECRET'].includes(key)) {
+    return '(value not shown)';
+  }
   return `(got ${JSON.stringify(value === undefined ? undefined : redactUrlPassword(value))})`;
 }
 
@@ -215,10 +321,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ? { kind: 'bullmq', url: e.SCENE_QUEUE_URL }
     : { kind: 'in-process' };
   const artifacts = artifactsConfig(e, dataDir, env);
+  const auth = authConfig(e);
 
   return Object.freeze({
     port: e.SCENE_PORT,
     host: e.SCENE_HOST,
+    auth: Object.freeze(auth),
     publicUrl: (e.SCENE_PUBLIC_URL ?? `http://localhost:${e.SCENE_PORT}`).replace(/\/+$/, ''),
     dataDir,
     database: Object.freeze(database),
@@ -230,6 +338,64 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.SCENE_LOG_LEVEL,
     executionLeaseSeconds: e.SCENE_EXECUTION_LEASE_SECONDS,
     secretKey: e.SCENE_SECRET_KEY,
+  });
+}
+
+/** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+function authConfig(e: z.infer<typeof envSchema>): AuthConfig {
+  const loopback = isLoopbackHost(e.SCENE_HOST);
+  const mode = e.SCENE_AUTH ?? (loopback ? 'off' : 'required');
+  if (mode === 'off' && !loopback) {
+    throw new ConfigError([
+      `SCENE_AUTH: off is refused on the non-loopback address ${e.SCENE_HOST}: anyone who can reach this machine could delete every project, approve baselines and make Chromium open any URL or run scripts, without logging in. Remove SCENE_AUTH=off (authentication is then required), or listen on SCENE_HOST=127.0.0.1`,
+    ]);
+  }
+  if ((e.SCENE_ADMIN_EMAIL === undefined) !== (e.SCENE_ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError([
+      'SCENE_ADMIN_EMAIL and SCENE_ADMIN_PASSWORD: set both (the first admin) or neither',
+    ]);
+  }
+  return {
+    mode,
+    oidc: oidcConfig(e),
+    admin:
+      e.SCENE_ADMIN_EMAIL !== undefined && e.SCENE_ADMIN_PASSWORD !== undefined
+        ? Object.freeze({ email: e.SCENE_ADMIN_EMAIL, password: e.SCENE_ADMIN_PASSWORD })
+        : undefined,
+    sessionIdleMinutes: e.SCENE_SESSION_IDLE_MINUTES,
+    sessionMaxHours: e.SCENE_SESSION_MAX_HOURS,
+    loginWindowSeconds: e.SCENE_LOGIN_WINDOW_SECONDS,
+  };
+}
+
+function oidcConfig(e: z.infer<typeof envSchema>): OidcConfig | undefined {
+  if (e.SCENE_OIDC_ISSUER === undefined) return undefined;
+  if (e.SCENE_OIDC_CLIENT_ID === undefined || e.SCENE_OIDC_CLIENT_SECRET === undefined) {
+    throw new ConfigError([
+      'SCENE_OIDC_ISSUER: single sign-on also needs SCENE_OIDC_CLIENT_ID and SCENE_OIDC_CLIENT_SECRET',
+    ]);
+  }
+  const groupRoles = Object.fromEntries(
+    (e.SCENE_OIDC_GROUP_ROLES ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((pair) => pair.split('=') as [string, OidcConfig['defaultRole']]),
+  );
+  return Object.freeze({
+    issuer: e.SCENE_OIDC_ISSUER,
+    clientId: e.SCENE_OIDC_CLIENT_ID,
+    clientSecret: e.SCENE_OIDC_CLIENT_SECRET,
+    allowedDomains: (e.SCENE_OIDC_ALLOWED_DOMAINS ?? '')
+      .split(',')
+      .map((d) => d.trim().toLowerCase())
+      .filter(Boolean),
+    defaultRole: e.SCENE_OIDC_DEFAULT_ROLE,
+    groupRoles,
   });
 }
 

@@ -278,6 +278,56 @@ export interface AuditLogTable {
   changes: string;
 }
 
+export interface UsersTable {
+  id: string;
+  email: string;
+  display_name: string;
+  /** argon2id; null for a user who signs in only through SSO, or a service user. */
+  password_hash: string | null;
+  role: string;
+  active: Generated<number>;
+  oidc_subject: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProjectMembersTable {
+  project_id: string;
+  user_id: string;
+  role: string;
+  created_at: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  /** The user id of who created it (the owner, or an admin for a service user). */
+  created_by: string;
+  name: string;
+  role: string;
+  /** SHA-256 (hex) of the token; the token itself is shown once and never stored. */
+  token_hash: string;
+  /** The first characters of the token, to tell tokens apart in a list. */
+  prefix: string;
+  /** JSON array of project ids, or null: every project the owner can see. */
+  project_ids: string | null;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  /** SHA-256 (hex) of the cookie's secret. */
+  secret_hash: string;
+  created_at: string;
+  last_seen_at: string;
+  /** The absolute expiry (login + SCENE_SESSION_MAX_HOURS). */
+  expires_at: string;
+}
+
 export interface Database {
   projects: ProjectsTable;
   settings: SettingsTable;
@@ -301,4 +351,8 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   audit_log: AuditLogTable;
+  users: UsersTable;
+  project_members: ProjectMembersTable;
+  api_tokens: ApiTokensTable;
+  sessions: SessionsTable;
 }

@@ -13,6 +13,7 @@ import { forgetListeningPorts, recordListeningPorts } from '../webhooks/own-addr
 import { registerHealthRoute } from './health.routes.ts';
 import { measureHttpRequests, registerMetricsRoute } from './metrics.routes.ts';
 import { registerApiRoutes } from './api/index.ts';
+import { registerAuth } from './auth/auth-hook.ts';
 import { sendError } from './http-errors.ts';
 import { unsafeTextError } from './text-guard.ts';
 import { uiErrorHandler } from './ui/layout/error-page.tsx';
@@ -42,6 +43,8 @@ export async function buildServer(ctx: AppContext) {
   // Before any route is registered, so that every route (API and UI) inherits it.
   app.addHook('preValidation', (request, _reply, done) => done(unsafeTextError(request)));
   measureHttpRequests(app);
+  // Before any route: every route gets its permission, every request is checked (auth/).
+  await registerAuth(app, ctx);
   // Webhooks may not point at the ports this server listens on (known only now with port 0).
   app.addHook('onListen', (done) => {
     const ports = app.addresses().flatMap((a) => (typeof a === 'string' ? [] : [a.port]));
@@ -75,6 +78,22 @@ export async function buildServer(ctx: AppContext) {
           'Visual regression testing: projects, pages, tasks, batches, runs, baselines. Errors are `{ "error": { "code", "message", "details"? } }`; lists are `{ "items", "nextCursor" }`.',
       },
       servers: [{ url: '/' }],
+      components: {
+        securitySchemes: {
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An API token (`scene_…`), created with POST /api/v1/tokens',
+          },
+          sessionCookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'scene_session',
+            description:
+              'The UI session (POST /api/v1/auth/login); state-changing requests also send X-CSRF-Token',
+          },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });

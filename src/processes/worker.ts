@@ -29,7 +29,7 @@ export async function worker(config: Config, logger: Logger): Promise<void> {
   const app = await createApp(config, logger, { liveEvents: false });
   const health = Fastify({ logger: false });
   registerHealthRoute(health, app);
-  registerMetricsRoute(health, app);
+  registerMetricsRoute(health, app, { requireToken: config.auth.mode === 'required' });
   try {
     if (config.workerPort !== undefined) {
       await health.listen({ port: config.workerPort, host: config.host });

@@ -1,6 +1,9 @@
 /** The one error type of Scene: a closed set of codes, each with its HTTP status (mapped in http/). */
 export type ErrorCode =
   | 'validation_failed'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'too_many_requests'
   | 'not_found'
   | 'conflict'
   | 'unprocessable'
@@ -11,6 +14,9 @@ export type ErrorCode =
 
 export const httpStatusOf: Record<ErrorCode, number> = {
   validation_failed: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  too_many_requests: 429,
   not_found: 404,
   conflict: 409,
   unprocessable: 422,

@@ -25,17 +25,18 @@ export function cleanEnvironment(env: Record<string, string> = {}): NodeJS.Proce
 
 export function runScene(
   args: string[],
-  options: { env?: Record<string, string>; cwd?: string; bin?: string } = {},
+  options: { env?: Record<string, string>; cwd?: string; bin?: string; input?: string } = {},
 ): Promise<CliResult> {
   const child = spawn(options.bin ?? sceneBin, args, {
     env: cleanEnvironment(options.env),
     cwd: options.cwd ?? process.cwd(),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  child.stdin?.end(options.input);
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));

@@ -8,7 +8,7 @@ const auditEntrySchema = z.object({
   id: z.string(),
   at: z.string(),
   actor: z.string(),
-  action: z.enum(['create', 'update', 'delete']),
+  action: z.enum(['create', 'update', 'delete', 'login', 'login_failed', 'logout', 'revoke']),
   entityType: z.string(),
   entityId: z.string(),
   projectId: z.string().nullable(),
@@ -28,6 +28,9 @@ const auditQuerySchema = listQuerySchema.extend({
       'execution',
       'baseline',
       'webhook',
+      'user',
+      'token',
+      'membership',
     ])
     .optional(),
   entityId: z.string().max(64).optional(),

@@ -2,6 +2,7 @@ import type { AppContext } from '../../app-context.ts';
 import type { ApiApp } from './api-types.ts';
 import { registerArtifactRoutes } from './artifacts.routes.ts';
 import { registerAuditRoutes } from './audit.routes.ts';
+import { registerAuthRoutes } from './auth.routes.ts';
 import { registerBaselineRoutes } from './baselines.routes.ts';
 import { registerBatchRoutes } from './batches.routes.ts';
 import { registerPageRoutes } from './pages.routes.ts';
@@ -13,6 +14,8 @@ import { registerRunEventRoutes } from './run-events.routes.ts';
 import { registerRunRoutes } from './runs.routes.ts';
 import { registerSettingsRoutes } from './settings.routes.ts';
 import { registerTaskRoutes } from './tasks.routes.ts';
+import { registerTokenRoutes } from './tokens.routes.ts';
+import { registerUserRoutes } from './users.routes.ts';
 import { registerVersionRoutes } from './version.routes.ts';
 import { registerWebhookRoutes } from './webhooks.routes.ts';
 
@@ -33,4 +36,7 @@ export function registerApiRoutes(app: ApiApp, ctx: AppContext): void {
   registerAuditRoutes(app, ctx);
   registerVersionRoutes(app, ctx);
   registerRetentionRoutes(app, ctx);
+  registerAuthRoutes(app, ctx);
+  registerTokenRoutes(app, ctx);
+  registerUserRoutes(app, ctx);
 }

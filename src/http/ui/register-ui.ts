@@ -27,6 +27,8 @@ import formBody from '@fastify/formbody';
 import type { AppContext } from '../../app-context.ts';
 import { registerAuditScreens } from './audit/audit.routes.tsx';
 import { registerBaselineScreens } from './baselines/baselines.routes.tsx';
+import { registerLoginScreens } from './auth/login.routes.tsx';
+import { registerOidcScreens } from './auth/oidc.routes.tsx';
 import { uiErrorHandler } from './layout/error-page.tsx';
 import { registerMissingProjectTabs } from './layout/tab-placeholder.tsx';
 import { registerBatchScreens } from './batches/batches.routes.tsx';
@@ -36,6 +38,7 @@ import { registerRunDetailScreens } from './run-detail/run-detail.routes.tsx';
 import { registerRunScreens } from './runs/runs.routes.tsx';
 import { registerSettingsScreens } from './settings/settings.routes.tsx';
 import { registerTaskScreens } from './tasks/tasks.routes.tsx';
+import { registerUserScreens } from './users/users.routes.tsx';
 import type { UiApp } from './shared/ui-types.ts';
 import { registerViewerScreens } from './viewer/viewer.routes.tsx';
 import { registerWebhookScreens } from './webhooks/webhooks.routes.tsx';
@@ -47,6 +50,8 @@ export async function registerUi(app: UiApp, ctx: AppContext): Promise<void> {
     await ui.register(formBody);
     ui.setErrorHandler(uiErrorHandler(ctx));
     registerStaticAssets(ui);
+    registerLoginScreens(ui, ctx);
+    registerOidcScreens(ui, ctx);
     registerProjectScreens(ui, ctx);
     registerPageScreens(ui, ctx);
     registerTaskScreens(ui, ctx);
@@ -58,6 +63,7 @@ export async function registerUi(app: UiApp, ctx: AppContext): Promise<void> {
     registerSettingsScreens(ui, ctx);
     registerAuditScreens(ui, ctx);
     registerWebhookScreens(ui, ctx);
+    registerUserScreens(ui, ctx);
     // Last: fills the project tabs no screen above registered.
     registerMissingProjectTabs(ui, ctx);
   });

@@ -18,6 +18,9 @@ export const auditEntityTypes = [
   'execution',
   'baseline',
   'webhook',
+  'user',
+  'token',
+  'membership',
 ] as const satisfies readonly AuditEntityType[];
 
 export interface AuditFilters {
@@ -47,6 +50,9 @@ function entityHref(entry: AuditEntry): string | undefined {
     case 'settings':
       return entry.entityId === 'global' ? '/settings' : `/projects/${entry.entityId}/settings`;
     case 'baseline':
+    case 'user':
+    case 'token':
+    case 'membership':
       return undefined;
   }
 }

@@ -1,12 +1,14 @@
 import type { Children } from '@kitajs/html';
 import type { Toast } from '../shared/toast.ts';
 
-export type Section = 'projects' | 'runs' | 'settings' | 'audit';
+export type Section = 'projects' | 'runs' | 'settings' | 'audit' | 'users';
 
 export interface PageContext {
   /** A toast carried over a redirect (flash cookie). */
   flash?: Toast | undefined;
   timestampDisplay: 'utc' | 'local';
+  /** The signed-in user (authentication required) and the session's CSRF token. */
+  user?: { label: string; csrfToken: string; admin: boolean } | undefined;
 }
 
 const sections: { id: Section; label: string; href: string }[] = [
@@ -59,6 +61,7 @@ export function Layout(props: {
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/static/app.css" />
         <meta name="htmx-config" content={htmxConfig} />
+        {props.page.user ? <meta name="csrf-token" content={props.page.user.csrfToken} /> : ''}
         <script src="/static/app.js" type="module"></script>
         {(props.scripts ?? []).map((src) => (
           <script src={src} type="module"></script>
@@ -74,7 +77,12 @@ export function Layout(props: {
             Scene
           </a>
           <nav class="main-nav" aria-label="Main">
-            {sections.map((section) => (
+            {[
+              ...sections,
+              ...(props.page.user?.admin
+                ? [{ id: 'users' as const, label: 'Users', href: '/users' }]
+                : []),
+            ].map((section) => (
               <a
                 href={section.href}
                 aria-current={section.id === props.section ? 'page' : undefined}
@@ -84,6 +92,19 @@ export function Layout(props: {
               </a>
             ))}
           </nav>
+          {props.page.user ? (
+            <form class="user-menu" method="post" action="/logout">
+              <span class="user-label" safe>
+                {props.page.user.label}
+              </span>
+              <input type="hidden" name="_csrf" value={props.page.user.csrfToken} />
+              <button type="submit" class="button">
+                Log out
+              </button>
+            </form>
+          ) : (
+            ''
+          )}
         </header>
         <main id="main" tabindex="-1">
           {props.children}

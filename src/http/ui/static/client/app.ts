@@ -1,3 +1,4 @@
+import { installCsrf } from './csrf.ts';
 import { detailOf, type HtmxErrorDetail } from './htmx-events.ts';
 import { installConfirm, installModal } from './modal.ts';
 import { installRepeatableRows } from './repeatable-rows.ts';
@@ -6,6 +7,7 @@ import { installRunsList } from './runs-list.ts';
 import { installTimestamps } from './timestamps.ts';
 import { installToasts, showToast } from './toasts.ts';
 
+installCsrf();
 installToasts();
 installModal();
 installConfirm();
