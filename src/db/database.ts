@@ -66,6 +66,8 @@ export interface BatchesTable {
   freeze_time: Generated<number>;
   seed_random: Generated<number>;
   frozen_time: string | null;
+  /** 'fail' | 'warn' | 'ignore'; null: warn. */
+  on_environment_drift: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -139,6 +141,8 @@ export interface BaselineEntriesTable {
   source_execution_id: string | null;
   created_at: string;
   superseded_at: string | null;
+  /** JSON fingerprint of the execution the entry came from (see the devices migration). */
+  environment: string | null;
 }
 
 export interface RunsTable {
@@ -190,6 +194,12 @@ export interface ExecutionsTable {
   /** The process running it (while `running`): see the execution-leases migration. */
   owner: string | null;
   lease_expires_at: string | null;
+  /** JSON device emulation of the viewport; null: none (DPR 1). */
+  viewport_device: string | null;
+  /** JSON fingerprint of what rendered it. */
+  environment: string | null;
+  /** JSON [{field, baseline, observed}] against its baseline entry. */
+  environment_drift: string | null;
 }
 
 /** One row: this installation's id (see the installation migration). */

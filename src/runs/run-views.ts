@@ -138,6 +138,8 @@ export function toExecution(
     }),
     approved,
     artifacts,
+    ...(record.environment !== null && { environment: record.environment }),
+    ...(record.environmentDrift !== null && { environmentDrift: record.environmentDrift }),
     createdAt: record.createdAt,
     ...(record.startedAt !== null && { startedAt: record.startedAt }),
     ...(record.finishedAt !== null && { finishedAt: record.finishedAt }),
