@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ExecutionEnvironment } from '../shared/domain.ts';
 import { idSchema, listQuerySchema } from '../shared/schemas.ts';
 import { branchNameSchema } from './branches.ts';
 
@@ -48,4 +49,6 @@ export interface BaselineEntry {
   sha256: string;
   sourceExecutionId: string | null;
   createdAt: string;
+  /** The fingerprint of the execution the image came from (null before Scene kept them). */
+  environment: ExecutionEnvironment | null;
 }

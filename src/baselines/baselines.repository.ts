@@ -1,6 +1,8 @@
 import { PostgresAdapter } from 'kysely';
 import type { Conn } from '../db/connect.ts';
+import { fromJson, toJson } from '../db/json.ts';
 import { afterCursor, toPage, type Page } from '../db/pagination.ts';
+import type { ExecutionEnvironment } from '../shared/domain.ts';
 import type { Baseline, BaselineEntry } from './baseline.schema.ts';
 
 function selectBaselines(conn: Conn) {
@@ -172,6 +174,7 @@ function selectEntries(conn: Conn) {
       'baseline_entries.sha256',
       'baseline_entries.source_execution_id',
       'baseline_entries.created_at',
+      'baseline_entries.environment',
       'artifacts.storage_key',
       'artifacts.blob_key',
     ]);
@@ -190,6 +193,7 @@ function rowToEntry(row: EntryRow): BaselineEntry {
     sha256: row.sha256,
     sourceExecutionId: row.source_execution_id,
     createdAt: row.created_at,
+    environment: fromJson<ExecutionEnvironment | null>(row.environment, null),
   };
 }
 
@@ -283,6 +287,8 @@ export interface NewBaselineEntry {
   sha256: string;
   sourceExecutionId: string | null;
   createdAt: string;
+  /** The fingerprint of the execution it came from. */
+  environment?: ExecutionEnvironment | null;
 }
 
 export async function insertBaselineEntry(conn: Conn, entry: NewBaselineEntry): Promise<void> {
@@ -301,6 +307,7 @@ export async function insertBaselineEntry(conn: Conn, entry: NewBaselineEntry): 
       source_execution_id: entry.sourceExecutionId,
       created_at: entry.createdAt,
       superseded_at: null,
+      environment: entry.environment ? toJson(entry.environment) : null,
     })
     .execute();
 }

@@ -113,6 +113,7 @@ export async function promoteToBaseline(
       sha256: screenshot.sha256,
       sourceExecutionId: executionId,
       createdAt: now,
+      environment: execution.environment,
     });
     await touchBaseline(trx, targetId, now);
     const baseline = await findBaseline(trx, targetId);

@@ -16,6 +16,7 @@ import { assertNameFreeInProject } from '../shared/unique-name.ts';
 import { patchOptional } from '../shared/patch.ts';
 import { findTasks } from '../tasks/tasks.repository.ts';
 import {
+  defaultEnvironmentDriftPolicy,
   defaultDiffThreshold,
   type Batch,
   type CreateBatchInput,
@@ -131,6 +132,7 @@ export function createBatch(
       freezeTime: input.freezeTime ?? true,
       seedRandom: input.seedRandom ?? true,
       ...(input.frozenTime !== undefined && { frozenTime: normalizeInstant(input.frozenTime) }),
+      onEnvironmentDrift: input.onEnvironmentDrift ?? defaultEnvironmentDriftPolicy,
       createdAt: now,
       updatedAt: now,
     };
@@ -181,6 +183,7 @@ export function updateBatch(
           : normalizeInstant(input.frozenTime),
         before.frozenTime,
       ),
+      onEnvironmentDrift: input.onEnvironmentDrift ?? before.onEnvironmentDrift,
       updatedAt: nowIso(),
     });
     const after = await getBatch(trx, id);

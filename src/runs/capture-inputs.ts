@@ -4,7 +4,7 @@ import { defaultFrozenTime } from '../capture/determinism-defaults.ts';
 import type { Conn } from '../db/connect.ts';
 import { findPagesForCapture } from '../pages/pages.repository.ts';
 import { getEffectiveSettings } from '../settings/settings.service.ts';
-import type { Rect, Viewport } from '../shared/domain.ts';
+import type { EnvironmentDriftPolicy, Rect, Viewport } from '../shared/domain.ts';
 import { findTasks } from '../tasks/tasks.repository.ts';
 import type { ExecutionRecord } from './executions.repository.ts';
 
@@ -15,6 +15,8 @@ export interface CaptureInputs {
   executionTimeoutMs: number;
   /** Re-capture a cell whose compare found a diff, to tell unstable pixels (confirm-change.ts). */
   confirmChanges: boolean;
+  /** The batch's answer to a compare rendered elsewhere than its baseline image. */
+  onEnvironmentDrift: EnvironmentDriftPolicy;
 }
 
 /** Thrown when an execution cannot even start: its page or task is gone. */
@@ -83,6 +85,7 @@ export async function loadCaptureInputs(
     ignoreRegions: scaleRegions(page.ignoreRegions, execution.viewport.deviceScaleFactor ?? 1),
     executionTimeoutMs: settings.executionTimeoutSeconds * 1000,
     confirmChanges: settings.confirmChanges,
+    onEnvironmentDrift: batch?.onEnvironmentDrift ?? 'warn',
   };
 }
 

@@ -55,18 +55,22 @@ function shorten(value: string): string {
  * The run summary's notice: "3 cells compared against baselines from chromium 120.0 (now
  * 131.0); expect rendering differences", or the fields that drifted when not the browser.
  */
-export function driftNotice(drifts: readonly (readonly EnvironmentDrift[])[]): string | undefined {
-  const drifted = drifts.filter((d) => d.length > 0);
+export function driftNotice(
+  cells: readonly { browser: string; drift: readonly EnvironmentDrift[] }[],
+): string | undefined {
+  const drifted = cells.filter((c) => c.drift.length > 0);
   if (drifted.length === 0) return undefined;
-  const cells = `${drifted.length} cell${drifted.length === 1 ? '' : 's'}`;
+  const count = `${drifted.length} cell${drifted.length === 1 ? '' : 's'}`;
   const fromBrowsers = new Set<string>();
   const fields = new Map<string, EnvironmentDrift>();
-  for (const drift of drifted) {
+  for (const { browser: observedBrowser, drift } of drifted) {
     const browser = drift.find((d) => d.field === 'browser');
     const version = drift.find((d) => d.field === 'browserVersion');
     if (browser || version) {
       fromBrowsers.add(
-        [browser?.baseline, version?.baseline].filter((v) => v !== undefined).join(' '),
+        [browser?.baseline ?? observedBrowser, version?.baseline]
+          .filter((v) => v !== undefined)
+          .join(' '),
       );
     }
     for (const d of drift) if (!fields.has(d.field)) fields.set(d.field, d);
@@ -75,5 +79,5 @@ export function driftNotice(drifts: readonly (readonly EnvironmentDrift[])[]): s
     fromBrowsers.size > 0
       ? `baselines from ${[...fromBrowsers].join(', ')}`
       : 'baselines rendered in another environment';
-  return `${cells} compared against ${from} (${describeDrift([...fields.values()])}); expect rendering differences`;
+  return `${count} compared against ${from} (${describeDrift([...fields.values()])}); expect rendering differences`;
 }

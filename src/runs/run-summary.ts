@@ -2,16 +2,21 @@ import { summarizeDiffs } from '../diff/diff-level.ts';
 import type {
   CancelReason,
   DiffLevel,
+  EnvironmentDrift,
   ExecutionStatus,
   RunMode,
   RunStatus,
 } from '../shared/domain.ts';
+import { driftNotice } from './environment-drift.ts';
 import type { RunSummary } from './run.schema.ts';
 
 export interface ExecutionOutcomeLike {
   status: ExecutionStatus;
   diffPercent: number | null;
   diffLevel: string | null;
+  /** Fingerprint fields that differ from the baseline entry's (issue 18), and its browser. */
+  environmentDrift?: readonly EnvironmentDrift[] | null;
+  browser?: string;
 }
 
 /** Counts per status and per diff level, and the run's diff level (DESIGN.md section 2). */
@@ -33,9 +38,14 @@ export function summarizeRun(
     })),
     runDiffThreshold,
   );
+  const drifts = executions
+    .map((e) => ({ browser: e.browser ?? '', drift: e.environmentDrift ?? [] }))
+    .filter((d) => d.drift.length > 0);
+  const notice = driftNotice(drifts);
   return {
     total: executions.length,
     ...counts,
+    ...(notice !== undefined && { environmentDrift: drifts.length, environmentNotice: notice }),
     none: diffs.none,
     minor: diffs.minor,
     major: diffs.major,

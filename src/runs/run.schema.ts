@@ -40,6 +40,17 @@ export const runSummarySchema = z.object({
   avgDiffPercent: z.number().nullable(),
   maxDiffPercent: z.number().nullable(),
   diffLevel: diffLevelSchema.nullable(),
+  environmentDrift: z
+    .number()
+    .int()
+    .optional()
+    .describe('compare: cells rendered in another environment than their baseline images'),
+  environmentNotice: z
+    .string()
+    .optional()
+    .describe(
+      'compare: e.g. "12 cells compared against baselines from chromium 120.0 (…); expect rendering differences"',
+    ),
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
 

@@ -1,7 +1,14 @@
 import { PostgresAdapter } from 'kysely';
 import type { Conn } from '../db/connect.ts';
+import { fromJson } from '../db/json.ts';
 import { afterCursor, toPage, type Page } from '../db/pagination.ts';
-import type { CancelReason, ExecutionStatus, RunMode, RunStatus } from '../shared/domain.ts';
+import type {
+  CancelReason,
+  EnvironmentDrift,
+  ExecutionStatus,
+  RunMode,
+  RunStatus,
+} from '../shared/domain.ts';
 
 /** A run as stored, with what the batch contributes (name, run threshold). */
 export interface RunRecord {
@@ -244,6 +251,8 @@ export interface ExecutionOutcome {
   status: ExecutionStatus;
   diffPercent: number | null;
   diffLevel: string | null;
+  environmentDrift: EnvironmentDrift[] | null;
+  browser: string;
 }
 
 export async function listExecutionOutcomes(
@@ -253,7 +262,7 @@ export async function listExecutionOutcomes(
   if (runIds.length === 0) return [];
   const rows = await conn
     .selectFrom('executions')
-    .select(['run_id', 'status', 'diff_percent', 'diff_level'])
+    .select(['run_id', 'status', 'diff_percent', 'diff_level', 'environment_drift', 'browser'])
     .where('run_id', 'in', [...runIds])
     .execute();
   return rows.map((row) => ({
@@ -261,6 +270,8 @@ export async function listExecutionOutcomes(
     status: row.status as ExecutionStatus,
     diffPercent: row.diff_percent === null ? null : Number(row.diff_percent),
     diffLevel: row.diff_level,
+    environmentDrift: fromJson<EnvironmentDrift[] | null>(row.environment_drift, null),
+    browser: row.browser,
   }));
 }
 
