@@ -92,6 +92,17 @@ describe.each(dialects)('environment fingerprints and drift on %s', (dialect) =>
     const log = await api.request('GET', `/runs/${drifted.run.id}/log`);
     expect(log.text).toMatch(/rendered elsewhere than the baseline image \(browserVersion/);
 
+    // The viewer and the run page say so too.
+    const viewer = await t.server.inject({ url: `/executions/${drifted.executions[0]?.id}` });
+    expect(viewer.body).toMatch(/Environment drift/);
+    expect(viewer.body).toMatch(
+      /Rendered elsewhere than the baseline image \(browserVersion 120\.0\.6099\.0/,
+    );
+    const runPage = await t.server.inject({ url: `/runs/${drifted.run.id}` });
+    expect(runPage.body).toMatch(
+      /Environment: 1 cell compared against baselines from chromium 120/,
+    );
+
     await api.updateBatch(batchId, { onEnvironmentDrift: 'fail' });
     const failed = await run(batchId, 'compare');
     expect(failed.run.status).toBe('failed');
