@@ -3,6 +3,7 @@ import type { ApiApp } from './api-types.ts';
 import { registerArtifactRoutes } from './artifacts.routes.ts';
 import { registerAuditRoutes } from './audit.routes.ts';
 import { registerBaselineRoutes } from './baselines.routes.ts';
+import { registerBrowserRoutes } from './browsers.routes.ts';
 import { registerBatchRoutes } from './batches.routes.ts';
 import { registerPageRoutes } from './pages.routes.ts';
 import { registerExecutionRoutes } from './executions.routes.ts';
@@ -30,5 +31,6 @@ export function registerApiRoutes(app: ApiApp, ctx: AppContext): void {
   registerArtifactRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerVersionRoutes(app, ctx);
+  registerBrowserRoutes(app, ctx);
   registerRetentionRoutes(app, ctx);
 }

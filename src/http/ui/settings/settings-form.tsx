@@ -1,4 +1,5 @@
 import type { Children } from '@kitajs/html';
+import type { BrowserAvailability } from '../../../capture/browser-availability.ts';
 import {
   browserNames,
   settingsKeys,
@@ -191,6 +192,14 @@ export function projectSettingsPatchOf(body: FormBody): Record<string, unknown> 
   );
 }
 
+/** "chromium — 131.0.6778.85" or "firefox — not available: …". */
+function browserLabel(name: string, browsers: readonly BrowserAvailability[] | undefined): string {
+  const found = browsers?.find((b) => b.name === name);
+  if (!found) return name;
+  if (found.available) return `${name} — ${found.version ?? 'available'}`;
+  return `${name} — not available: ${found.reason ?? 'unknown'}${found.install ? ` (install: ${found.install})` : ''}`;
+}
+
 /** Which field a refusal of the settings service (a browser or viewport in use) concerns. */
 export function settingsFieldOfServiceError(message: string): string | undefined {
   if (message.startsWith('viewport')) return 'viewports';
@@ -246,6 +255,8 @@ export function SettingsForm(props: {
   action: string;
   values: SettingsFormValues;
   errors?: FieldErrors | undefined;
+  /** Which browsers can capture on this machine (GET /api/v1/browsers). */
+  browsers?: readonly BrowserAvailability[];
 }) {
   const { values, errors, mode } = props;
   const group = (settingKey: SettingsKey, title: string, children: Children) => (
@@ -275,10 +286,13 @@ export function SettingsForm(props: {
           <CheckboxGroup
             name="browsers"
             label="Available browsers"
-            options={browserNames.map((b) => ({ value: b, label: b }))}
+            options={browserNames.map((b) => ({
+              value: b,
+              label: browserLabel(b, props.browsers),
+            }))}
             checked={values.browsers}
             errors={errors}
-            hint="Firefox and WebKit need their Playwright builds on the machine."
+            hint="Only browsers that can capture on this machine run; a batch naming another is refused at launch."
           />,
         )}
         {group(
