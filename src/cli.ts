@@ -13,7 +13,7 @@ const packageJson = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
 ) as { version: string };
 
-type ServerCommand = 'serve' | 'migrate' | 'worker';
+type ServerCommand = 'serve' | 'migrate' | 'worker' | 'doctor';
 
 /** Loads the configuration and runs a server command; returns the exit code (-1: keeps running). */
 async function runServerCommand(name: ServerCommand): Promise<number> {
@@ -47,6 +47,8 @@ async function runServerCommand(name: ServerCommand): Promise<number> {
       case 'worker':
         await (await import('./processes/worker.ts')).worker(config, logger);
         return -1; // exits through its shutdown handler
+      case 'doctor':
+        return await (await import('./processes/doctor.ts')).doctor(config, logger);
     }
   } catch (error) {
     logger.fatal(
@@ -125,6 +127,12 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .command('worker')
     .description('run captures only, for scale-out (needs SCENE_QUEUE_URL=redis:// and Postgres)')
     .action(async () => setExitCode(await runServerCommand('worker')));
+  program
+    .command('doctor')
+    .description(
+      "print this machine's rendering fingerprint and check Chromium, Firefox, fonts, the database, the queue and the artifact store, with what to fix (exit 1 when something required is broken)",
+    )
+    .action(async () => setExitCode(await runServerCommand('doctor')));
 
   program
     .command('run')
