@@ -276,7 +276,7 @@ async function runPipeline(pipeline: Pipeline): Promise<TargetCapture> {
   if (shot.cutFromHeight !== undefined) {
     log.warn(
       'screenshot',
-      `page is ${shot.cutFromHeight} px tall; captured the top ${shot.height} px`,
+      `page is ${shot.cutFromHeight} px tall; captured the top ${shot.height / (request.viewport.deviceScaleFactor ?? 1)} px`,
     );
   }
 
