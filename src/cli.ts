@@ -19,7 +19,7 @@ const packageJson = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
 ) as { version: string };
 
-type ServerCommand = 'serve' | 'migrate' | 'worker' | 'users create';
+type ServerCommand = 'serve' | 'migrate' | 'worker' | 'users create' | 'doctor';
 
 /** Loads the configuration and runs a server command; returns the exit code (-1: keeps running). */
 async function runServerCommand(
@@ -64,6 +64,8 @@ async function runServerCommand(
           stderr: process.stderr,
         });
       }
+      case 'doctor':
+        return await (await import('./processes/doctor.ts')).doctor(config, logger);
     }
   } catch (error) {
     logger.fatal(
@@ -201,6 +203,12 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .command('worker')
     .description('run captures only, for scale-out (needs SCENE_QUEUE_URL=redis:// and Postgres)')
     .action(async () => setExitCode(await runServerCommand('worker')));
+  program
+    .command('doctor')
+    .description(
+      "print this machine's rendering fingerprint and check Chromium, Firefox, fonts, the database, the queue and the artifact store, with what to fix (exit 1 when something required is broken)",
+    )
+    .action(async () => setExitCode(await runServerCommand('doctor')));
 
   program
     .command('users')

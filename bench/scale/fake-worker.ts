@@ -8,6 +8,7 @@
 // Nothing in src/ reads this: the replacement is passed in through RunEngineOptions.capture,
 // which only this file sets.
 
+import { captureEnvironment } from '../../src/capture/environment.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
 import { createApp } from '../../src/app.ts';
@@ -53,6 +54,7 @@ const fakeCapture: typeof captureExecution = async (_pool, request, hooks) => {
   return {
     observed: { png, width, height, httpStatus: 200, finalUrl: request.url },
     maskRects: [],
+    environment: await captureEnvironment(request, 'bench-fake', []),
     log,
   };
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ExecutionEnvironment } from '../shared/domain.ts';
 import { idSchema, listQuerySchema } from '../shared/schemas.ts';
 import { branchNameSchema } from './branches.ts';
 
@@ -52,4 +53,6 @@ export interface BaselineEntry {
   createdAt: string;
   /** When a later image replaced it; null: the cell's current image. */
   supersededAt: string | null;
+  /** The fingerprint of the execution the image came from (null before Scene kept them). */
+  environment: ExecutionEnvironment | null;
 }

@@ -1,6 +1,8 @@
 import { PostgresAdapter } from 'kysely';
 import type { Conn } from '../db/connect.ts';
+import { fromJson, toJson } from '../db/json.ts';
 import { afterCursor, toPage, type Page } from '../db/pagination.ts';
+import type { ExecutionEnvironment } from '../shared/domain.ts';
 import type { Baseline, BaselineEntry } from './baseline.schema.ts';
 
 function selectBaselines(conn: Conn) {
@@ -174,6 +176,7 @@ function selectEntries(conn: Conn) {
       'baseline_entries.approved_by',
       'baseline_entries.created_at',
       'baseline_entries.superseded_at',
+      'baseline_entries.environment',
       'artifacts.storage_key',
       'artifacts.blob_key',
     ]);
@@ -194,6 +197,7 @@ function rowToEntry(row: EntryRow): BaselineEntry {
     approvedBy: row.approved_by,
     createdAt: row.created_at,
     supersededAt: row.superseded_at,
+    environment: fromJson<ExecutionEnvironment | null>(row.environment, null),
   };
 }
 
@@ -352,6 +356,8 @@ export interface NewBaselineEntry {
   /** Who approved it; absent or null: recorded by a baseline run. */
   approvedBy?: string | null;
   createdAt: string;
+  /** The fingerprint of the execution it came from. */
+  environment?: ExecutionEnvironment | null;
 }
 
 export async function insertBaselineEntry(conn: Conn, entry: NewBaselineEntry): Promise<void> {
@@ -371,6 +377,7 @@ export async function insertBaselineEntry(conn: Conn, entry: NewBaselineEntry): 
       approved_by: entry.approvedBy ?? null,
       created_at: entry.createdAt,
       superseded_at: null,
+      environment: entry.environment ? toJson(entry.environment) : null,
     })
     .execute();
 }

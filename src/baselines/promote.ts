@@ -143,6 +143,7 @@ export async function approveInTransaction(
       sha256: screenshot.sha256,
       sourceExecutionId: executionId,
       approvedBy: actor,
+      environment: execution.environment,
     },
     now,
   );

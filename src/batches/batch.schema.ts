@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { defaultFrozenTime } from '../capture/determinism-defaults.ts';
+import type { EnvironmentDriftPolicy } from '../shared/domain.ts';
 import { idSchema, nameSchema } from '../shared/schemas.ts';
+
+export const environmentDriftPolicies = [
+  'fail',
+  'warn',
+  'ignore',
+] as const satisfies readonly EnvironmentDriftPolicy[];
+export const defaultEnvironmentDriftPolicy: EnvironmentDriftPolicy = 'warn';
 
 export const defaultDiffThreshold = 0.1;
 
@@ -71,6 +79,11 @@ const fields = {
       message: 'must be an ISO-8601 date and time, e.g. 2025-01-01T12:00:00Z',
     })
     .describe(`The instant frozen pages see as now (default ${defaultFrozenTime})`),
+  onEnvironmentDrift: z
+    .enum(environmentDriftPolicies)
+    .describe(
+      'When a compare’s rendering environment (browser version, OS, fonts, pixel ratio, Scene, capture flags) differs from its baseline image’s: fail the cell, warn (default), or ignore',
+    ),
 };
 
 export const batchSchema = z.object({
@@ -90,6 +103,7 @@ export const batchSchema = z.object({
     .string()
     .optional()
     .describe(`The instant frozen pages see as now; absent: ${defaultFrozenTime}`),
+  onEnvironmentDrift: fields.onEnvironmentDrift,
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -107,6 +121,7 @@ export const createBatchSchema = z.strictObject({
   freezeTime: fields.freezeTime.optional(),
   seedRandom: fields.seedRandom.optional(),
   frozenTime: fields.frozenTime.optional(),
+  onEnvironmentDrift: fields.onEnvironmentDrift.optional(),
 });
 export type CreateBatchInput = z.infer<typeof createBatchSchema>;
 
@@ -122,5 +137,6 @@ export const updateBatchSchema = z.strictObject({
   freezeTime: fields.freezeTime.optional(),
   seedRandom: fields.seedRandom.optional(),
   frozenTime: fields.frozenTime.nullable().optional().describe('null: back to the default instant'),
+  onEnvironmentDrift: fields.onEnvironmentDrift.optional(),
 });
 export type UpdateBatchInput = z.infer<typeof updateBatchSchema>;

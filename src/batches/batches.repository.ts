@@ -4,7 +4,12 @@ import type { BatchesTable } from '../db/database.ts';
 import { fromJson, toJson } from '../db/json.ts';
 import type { Page as Listing } from '../db/pagination.ts';
 import { listRowsOfProject } from '../db/project-rows.ts';
-import type { Batch } from './batch.schema.ts';
+import type { EnvironmentDriftPolicy } from '../shared/domain.ts';
+import {
+  defaultEnvironmentDriftPolicy,
+  environmentDriftPolicies,
+  type Batch,
+} from './batch.schema.ts';
 
 // A batch's pages and tasks live in batch_pages/batch_tasks (ordered by position), so that a
 // page or task in use cannot be deleted (foreign key restrict) and "who uses this" is a query.
@@ -62,6 +67,7 @@ function rowToBatch(row: Selectable<BatchesTable>, selection: Selection | undefi
     freezeTime: Boolean(row.freeze_time),
     seedRandom: Boolean(row.seed_random),
     ...(row.frozen_time !== null && { frozenTime: row.frozen_time }),
+    onEnvironmentDrift: driftPolicyOf(row.on_environment_drift),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -145,6 +151,8 @@ function batchToColumns(batch: Batch) {
     freeze_time: batch.freezeTime ? 1 : 0,
     seed_random: batch.seedRandom ? 1 : 0,
     frozen_time: batch.frozenTime ?? null,
+    on_environment_drift:
+      batch.onEnvironmentDrift === defaultEnvironmentDriftPolicy ? null : batch.onEnvironmentDrift,
     updated_at: batch.updatedAt,
   };
 }
@@ -171,11 +179,24 @@ export async function updateBatchRow(conn: Conn, batch: Batch): Promise<void> {
 export async function findRunBatchDeterminism(
   conn: Conn,
   runId: string,
-): Promise<{ freezeTime: boolean; seedRandom: boolean; frozenTime?: string } | undefined> {
+): Promise<
+  | {
+      freezeTime: boolean;
+      seedRandom: boolean;
+      frozenTime?: string;
+      onEnvironmentDrift: EnvironmentDriftPolicy;
+    }
+  | undefined
+> {
   const row = await conn
     .selectFrom('runs')
     .innerJoin('batches', 'batches.id', 'runs.batch_id')
-    .select(['batches.freeze_time', 'batches.seed_random', 'batches.frozen_time'])
+    .select([
+      'batches.freeze_time',
+      'batches.seed_random',
+      'batches.frozen_time',
+      'batches.on_environment_drift',
+    ])
     .where('runs.id', '=', runId)
     .executeTakeFirst();
   if (!row) return undefined;
@@ -183,7 +204,12 @@ export async function findRunBatchDeterminism(
     freezeTime: Boolean(row.freeze_time),
     seedRandom: Boolean(row.seed_random),
     ...(row.frozen_time !== null && { frozenTime: row.frozen_time }),
+    onEnvironmentDrift: driftPolicyOf(row.on_environment_drift),
   };
+}
+
+function driftPolicyOf(column: string | null): EnvironmentDriftPolicy {
+  return environmentDriftPolicies.find((p) => p === column) ?? defaultEnvironmentDriftPolicy;
 }
 
 /**

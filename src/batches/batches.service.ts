@@ -17,6 +17,7 @@ import { assertNameFreeInProject } from '../shared/unique-name.ts';
 import { patchOptional } from '../shared/patch.ts';
 import { findTasks } from '../tasks/tasks.repository.ts';
 import {
+  defaultEnvironmentDriftPolicy,
   defaultDiffThreshold,
   type Batch,
   type CreateBatchInput,
@@ -132,6 +133,7 @@ export function createBatch(
       freezeTime: input.freezeTime ?? true,
       seedRandom: input.seedRandom ?? true,
       ...(input.frozenTime !== undefined && { frozenTime: normalizeInstant(input.frozenTime) }),
+      onEnvironmentDrift: input.onEnvironmentDrift ?? defaultEnvironmentDriftPolicy,
       createdAt: now,
       updatedAt: now,
     };
@@ -182,6 +184,7 @@ export function updateBatch(
           : normalizeInstant(input.frozenTime),
         before.frozenTime,
       ),
+      onEnvironmentDrift: input.onEnvironmentDrift ?? before.onEnvironmentDrift,
       updatedAt: nowIso(),
     });
     const after = await getBatch(trx, id);

@@ -9,7 +9,7 @@ import {
   type Page,
 } from 'playwright-core';
 import type { Logger } from '../shared/logger.ts';
-import { captureContextOptions, type ContextSpec } from './capture-context.ts';
+import { captureContextOptions, deviceKey, type ContextSpec } from './capture-context.ts';
 import { chromiumArgs } from './chromium-args.ts';
 import { CaptureError, shortMessage } from './capture-error.ts';
 import { guardPlaywrightConnection } from './connection-guard.ts';
@@ -76,6 +76,11 @@ export class BrowserPool {
     return launching;
   }
 
+  /** The exact version of the browser captures of `name` run in (launching it when needed). */
+  async browserVersion(name: string): Promise<string> {
+    return (await this.acquire(name)).version();
+  }
+
   /**
    * A fresh context and page for one capture: a spare one when available (contexts with
    * credentials are always created on demand), else created now.
@@ -85,12 +90,12 @@ export class BrowserPool {
     const browserName = parseBrowserName(name);
     this.#spareViewport = spec.viewport;
     if (!spec.httpCredentials) {
-      const spare = await this.#takeSpare(browserName, browser);
+      const spare = await this.#takeSpare(browserName, browser, deviceKey(spec.viewport));
       if (spare) {
         const { width, height } = spec.viewport;
         if (spare.viewport.width !== width || spare.viewport.height !== height) {
           try {
-            await spare.page.setViewportSize(spec.viewport);
+            await spare.page.setViewportSize({ width, height });
           } catch (error) {
             await spare.context.close().catch(() => undefined);
             throw error;
@@ -110,13 +115,22 @@ export class BrowserPool {
     }
   }
 
-  async #takeSpare(name: BrowserName, browser: Browser): Promise<Spare | undefined> {
+  async #takeSpare(
+    name: BrowserName,
+    browser: Browser,
+    device: string,
+  ): Promise<Spare | undefined> {
     const queue = this.#spares.get(name) ?? [];
     this.#spares.set(name, queue);
     for (let next = queue.shift(); next; next = queue.shift()) {
       const spare = await next;
       if (!spare) continue;
-      if (spare.browser === browser && browser.isConnected() && !spare.page.isClosed()) {
+      if (
+        spare.browser === browser &&
+        browser.isConnected() &&
+        !spare.page.isClosed() &&
+        deviceKey(spare.viewport) === device
+      ) {
         this.#fillSpares(name, browser);
         return spare;
       }

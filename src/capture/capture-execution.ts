@@ -22,6 +22,7 @@ import type {
   CaptureRequest,
   CaptureResult,
 } from './capture.types.ts';
+import { captureEnvironment, renderedFontsChromium, renderedFontsFromCss } from './environment.ts';
 import { NetworkTracker } from './network-tracker.ts';
 import { scrubTrace, traceSecretsOf } from './scrub-trace.ts';
 import {
@@ -62,6 +63,8 @@ interface TargetCapture {
   image: CapturedImage;
   maskRects: Rect[];
   trace?: Buffer;
+  /** The page's rendered fonts: asked for the observed target only. */
+  fonts?: string[];
 }
 
 /**
@@ -87,6 +90,11 @@ export async function captureExecution(
     const result: CaptureResult = {
       observed: observed.image,
       maskRects: observed.maskRects,
+      environment: await captureEnvironment(
+        request,
+        await pool.browserVersion(request.browser),
+        observed.fonts ?? [],
+      ),
       log: log.lines,
     };
     if (observed.trace) result.trace = observed.trace;
@@ -268,12 +276,20 @@ async function runPipeline(pipeline: Pipeline): Promise<TargetCapture> {
   if (shot.cutFromHeight !== undefined) {
     log.warn(
       'screenshot',
-      `page is ${shot.cutFromHeight} px tall; captured the top ${shot.height} px`,
+      `page is ${shot.cutFromHeight} px tall; captured the top ${shot.height / (request.viewport.deviceScaleFactor ?? 1)} px`,
     );
   }
 
+  // Rectangles of the image: CSS pixels times the device scale factor.
+  const scale = request.viewport.deviceScaleFactor ?? 1;
+  const cssBounds = { width: shot.width / scale, height: shot.height / scale };
   const maskRects = target.masks
-    ? await selectorStep('maskSelectors', () => resolveMaskRects(page, request.maskSelectors, shot))
+    ? scaleRects(
+        await selectorStep('maskSelectors', () =>
+          resolveMaskRects(page, request.maskSelectors, cssBounds),
+        ),
+        scale,
+      )
     : [];
   if (request.maskSelectors.length > 0 && target.masks) {
     log.info('mask', `${maskRects.length} mask rectangle(s)`);
@@ -289,6 +305,7 @@ async function runPipeline(pipeline: Pipeline): Promise<TargetCapture> {
     },
     maskRects,
   };
+  if (target.masks) capture.fonts = await renderedFonts(context, page, request.browser, log);
   if (state.tracing) {
     capture.trace = await log.timed('trace', 'trace saved', () => saveTrace(context, request));
     state.tracing = false;
@@ -338,7 +355,7 @@ async function settledScreenshot(settling: Settling): Promise<FullPageShot> {
     if (request.determinism.freezeTime) media = await settleMedia(page);
     if (request.suppressAnimations) await finalizeAnimations(page);
     const started = performance.now();
-    const shot = await screenshot(context, page, request.browser);
+    const shot = await screenshot(context, page, request);
     return { shot, started, ms: elapsedMs(started) };
   };
   let early: Promise<Awaited<ReturnType<typeof shoot>> | undefined> | undefined;
@@ -516,12 +533,12 @@ async function navigate(
 async function screenshot(
   context: BrowserContext,
   page: Page,
-  browserName: string,
+  request: CaptureRequest,
 ): Promise<FullPageShot> {
-  if (browserName === 'chromium') {
+  if (request.browser === 'chromium') {
     const cdp = await context.newCDPSession(page);
     try {
-      return await captureFullPage(cdp);
+      return await captureFullPage(cdp, request.viewport.deviceScaleFactor ?? 1);
     } finally {
       await cdp.detach().catch(() => undefined);
     }
@@ -529,6 +546,52 @@ async function screenshot(
   const png = await page.screenshot({ fullPage: true, animations: 'disabled', caret: 'hide' });
   const size = page.viewportSize();
   return { png, width: size?.width ?? 0, height: png.readUInt32BE(20) };
+}
+
+/** The font families the page rendered with; a failure to ask is logged, never fatal. */
+async function renderedFonts(
+  context: BrowserContext,
+  page: Page,
+  browserName: string,
+  log: CaptureLog,
+): Promise<string[]> {
+  const started = performance.now();
+  try {
+    let fonts: string[];
+    if (browserName === 'chromium') {
+      const cdp = await context.newCDPSession(page);
+      try {
+        fonts = await renderedFontsChromium(page, cdp);
+      } finally {
+        await cdp.detach().catch(() => undefined);
+      }
+    } else {
+      fonts = await renderedFontsFromCss(page);
+    }
+    log.info(
+      'environment',
+      `rendered with fonts: ${fonts.join(', ') || 'none'}`,
+      elapsedMs(started),
+    );
+    return fonts;
+  } catch (error) {
+    if (isTransientFailure(error)) throw error;
+    log.warn(
+      'environment',
+      `could not read the fonts the page rendered with: ${shortMessage(error)}`,
+    );
+    return [];
+  }
+}
+
+function scaleRects(rects: Rect[], scale: number): Rect[] {
+  if (scale === 1) return rects;
+  return rects.map((r) => ({
+    x: r.x * scale,
+    y: r.y * scale,
+    width: r.width * scale,
+    height: r.height * scale,
+  }));
 }
 
 /** Selector lists from the page configuration: a bad one is the user's to fix, like a step. */

@@ -1,4 +1,10 @@
-import type { Action, Cookie, Rect } from '../shared/domain.ts';
+import type {
+  Action,
+  Cookie,
+  DeviceEmulation,
+  ExecutionEnvironment,
+  Rect,
+} from '../shared/domain.ts';
 
 // The contract between the run engine and the capture engine. The engine knows nothing of
 // runs, databases or HTTP: it receives everything it needs in a CaptureRequest.
@@ -6,8 +12,9 @@ import type { Action, Cookie, Rect } from '../shared/domain.ts';
 export interface CaptureRequest {
   url: string;
   referenceUrl?: string;
-  browser: string; // 'chromium' (others where their Playwright builds are present)
-  viewport: { width: number; height: number };
+  browser: string; // 'chromium', 'firefox' (see browser-availability.ts)
+  /** CSS size, and the device it emulates: screenshots are deviceScaleFactor times the CSS size. */
+  viewport: { width: number; height: number } & DeviceEmulation;
   basicAuth?: { username: string; password: string };
   pageActions: Action[];
   pageScript?: string;
@@ -66,8 +73,13 @@ export interface CapturedImage {
 export interface CaptureResult {
   observed: CapturedImage;
   reference?: CapturedImage;
-  /** maskSelectors resolved to page rectangles at capture time (for the diff's ignore list). */
+  /**
+   * maskSelectors resolved to rectangles of the screenshot at capture time (image pixels: CSS
+   * pixels times the device scale factor), for the diff's ignore list.
+   */
   maskRects: Rect[];
+  /** What rendered the observed screenshot. */
+  environment: ExecutionEnvironment;
   /** Playwright trace zip, when requested. */
   trace?: Buffer;
   log: CaptureLogLine[];

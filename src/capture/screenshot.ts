@@ -17,17 +17,21 @@ export interface FullPageShot {
  * resizing the viewport (so 100vh layouts keep their height), and optimizeForSpeed trades
  * PNG size for a much cheaper encode. The encoding is deterministic: same pixels, same bytes.
  */
-export async function captureFullPage(cdp: CDPSession): Promise<FullPageShot> {
+export async function captureFullPage(
+  cdp: CDPSession,
+  /** The device scale factor: the image is this many device pixels per CSS pixel. */
+  scale = 1,
+): Promise<FullPageShot> {
   const metrics = await cdp.send('Page.getLayoutMetrics');
   const width = Math.ceil(metrics.cssContentSize.width);
   const documentHeight = Math.ceil(metrics.cssContentSize.height);
-  const height = Math.min(documentHeight, maxCaptureHeight);
+  const height = Math.min(documentHeight, Math.floor(maxCaptureHeight / scale));
   const { data } = await cdp.send('Page.captureScreenshot', {
     format: 'png',
     optimizeForSpeed: true,
     captureBeyondViewport: true,
     fromSurface: true,
-    clip: { x: 0, y: 0, width, height, scale: 1 },
+    clip: { x: 0, y: 0, width, height, scale },
   });
   const png = Buffer.from(data, 'base64');
   const size = pngSize(png);

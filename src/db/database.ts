@@ -66,6 +66,8 @@ export interface BatchesTable {
   freeze_time: Generated<number>;
   seed_random: Generated<number>;
   frozen_time: string | null;
+  /** 'fail' | 'warn' | 'ignore'; null: warn. */
+  on_environment_drift: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -141,6 +143,8 @@ export interface BaselineEntriesTable {
   superseded_at: string | null;
   /** Who approved it into the baseline; null: recorded by a baseline run. */
   approved_by: string | null;
+  /** JSON fingerprint of the execution the entry came from (see the devices migration). */
+  environment: string | null;
 }
 
 export interface RunsTable {
@@ -196,6 +200,12 @@ export interface ExecutionsTable {
   review_status: Generated<string>;
   reviewed_by: string | null;
   reviewed_at: string | null;
+  /** JSON device emulation of the viewport; null: none (DPR 1). */
+  viewport_device: string | null;
+  /** JSON fingerprint of what rendered it. */
+  environment: string | null;
+  /** JSON [{field, baseline, observed}] against its baseline entry. */
+  environment_drift: string | null;
 }
 
 /** One bulk approval of a run's executions, kept so the last one can be undone. */

@@ -7,6 +7,7 @@ import * as branches from './migrations/2026-11-30T0230-branches.ts';
 import * as deterministicPages from './migrations/2026-11-30T0240-deterministic-pages.ts';
 import * as contentAddressedArtifacts from './migrations/2026-11-30T0250-content-addressed-artifacts.ts';
 import * as usersAndTokens from './migrations/2026-11-30T0300-users-and-tokens.ts';
+import * as devicesAndEnvironment from './migrations/2026-11-30T0310-devices-and-environment.ts';
 import * as review from './migrations/2026-11-30T0320-review.ts';
 
 // Migrations are listed here rather than read from disk, so they run the same from source,
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30T0240-deterministic-pages': deterministicPages,
   '2026-11-30T0250-content-addressed-artifacts': contentAddressedArtifacts,
   '2026-11-30T0300-users-and-tokens': usersAndTokens,
+  '2026-11-30T0310-devices-and-environment': devicesAndEnvironment,
   '2026-11-30T0320-review': review,
 };
 

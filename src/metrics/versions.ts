@@ -1,6 +1,4 @@
 import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { findChromium } from '../capture/find-chromium.ts';
 
@@ -9,11 +7,7 @@ import { findChromium } from '../capture/find-chromium.ts';
 
 const run = promisify(execFile);
 
-const packageJson = JSON.parse(
-  fs.readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8'),
-) as { version: string };
-
-export const sceneVersion: string = packageJson.version;
+export { sceneVersion } from '../shared/scene-version.ts';
 
 /** Set once this process's browser pool has launched Chromium (run-engine.ts). */
 let launchedChromium: string | undefined;

@@ -4,7 +4,7 @@ import { defaultFrozenTime } from '../capture/determinism-defaults.ts';
 import type { Conn } from '../db/connect.ts';
 import { findPagesForCapture } from '../pages/pages.repository.ts';
 import { getEffectiveSettings } from '../settings/settings.service.ts';
-import type { Rect } from '../shared/domain.ts';
+import type { EnvironmentDriftPolicy, Rect, Viewport } from '../shared/domain.ts';
 import { findTasks } from '../tasks/tasks.repository.ts';
 import type { ExecutionRecord } from './executions.repository.ts';
 
@@ -15,6 +15,8 @@ export interface CaptureInputs {
   executionTimeoutMs: number;
   /** Re-capture a cell whose compare found a diff, to tell unstable pixels (confirm-change.ts). */
   confirmChanges: boolean;
+  /** The batch's answer to a compare rendered elsewhere than its baseline image. */
+  onEnvironmentDrift: EnvironmentDriftPolicy;
 }
 
 /** Thrown when an execution cannot even start: its page or task is gone. */
@@ -55,7 +57,7 @@ export async function loadCaptureInputs(
     url: page.url,
     ...(page.referenceUrl !== undefined && { referenceUrl: page.referenceUrl }),
     browser: execution.browser,
-    viewport: { width: execution.viewport.width, height: execution.viewport.height },
+    viewport: deviceViewport(execution.viewport),
     ...(page.basicAuth !== undefined && { basicAuth: page.basicAuth }),
     pageActions: page.actions,
     ...(page.script !== undefined && { pageScript: page.script }),
@@ -79,8 +81,33 @@ export async function loadCaptureInputs(
   };
   return {
     request,
-    ignoreRegions: page.ignoreRegions,
+    // Page rectangles in CSS pixels; the screenshot is deviceScaleFactor times larger.
+    ignoreRegions: scaleRegions(page.ignoreRegions, execution.viewport.deviceScaleFactor ?? 1),
     executionTimeoutMs: settings.executionTimeoutSeconds * 1000,
     confirmChanges: settings.confirmChanges,
+    onEnvironmentDrift: batch?.onEnvironmentDrift ?? 'warn',
   };
+}
+
+/** The capture's viewport: the CSS size and the device fields that are set. */
+function deviceViewport(viewport: Viewport): CaptureRequest['viewport'] {
+  const { width, height, deviceScaleFactor, isMobile, hasTouch, userAgent } = viewport;
+  return {
+    width,
+    height,
+    ...(deviceScaleFactor !== undefined && { deviceScaleFactor }),
+    ...(isMobile !== undefined && { isMobile }),
+    ...(hasTouch !== undefined && { hasTouch }),
+    ...(userAgent !== undefined && { userAgent }),
+  };
+}
+
+function scaleRegions(regions: Rect[], scale: number): Rect[] {
+  if (scale === 1) return regions;
+  return regions.map((r) => ({
+    x: r.x * scale,
+    y: r.y * scale,
+    width: r.width * scale,
+    height: r.height * scale,
+  }));
 }

@@ -3,7 +3,7 @@ import { writeArtifactFile } from '../artifacts/artifact-files.ts';
 import type { ArtifactRecord } from '../artifacts/artifacts.repository.ts';
 import { findCurrentEntry } from '../baselines/baselines.repository.ts';
 import { diffLevel } from '../diff/diff-level.ts';
-import type { DiffLevel, Rect } from '../shared/domain.ts';
+import type { DiffLevel, ExecutionEnvironment, Rect } from '../shared/domain.ts';
 import type { ExecutionRecord } from './executions.repository.ts';
 import type { ImageDiffer } from './image-differ.ts';
 import type { DiffDetails } from './run.schema.ts';
@@ -17,6 +17,8 @@ export interface Comparison {
   details: DiffDetails;
   /** Diff image and heatmap, written; the caller records or removes them. */
   artifacts: ArtifactRecord[];
+  /** The fingerprint of the baseline entry compared against (null: none, or not kept). */
+  baselineEnvironment: ExecutionEnvironment | null;
 }
 
 /** Raised when the comparison cannot be made; the execution fails with this message. */
@@ -52,6 +54,7 @@ export async function compareWithBaseline(
       diffLevel: null,
       details: { noBaseline: true },
       artifacts: [],
+      baselineEnvironment: null,
     };
   }
   if (entry.sha256 === observed.sha256) {
@@ -62,6 +65,7 @@ export async function compareWithBaseline(
       diffLevel: 'none',
       details: { identical: true, changedRegions: [], sizeChange: { width: 0, height: 0 } },
       artifacts: [],
+      baselineEnvironment: entry.environment,
     };
   }
   // A path when the store is a directory: the diff engine reads it where it runs (a worker
@@ -107,5 +111,6 @@ export async function compareWithBaseline(
       dimensionsChanged: result.dimensionsChanged,
     },
     artifacts,
+    baselineEnvironment: entry.environment,
   };
 }

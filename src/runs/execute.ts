@@ -12,11 +12,17 @@ import { isDatabaseUnavailable } from '../db/errors.ts';
 import { retryWhileDatabaseUnavailable } from '../db/outage.ts';
 import type { ExecutionJob } from '../queue/queue.ts';
 import { nowIso } from '../shared/clock.ts';
+import type {
+  EnvironmentDrift,
+  EnvironmentDriftPolicy,
+  ExecutionEnvironment,
+} from '../shared/domain.ts';
 import { invariant } from '../shared/errors.ts';
 import { observeCaptureStep, timeComparison, type DiffResult } from '../metrics/metrics.ts';
 import { ExecutionSetupError, loadCaptureInputs, type CaptureInputs } from './capture-inputs.ts';
 import { ComparisonError, compareWithBaseline, type Comparison } from './compare-with-baseline.ts';
 import { confirmChange } from './confirm-change.ts';
+import { describeDrift, environmentDrift } from './environment-drift.ts';
 import {
   claimExecution,
   completeRunningExecution,
@@ -185,8 +191,20 @@ async function runClaimedExecution(
       );
       if (comparison) written.push(...comparison.artifacts);
       signal.throwIfAborted();
+      const drift = driftOf(comparison, capture, inputs.onEnvironmentDrift, onLog);
+      if (drift.length > 0 && inputs.onEnvironmentDrift === 'fail') {
+        const failure: FailureDescription = {
+          message: `the rendering environment differs from the baseline image's (${describeDrift(drift)}); onEnvironmentDrift is fail: record a new baseline in this environment, or set the batch's onEnvironmentDrift to warn`,
+          environment: capture.environment,
+          environmentDrift: drift,
+        };
+        await whileDatabaseUnavailable(deps, jobSignal, 'recording a failed execution', () =>
+          recordFailure(deps, run, execution, failure, logLines, written),
+        );
+        return;
+      }
       await whileDatabaseUnavailable(deps, jobSignal, 'recording a finished execution', () =>
-        recordSuccess(deps, run, execution, capture, written, comparison, logLines),
+        recordSuccess(deps, run, execution, capture, written, comparison, logLines, drift),
       );
       return;
     } catch (error) {
@@ -397,6 +415,31 @@ function toRunLogLine(line: CaptureLogLine, executionId: string): NewRunLogLine 
 interface FailureDescription {
   message: string;
   httpStatus?: number;
+  environment?: ExecutionEnvironment;
+  environmentDrift?: EnvironmentDrift[];
+}
+
+/**
+ * Where the compare's environment differs from its baseline image's, logged as a warning;
+ * nothing when the batch ignores drift.
+ */
+function driftOf(
+  comparison: Comparison | undefined,
+  capture: CaptureResult,
+  policy: EnvironmentDriftPolicy,
+  onLog: (line: CaptureLogLine) => void,
+): EnvironmentDrift[] {
+  if (!comparison || policy === 'ignore') return [];
+  const drift = environmentDrift(comparison.baselineEnvironment, capture.environment);
+  if (drift.length > 0) {
+    onLog({
+      at: nowIso(),
+      level: policy === 'fail' ? 'error' : 'warn',
+      step: 'environment',
+      message: `rendered elsewhere than the baseline image (${describeDrift(drift)}); expect rendering differences`,
+    });
+  }
+  return drift;
 }
 
 function describeFailure(error: unknown): FailureDescription {
@@ -438,6 +481,7 @@ async function recordSuccess(
   artifacts: ArtifactRecord[],
   comparison: Comparison | undefined,
   logLines: NewRunLogLine[],
+  drift: EnvironmentDrift[],
 ): Promise<void> {
   const { ctx } = deps;
   const screenshot = artifacts.find((a) => a.kind === 'screenshot');
@@ -452,6 +496,7 @@ async function recordSuccess(
       screenshot,
       comparison,
       logLines,
+      drift,
     );
   } catch (error) {
     if (!(error instanceof AlreadyRecorded)) throw error;
@@ -467,6 +512,7 @@ function recordSuccessOnce(
   screenshot: ArtifactRecord,
   comparison: Comparison | undefined,
   logLines: NewRunLogLine[],
+  drift: EnvironmentDrift[],
 ): Promise<void> {
   return runTransaction(ctx, async (trx, changes) => {
     await lockRun(trx, run.id);
@@ -483,6 +529,8 @@ function recordSuccessOnce(
       diffLevel: comparison?.diffLevel ?? null,
       diffDetails: comparison?.details ?? null,
       finishedAt: now,
+      environment: capture.environment,
+      environmentDrift: drift,
     };
     // Cancelled (or timed out) meanwhile: the transaction rolls back, the files go.
     if (!(await completeAttempt(trx, execution, outcome))) {
@@ -503,6 +551,7 @@ function recordSuccessOnce(
           sha256: screenshot.sha256,
           sourceExecutionId: execution.id,
           approvedBy: null,
+          environment: capture.environment,
         },
         now,
       );
@@ -512,7 +561,7 @@ function recordSuccessOnce(
       level: 'info',
       kind: 'finished',
       executionId: execution.id,
-      message: `${cellLabel(execution)}: finished${describeComparison(comparison)}`,
+      message: `${cellLabel(execution)}: finished${describeComparison(comparison)}${drift.length > 0 ? `; rendered elsewhere than its baseline image (${describeDrift(drift)})` : ''}`,
     });
     changes.touchExecution(run, execution.id);
     await syncRunStatus(trx, ctx, run.id, changes);
@@ -555,6 +604,8 @@ async function recordFailure(
         diffLevel: null,
         diffDetails: null,
         finishedAt: nowIso(),
+        environment: failure.environment ?? null,
+        environmentDrift: failure.environmentDrift ?? null,
       });
       if (!recorded) throw new Discarded('the execution was cancelled while it failed');
       for (const artifact of artifacts) await insertArtifact(trx, artifact);

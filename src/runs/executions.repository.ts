@@ -2,7 +2,15 @@ import type { Selectable } from 'kysely';
 import type { Conn } from '../db/connect.ts';
 import type { ExecutionsTable } from '../db/database.ts';
 import { fromJson, toJson } from '../db/json.ts';
-import type { CancelReason, DiffLevel, ExecutionStatus } from '../shared/domain.ts';
+import type {
+  CancelReason,
+  DeviceEmulation,
+  DiffLevel,
+  EnvironmentDrift,
+  ExecutionEnvironment,
+  ExecutionStatus,
+  Viewport,
+} from '../shared/domain.ts';
 import type { DiffDetails } from './run.schema.ts';
 import { ownerColumn, type RunOwner } from './runs.repository.ts';
 
@@ -17,7 +25,7 @@ export interface ExecutionRecord {
   taskId: string | null;
   taskName: string | null;
   browser: string;
-  viewport: { name: string; width: number; height: number };
+  viewport: Viewport;
   status: ExecutionStatus;
   attempt: number;
   error: string | null;
@@ -37,6 +45,10 @@ export interface ExecutionRecord {
   leaseExpiresAt: string | null;
   /** What a reviewer said about the outcome; a new outcome starts unreviewed. */
   review: ExecutionReview;
+  /** What rendered the screenshot (null: not captured yet, or before issue 18). */
+  environment: ExecutionEnvironment | null;
+  /** Fingerprint fields that differ from the baseline entry compared against. */
+  environmentDrift: EnvironmentDrift[] | null;
 }
 
 export const reviewStatuses = ['unreviewed', 'approved', 'rejected'] as const;
@@ -75,6 +87,9 @@ export interface ExecutionOutcomeUpdate {
   diffLevel: DiffLevel | null;
   diffDetails: DiffDetails | null;
   finishedAt: string;
+  /** Left out: null (the attempt recorded no fingerprint). */
+  environment?: ExecutionEnvironment | null;
+  environmentDrift?: EnvironmentDrift[] | null;
 }
 
 function rowToExecutionRecord(row: Selectable<ExecutionsTable>): ExecutionRecord {
@@ -88,7 +103,12 @@ function rowToExecutionRecord(row: Selectable<ExecutionsTable>): ExecutionRecord
     taskId: row.task_id,
     taskName: row.task_name,
     browser: row.browser,
-    viewport: { name: row.viewport_name, width: row.viewport_width, height: row.viewport_height },
+    viewport: {
+      name: row.viewport_name,
+      width: row.viewport_width,
+      height: row.viewport_height,
+      ...fromJson<DeviceEmulation>(row.viewport_device, {}),
+    },
     status: row.status as ExecutionStatus,
     attempt: row.attempt,
     error: row.error,
@@ -112,7 +132,21 @@ function rowToExecutionRecord(row: Selectable<ExecutionsTable>): ExecutionRecord
       by: row.reviewed_by,
       at: row.reviewed_at,
     },
+    environment: fromJson<ExecutionEnvironment | null>(row.environment, null),
+    environmentDrift: fromJson<EnvironmentDrift[] | null>(row.environment_drift, null),
   };
+}
+
+/** The viewport's device emulation as stored: null for a plain viewport. */
+function deviceColumn(viewport: Viewport): string | null {
+  const device: DeviceEmulation = {};
+  if (viewport.deviceScaleFactor !== undefined && viewport.deviceScaleFactor !== 1) {
+    device.deviceScaleFactor = viewport.deviceScaleFactor;
+  }
+  if (viewport.isMobile) device.isMobile = true;
+  if (viewport.hasTouch) device.hasTouch = true;
+  if (viewport.userAgent !== undefined) device.userAgent = viewport.userAgent;
+  return Object.keys(device).length === 0 ? null : toJson(device);
 }
 
 /** What every change out of `running` writes: the execution has no owner any more. */
@@ -137,6 +171,7 @@ export async function insertExecutions(conn: Conn, executions: NewExecution[]): 
           viewport_name: e.viewport.name,
           viewport_width: e.viewport.width,
           viewport_height: e.viewport.height,
+          viewport_device: deviceColumn(e.viewport),
           status: 'queued',
           attempt: 0,
           created_at: e.createdAt,
@@ -330,6 +365,8 @@ export async function completeRunningExecution(
       diff_percent: outcome.diffPercent,
       diff_level: outcome.diffLevel,
       diff_details: outcome.diffDetails === null ? null : toJson(outcome.diffDetails),
+      environment: outcome.environment ? toJson(outcome.environment) : null,
+      environment_drift: outcome.environmentDrift?.length ? toJson(outcome.environmentDrift) : null,
       finished_at: outcome.finishedAt,
       ...released,
       ...unreviewed,
@@ -389,6 +426,8 @@ export async function requeueExecutionRows(
       diff_percent: null,
       diff_level: null,
       diff_details: null,
+      environment: null,
+      environment_drift: null,
       started_at: null,
       finished_at: null,
       ...released,

@@ -6,6 +6,10 @@ import { insertBaseline } from '../baselines/baselines.repository.ts';
 import { resolveBaselineForCompare } from '../baselines/baselines.service.ts';
 import { defaultBaseBranch, lineOfRun } from '../baselines/branches.ts';
 import { getBatch } from '../batches/batches.service.ts';
+import {
+  browserAvailability,
+  unavailableBrowsersMessage,
+} from '../capture/browser-availability.ts';
 import { findPages } from '../pages/pages.repository.ts';
 import { getEffectiveSettings } from '../settings/settings.service.ts';
 import { creationStamp, isoAfter } from '../shared/clock.ts';
@@ -53,6 +57,14 @@ export async function launchRun(
       throw unprocessable(
         `batch browser(s) ${unknownBrowsers.join(', ')} not enabled in the settings (enabled: ${settings.browsers.join(', ')})`,
       );
+    }
+    // A browser that cannot capture here fails the launch (422), not each execution. Only where
+    // this process captures: a server without embedded worker leaves it to its workers' machines.
+    if (ctx.config.embeddedWorker) {
+      const unavailable = (
+        await browserAvailability({ chromiumPath: ctx.config.chromiumPath })
+      ).filter((b) => batch.browsers.includes(b.name) && !b.available);
+      if (unavailable.length > 0) throw unprocessable(unavailableBrowsersMessage(unavailable));
     }
     const pagesById = new Map((await findPages(trx, batch.pageIds)).map((p) => [p.id, p]));
     const tasksById = new Map((await findTasks(trx, batch.taskIds)).map((t) => [t.id, t]));

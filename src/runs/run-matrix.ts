@@ -41,7 +41,7 @@ export function expandRunMatrix(input: {
             page: { id: page.id, name: page.name },
             task: task && { id: task.id, name: task.name },
             browser,
-            viewport: { name: viewport.name, width: viewport.width, height: viewport.height },
+            viewport: { ...viewport },
           });
         }
       }

@@ -2,10 +2,12 @@ import { summarizeDiffGroups } from '../diff/diff-level.ts';
 import type {
   CancelReason,
   DiffLevel,
+  EnvironmentDrift,
   ExecutionStatus,
   RunMode,
   RunStatus,
 } from '../shared/domain.ts';
+import { driftNotice } from './environment-drift.ts';
 import type { RunSummary } from './run.schema.ts';
 
 /**
@@ -21,11 +23,21 @@ export interface OutcomeGroup {
   maxDiffPercent: number;
 }
 
-/** Counts per status and per diff level, and the run's diff level (DESIGN.md section 2). */
+/** An execution whose fingerprint differs from its baseline entry's (issue 18). */
+export interface DriftedCell {
+  browser: string;
+  drift: readonly EnvironmentDrift[];
+}
+
+/**
+ * Counts per status and per diff level, and the run's diff level (DESIGN.md section 2); with
+ * the cells compared against baselines rendered elsewhere, a notice saying so.
+ */
 export function summarizeRun(
   mode: RunMode,
   groups: readonly OutcomeGroup[],
   runDiffThreshold: number,
+  drifted: readonly DriftedCell[] = [],
 ): RunSummary {
   const counts = { queued: 0, running: 0, finished: 0, failed: 0, cancelled: 0 };
   let noBaseline = 0;
@@ -43,9 +55,12 @@ export function summarizeRun(
     })),
     runDiffThreshold,
   );
+  const drifts = drifted.filter((d) => d.drift.length > 0);
+  const notice = driftNotice(drifts);
   return {
     total,
     ...counts,
+    ...(notice !== undefined && { environmentDrift: drifts.length, environmentNotice: notice }),
     none: diffs.none,
     minor: diffs.minor,
     major: diffs.major,

@@ -10,7 +10,7 @@ import {
 import type { Conn } from '../db/connect.ts';
 import type { ExecutionRecord } from './executions.repository.ts';
 import type { ArtifactKind, Execution, ExecutionArtifacts, Run, RunSummary } from './run.schema.ts';
-import { listOutcomeGroups, type RunRecord } from './runs.repository.ts';
+import { listDriftedCells, listOutcomeGroups, type RunRecord } from './runs.repository.ts';
 import { summarizeRun } from './run-summary.ts';
 
 // Maps stored records to the public Run and Execution shapes (DESIGN.md section 5).
@@ -42,15 +42,22 @@ export function toRun(record: RunRecord, summary: RunSummary, bytesStored: numbe
 /** Runs with their summaries, counted from their executions in one query. */
 export async function toRuns(conn: Conn, records: readonly RunRecord[]): Promise<Run[]> {
   const ids = records.map((r) => r.id);
-  const [outcomes, storedBytes] = await Promise.all([
+  const [outcomes, drifted, storedBytes] = await Promise.all([
     listOutcomeGroups(conn, ids),
+    listDriftedCells(conn, ids),
     sumStoredBytesOfRuns(conn, ids),
   ]);
   const byRun = groupBy(outcomes, (o) => o.runId);
+  const driftedByRun = groupBy(drifted, (d) => d.runId);
   return records.map((record) =>
     toRun(
       record,
-      summarizeRun(record.mode, byRun.get(record.id) ?? [], record.runDiffThreshold),
+      summarizeRun(
+        record.mode,
+        byRun.get(record.id) ?? [],
+        record.runDiffThreshold,
+        driftedByRun.get(record.id) ?? [],
+      ),
       storedBytes.get(record.id) ?? 0,
     ),
   );
@@ -143,6 +150,8 @@ export function toExecution(
       ...(record.review.at !== null && { at: record.review.at }),
     },
     artifacts,
+    ...(record.environment !== null && { environment: record.environment }),
+    ...(record.environmentDrift !== null && { environmentDrift: record.environmentDrift }),
     createdAt: record.createdAt,
     ...(record.startedAt !== null && { startedAt: record.startedAt }),
     ...(record.finishedAt !== null && { finishedAt: record.finishedAt }),

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import type { CancelReason, DiffLevel, RunMode, RunStatus } from '../shared/domain.ts';
+import type {
+  CancelReason,
+  DiffLevel,
+  EnvironmentDrift,
+  ExecutionEnvironment,
+  RunMode,
+  RunStatus,
+} from '../shared/domain.ts';
 import { jiraIssueSchema } from '../batches/batch.schema.ts';
 import { branchNameSchema, commitShaSchema } from '../baselines/branches.ts';
 import { idSchema, listQuerySchema, rectSchema } from '../shared/schemas.ts';
@@ -33,6 +40,17 @@ export const runSummarySchema = z.object({
   avgDiffPercent: z.number().nullable(),
   maxDiffPercent: z.number().nullable(),
   diffLevel: diffLevelSchema.nullable(),
+  environmentDrift: z
+    .number()
+    .int()
+    .optional()
+    .describe('compare: cells rendered in another environment than their baseline images'),
+  environmentNotice: z
+    .string()
+    .optional()
+    .describe(
+      'compare: e.g. "12 cells compared against baselines from chromium 120.0 (…); expect rendering differences"',
+    ),
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
 
@@ -97,6 +115,31 @@ export const executionReviewSchema = z
   .describe(
     'a reviewer’s verdict on this outcome: approved (its screenshot went into the baseline) or rejected (the change is a bug); a new outcome starts unreviewed',
   );
+export const executionEnvironmentSchema = z.object({
+  browser: z.string(),
+  browserVersion: z.string(),
+  os: z.string(),
+  deviceScaleFactor: z.number(),
+  fonts: z.array(z.string()).describe('font families the page rendered text with'),
+  fontsDigest: z.string().describe('SHA-256 of the installed font set (fc-list)'),
+  sceneVersion: z.string(),
+  flags: z
+    .object({
+      suppressAnimations: z.boolean(),
+      hideCaret: z.boolean(),
+      freezeTime: z.boolean(),
+      seedRandom: z.boolean(),
+      isMobile: z.boolean(),
+      hasTouch: z.boolean(),
+    })
+    .describe('the capture flags that change pixels'),
+}) satisfies z.ZodType<ExecutionEnvironment>;
+
+export const environmentDriftSchema = z.object({
+  field: z.string().describe('e.g. browserVersion, fonts, flags.freezeTime'),
+  baseline: z.string(),
+  observed: z.string(),
+}) satisfies z.ZodType<EnvironmentDrift>;
 
 export const executionSchema = z.object({
   id: z.string(),
@@ -109,7 +152,15 @@ export const executionSchema = z.object({
   taskId: z.string().optional(),
   taskName: z.string().optional(),
   browser: z.string(),
-  viewport: z.object({ name: z.string(), width: z.number().int(), height: z.number().int() }),
+  viewport: z.object({
+    name: z.string(),
+    width: z.number().int(),
+    height: z.number().int(),
+    deviceScaleFactor: z.number().int().optional(),
+    isMobile: z.boolean().optional(),
+    hasTouch: z.boolean().optional(),
+    userAgent: z.string().optional(),
+  }),
   status: statusSchema,
   attempt: z.number().int(),
   error: z.string().optional(),
@@ -140,6 +191,15 @@ export const executionSchema = z.object({
     .describe('this execution’s screenshot is the current baseline image of its cell'),
   review: executionReviewSchema,
   artifacts: executionArtifactsSchema,
+  environment: executionEnvironmentSchema
+    .optional()
+    .describe('what rendered the screenshot: browser and version, OS, fonts, pixel ratio, Scene'),
+  environmentDrift: z
+    .array(environmentDriftSchema)
+    .optional()
+    .describe(
+      'compare: fingerprint fields that differ from the baseline entry’s (expect rendering differences); the batch’s onEnvironmentDrift decides whether that fails the cell',
+    ),
   createdAt: z.string(),
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),

@@ -1,8 +1,15 @@
 import { PostgresAdapter } from 'kysely';
 import type { Conn } from '../db/connect.ts';
+import { fromJson } from '../db/json.ts';
 import { afterCursor, toPage, type Page } from '../db/pagination.ts';
-import type { CancelReason, ExecutionStatus, RunMode, RunStatus } from '../shared/domain.ts';
-import type { OutcomeGroup } from './run-summary.ts';
+import type {
+  CancelReason,
+  EnvironmentDrift,
+  ExecutionStatus,
+  RunMode,
+  RunStatus,
+} from '../shared/domain.ts';
+import type { DriftedCell, OutcomeGroup } from './run-summary.ts';
 
 /** A run as stored, with what the batch contributes (name, run threshold). */
 export interface RunRecord {
@@ -267,6 +274,25 @@ export async function listOutcomeGroups(
     count: Number(row.n),
     sumDiffPercent: Number(row.sum_percent ?? 0),
     maxDiffPercent: Number(row.max_percent ?? 0),
+  }));
+}
+
+/** The runs' executions whose environment drifted from their baseline entry's (few, usually none). */
+export async function listDriftedCells(
+  conn: Conn,
+  runIds: readonly string[],
+): Promise<(DriftedCell & { runId: string })[]> {
+  if (runIds.length === 0) return [];
+  const rows = await conn
+    .selectFrom('executions')
+    .select(['run_id', 'browser', 'environment_drift'])
+    .where('run_id', 'in', [...runIds])
+    .where('environment_drift', 'is not', null)
+    .execute();
+  return rows.map((row) => ({
+    runId: row.run_id,
+    browser: row.browser,
+    drift: fromJson<EnvironmentDrift[]>(row.environment_drift, []),
   }));
 }
 

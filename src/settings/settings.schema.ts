@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { Cookie } from '../shared/domain.ts';
 
-export type { Viewport } from '../shared/domain.ts';
+import type { Viewport } from '../shared/domain.ts';
+
+export type { Viewport };
 
 export const browserNames = ['chromium', 'firefox', 'webkit'] as const;
 export type BrowserName = (typeof browserNames)[number];
@@ -24,11 +26,31 @@ const pixels = (what: string) =>
     .min(100, `${what} must be between 100 and 10000`)
     .max(10_000, `${what} must be between 100 and 10000`);
 
+/** Printable ASCII only: a header value with control characters would be refused (or split). */
+const userAgentPattern = /^[\x20-\x7e]+$/;
+
 export const viewportSchema = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters'),
   width: pixels('width'),
   height: pixels('height'),
-});
+  deviceScaleFactor: z
+    .union([z.literal(1), z.literal(2), z.literal(3)], {
+      error: 'deviceScaleFactor must be 1, 2 or 3',
+    })
+    .optional()
+    .describe('Device pixels per CSS pixel: screenshots are this many times the CSS size'),
+  isMobile: z.boolean().optional().describe('Mobile mode (meta viewport honoured)'),
+  hasTouch: z.boolean().optional().describe('Touch events and (pointer: coarse)'),
+  userAgent: z
+    .string()
+    .trim()
+    .min(1, 'userAgent must not be empty (leave it out for the browser’s own)')
+    .max(500, 'userAgent must be at most 500 characters')
+    .regex(userAgentPattern, 'userAgent must be printable ASCII on one line')
+    .optional()
+    .describe('User-Agent header and navigator.userAgent; default: the browser’s own'),
+  // Typed as the domain's Viewport, like cookieSchema below (exactOptionalPropertyTypes).
+}) as unknown as z.ZodType<Viewport>;
 
 // The cookie grammar of RFC 6265 (section 4.1.1). Cookies are preset in every capture of every
 // project, so one that Chromium refuses (`Storage.setCookies: Invalid cookie fields`) would fail

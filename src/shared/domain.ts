@@ -35,7 +35,51 @@ export interface Rect {
   height: number;
 }
 
-export interface Viewport {
+/** How a viewport emulates a device; every field optional (a plain desktop window). */
+export interface DeviceEmulation {
+  /** Device pixels per CSS pixel: screenshots are this many times the CSS size. Default 1. */
+  deviceScaleFactor?: 1 | 2 | 3;
+  /** Mobile mode: the meta viewport tag is honoured (Chromium). Default false. */
+  isMobile?: boolean;
+  /** Touch events and `(pointer: coarse)`. Default false. */
+  hasTouch?: boolean;
+  /** The User-Agent header and navigator.userAgent; default: the browser's own. */
+  userAgent?: string;
+}
+
+/** What rendered a screenshot (issue 18): compared with its baseline entry's to warn of drift. */
+export interface ExecutionEnvironment {
+  browser: string;
+  browserVersion: string;
+  /** e.g. "Debian GNU/Linux 13 (trixie); Linux 6.8.0". */
+  os: string;
+  deviceScaleFactor: number;
+  /** Font families the page actually rendered text with (the platform fonts), sorted. */
+  fonts: string[];
+  /** SHA-256 of the installed font set (fc-list), so a font installed or removed shows. */
+  fontsDigest: string;
+  sceneVersion: string;
+  /** The capture flags that change pixels. */
+  flags: {
+    suppressAnimations: boolean;
+    hideCaret: boolean;
+    freezeTime: boolean;
+    seedRandom: boolean;
+    isMobile: boolean;
+    hasTouch: boolean;
+  };
+}
+
+/** One fingerprint field that differs from the baseline entry's (values as text). */
+export interface EnvironmentDrift {
+  field: string;
+  baseline: string;
+  observed: string;
+}
+
+export type EnvironmentDriftPolicy = 'fail' | 'warn' | 'ignore';
+
+export interface Viewport extends DeviceEmulation {
   name: string;
   width: number;
   height: number;

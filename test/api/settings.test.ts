@@ -101,6 +101,22 @@ describe.each(dialects)('settings API on %s', (dialect) => {
     ]);
   });
 
+  it('keeps device viewports (pixel ratio, mobile, touch, user agent) and offers named presets', async () => {
+    const presets = await api.get('/viewport-presets');
+    expect(presets.status).toBe(200);
+    const list = presets.body as unknown as { name: string }[];
+    const names = list.map((p) => p.name);
+    expect(names).toEqual(expect.arrayContaining(['iPhone 15', 'Pixel 8', 'iPad', 'Desktop HD']));
+    const iphone = list.find((p) => p.name === 'iPhone 15');
+    expect(iphone).toMatchObject({ deviceScaleFactor: 3, isMobile: true, hasTouch: true });
+    // A preset is a valid viewport as it is.
+    const patched = await api.patch('/settings', { viewports: [iphone, ...defaults.viewports] });
+    expect(patched.status, patched.text).toBe(200);
+    expect((await api.get('/settings')).body).toMatchObject({
+      viewports: [iphone, ...defaults.viewports],
+    });
+  });
+
   it('rejects invalid settings with a message that says what to fix, and changes nothing', async () => {
     const settings = () => api.get('/settings');
     const cases: [unknown, RegExp][] = [
@@ -119,6 +135,18 @@ describe.each(dialects)('settings API on %s', (dialect) => {
       [
         { viewports: [{ name: 'tiny', width: 10, height: 600 }] },
         /viewports\.0\.width: width must be between 100 and 10000/,
+      ],
+      [
+        { viewports: [{ name: 'hi', width: 400, height: 600, deviceScaleFactor: 4 }] },
+        /viewports\.0\.deviceScaleFactor: deviceScaleFactor must be 1, 2 or 3/,
+      ],
+      [
+        { viewports: [{ name: 'ua', width: 400, height: 600, userAgent: 'Evil\r\nX-Header: 1' }] },
+        /viewports\.0\.userAgent: userAgent must be printable ASCII on one line/,
+      ],
+      [
+        { viewports: [{ name: 'm', width: 400, height: 600, isMobile: 'yes' }] },
+        /viewports\.0\.isMobile/,
       ],
       [{ maxConcurrentExecutions: 33 }, /maxConcurrentExecutions: must be between 1 and 32/],
       [{ maxConcurrentExecutions: 1.5 }, /maxConcurrentExecutions: must be a whole number/],

@@ -6,7 +6,7 @@ import { claimExecution } from '../../src/runs/executions.repository.ts';
 import type { Execution, Run } from '../../src/runs/run.schema.ts';
 import { nowIso } from '../../src/shared/clock.ts';
 import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
-import { createBatch, injectClient, pollRun, type SceneClient } from '../support/scene-client.ts';
+import { createBatch, injectClient, type SceneClient } from '../support/scene-client.ts';
 
 // The run lifecycle at the database and API level, on both dialects. The run engine is not
 // started, so executions stay where the test puts them; no browser is involved.
@@ -436,17 +436,22 @@ describe('without Chromium', () => {
   });
   afterAll(() => t.close());
 
-  it('says so at start and fails each execution with how to install it', async () => {
+  it('says so at start and refuses to launch a run (422) with how to install it', async () => {
     const api = injectClient(t.server);
     expect(t.logs.join('')).toMatch(
       /captures will fail: Chromium not found at \/nonexistent\/chromium/,
     );
     const { batchId } = await createBatch(api, { pages: [{ name: 'p', url: `${site}/` }] });
-    const run = await pollRun(api, (await api.launchRun(batchId, { mode: 'baseline' })).id);
-    expect(run.status).toBe('failed');
-    const [execution] = await api.listExecutions(run.id);
-    expect(execution?.status).toBe('failed');
-    expect(execution?.error).toMatch(/apt-get install -y chromium/);
-    expect(execution?.error).toMatch(/SCENE_CHROMIUM_PATH/);
+    const launched = await api.request('POST', `/batches/${batchId}/runs`, { mode: 'baseline' });
+    expect(launched.status).toBe(422);
+    expect(launched.text).toMatch(/browser 'chromium' cannot capture on this machine/);
+    expect(launched.text).toMatch(/apt-get install -y chromium/);
+    expect(launched.text).toMatch(/SCENE_CHROMIUM_PATH/);
+    // Nothing was launched.
+    expect(await t.app.db.selectFrom('runs').select('id').execute()).toEqual([]);
+    const browsers = await api.request('GET', '/browsers');
+    expect(browsers.body).toContainEqual(
+      expect.objectContaining({ name: 'chromium', available: false }),
+    );
   });
 });

@@ -55,10 +55,16 @@ describe('settings and audit log', () => {
     await page.getByLabel('New viewport: Name').fill('tablet');
     await page.getByLabel('New viewport: Width (px)').fill('768');
     await page.getByLabel('New viewport: Height (px)').fill('1024');
+    // A device in one click: the Pixel preset fills a row with its size, ratio, touch, agent.
+    await page.getByRole('button', { name: /^\+ Pixel 8/ }).click();
     await page.getByLabel('Show times in').selectOption('local');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByRole('status').filter({ hasText: 'Settings saved' }).waitFor();
     await expect(page.getByLabel('Viewport 3: Name').inputValue()).resolves.toBe('tablet');
+    await expect(page.getByLabel('Viewport 4: Pixel ratio').inputValue()).resolves.toBe('3');
+    const pixel = (await api.getSettings()).viewports.find((v) => v.name === 'Pixel 8');
+    expect(pixel).toMatchObject({ width: 412, height: 915, deviceScaleFactor: 3, isMobile: true });
+    expect(pixel?.userAgent).toMatch(/Android/);
 
     // Timestamps now render in the browser's zone.
     await page.goto(`${scene.url}/projects`);

@@ -148,6 +148,9 @@ export function markdownReport(report: RunReport): string {
         .map((o) => `${count(o)} ${o}`)
         .join(', '),
     '',
+    ...(run.summary.environmentNotice
+      ? [`⚠️ ${markdownCell(run.summary.environmentNotice)}`, '']
+      : []),
   ];
   const listed = outcomes.filter((c) => c.outcome !== 'unchanged' && c.outcome !== 'recorded');
   if (listed.length > 0) {

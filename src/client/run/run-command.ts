@@ -183,6 +183,8 @@ async function launchAndReport(
   io.stdout.write(
     `\nRun ${ended.run.id} ${ended.run.status}: ${summary.major} major, ${summary.minor} minor, ${summary.none} unchanged, ${summary.noBaseline} new, ${summary.failed} failed, ${summary.cancelled} cancelled\n${runUrl}\n`,
   );
+  // Rendered elsewhere than the baselines (issue 18): differences may be the machine's.
+  if (summary.environmentNotice) io.stdout.write(`Environment: ${summary.environmentNotice}\n`);
   const code = exitCodeOf(ended.run, ended.executions, checked.failOn);
   if (code === exitCodes.error) io.stderr.write(`scene run: ${whyNotFinished(ended, runUrl)}\n`);
   return code;

@@ -4,6 +4,7 @@ import { registerArtifactRoutes } from './artifacts.routes.ts';
 import { registerAuditRoutes } from './audit.routes.ts';
 import { registerAuthRoutes } from './auth.routes.ts';
 import { registerBaselineRoutes } from './baselines.routes.ts';
+import { registerBrowserRoutes } from './browsers.routes.ts';
 import { registerBatchRoutes } from './batches.routes.ts';
 import { registerPageRoutes } from './pages.routes.ts';
 import { registerExecutionRoutes } from './executions.routes.ts';
@@ -35,6 +36,7 @@ export function registerApiRoutes(app: ApiApp, ctx: AppContext): void {
   registerArtifactRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerVersionRoutes(app, ctx);
+  registerBrowserRoutes(app, ctx);
   registerRetentionRoutes(app, ctx);
   registerAuthRoutes(app, ctx);
   registerTokenRoutes(app, ctx);

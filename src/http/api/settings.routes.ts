@@ -1,9 +1,12 @@
+import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import {
   projectSettingsSchema,
   settingsPatchSchema,
   settingsSchema,
+  viewportSchema,
 } from '../../settings/settings.schema.ts';
+import { viewportPresets } from '../../settings/viewport-presets.ts';
 import {
   getGlobalSettings,
   getProjectSettings,
@@ -27,6 +30,16 @@ export function registerSettingsRoutes(app: ApiApp, ctx: AppContext): void {
       response: { 200: settingsSchema },
     },
     handler: () => getGlobalSettings(ctx.db),
+  });
+
+  app.get('/viewport-presets', {
+    schema: {
+      tags,
+      summary:
+        'Named device viewports (iPhone-, Pixel-, iPad-sized, desktop HD) to add to the settings as they are',
+      response: { 200: z.array(viewportSchema) },
+    },
+    handler: () => [...viewportPresets],
   });
 
   app.patch('/settings', {

@@ -1,10 +1,13 @@
 import type { Batch } from '../../../batches/batch.schema.ts';
-import { defaultDiffThreshold } from '../../../batches/batch.schema.ts';
+import {
+  defaultDiffThreshold,
+  defaultEnvironmentDriftPolicy,
+} from '../../../batches/batch.schema.ts';
 import type { Page } from '../../../pages/page.schema.ts';
 import type { Settings } from '../../../settings/settings.schema.ts';
 import type { Task } from '../../../tasks/task.schema.ts';
 import { defaultFrozenTime } from '../../../capture/determinism-defaults.ts';
-import { CheckboxField, CheckboxGroup, TextField } from '../components/fields.tsx';
+import { CheckboxField, CheckboxGroup, SelectField, TextField } from '../components/fields.tsx';
 import { RecordModalForm } from '../components/record-modal-form.tsx';
 import {
   checkboxField,
@@ -28,6 +31,7 @@ export interface BatchFormValues {
   freezeTime: boolean;
   seedRandom: boolean;
   frozenTime: string;
+  onEnvironmentDrift: string;
 }
 
 export function batchFormValues(batch: Batch | undefined, settings: Settings): BatchFormValues {
@@ -43,6 +47,7 @@ export function batchFormValues(batch: Batch | undefined, settings: Settings): B
     freezeTime: batch?.freezeTime ?? true,
     seedRandom: batch?.seedRandom ?? true,
     frozenTime: batch?.frozenTime ?? '',
+    onEnvironmentDrift: batch?.onEnvironmentDrift ?? defaultEnvironmentDriftPolicy,
   };
 }
 
@@ -59,6 +64,7 @@ export function batchFormValuesOf(body: FormBody): BatchFormValues {
     freezeTime: checkboxField(body, 'freezeTime'),
     seedRandom: checkboxField(body, 'seedRandom'),
     frozenTime: textField(body, 'frozenTime'),
+    onEnvironmentDrift: textField(body, 'onEnvironmentDrift'),
   };
 }
 
@@ -78,6 +84,7 @@ export function batchInputOf(body: FormBody, mode: 'create' | 'update') {
     freezeTime: checkboxField(body, 'freezeTime'),
     seedRandom: checkboxField(body, 'seedRandom'),
     frozenTime: mode === 'update' ? (frozenTime ?? null) : frozenTime,
+    onEnvironmentDrift: optionalText(body, 'onEnvironmentDrift'),
   };
 }
 
@@ -101,6 +108,7 @@ const placed = [
   'freezeTime',
   'seedRandom',
   'frozenTime',
+  'onEnvironmentDrift',
 ];
 
 export function BatchForm(props: {
@@ -221,6 +229,18 @@ export function BatchForm(props: {
         errors={errors}
         placeholder={defaultFrozenTime}
         hint="What frozen pages see as now. Blank: the default instant."
+      />
+      <SelectField
+        name="onEnvironmentDrift"
+        label="When a compare is rendered elsewhere than its baseline"
+        value={values.onEnvironmentDrift}
+        options={[
+          { value: 'warn', label: 'Warn (keep the diff’s verdict)' },
+          { value: 'fail', label: 'Fail the cell' },
+          { value: 'ignore', label: 'Ignore' },
+        ]}
+        errors={errors}
+        hint="Another browser version, OS, font set, pixel ratio or Scene version than the baseline image’s."
       />
     </RecordModalForm>
   );

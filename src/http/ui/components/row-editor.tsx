@@ -5,6 +5,14 @@ export interface RowColumn {
   label: string;
   type?: 'text' | 'number';
   placeholder?: string;
+  /** A choice instead of a text box. */
+  options?: { value: string; label: string }[];
+}
+
+/** A button that adds a row filled with these values (by column key): one-click presets. */
+export interface RowPreset {
+  label: string;
+  values: Record<string, string>;
 }
 
 function RowView(props: {
@@ -27,16 +35,30 @@ function RowView(props: {
           .map(([k, message]) => `${k.split('.').at(-1) ?? ''}: ${message}`);
   return (
     <li class="row-editor" data-row style={`--columns: ${props.columns.length}`}>
-      {props.columns.map((column) => (
-        <input
-          type={column.type ?? 'text'}
-          name={`${props.name}.${column.key}`}
-          value={props.row[column.key] ?? ''}
-          placeholder={column.placeholder ?? column.label}
-          aria-label={`${label}: ${column.label}`}
-          aria-invalid={errorOf(column.key) ? 'true' : undefined}
-        />
-      ))}
+      {props.columns.map((column) =>
+        column.options ? (
+          <select
+            name={`${props.name}.${column.key}`}
+            aria-label={`${label}: ${column.label}`}
+            aria-invalid={errorOf(column.key) ? 'true' : undefined}
+          >
+            {column.options.map((option) => (
+              <option value={option.value} selected={props.row[column.key] === option.value} safe>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <input
+            type={column.type ?? 'text'}
+            name={`${props.name}.${column.key}`}
+            value={props.row[column.key] ?? ''}
+            placeholder={column.placeholder ?? column.label}
+            aria-label={`${label}: ${column.label}`}
+            aria-invalid={errorOf(column.key) ? 'true' : undefined}
+          />
+        ),
+      )}
       <button
         type="button"
         class="icon-button"
@@ -64,6 +86,7 @@ export function RowEditor(props: {
   errors?: FieldErrors | undefined;
   hint?: string;
   addLabel: string;
+  presets?: RowPreset[];
 }) {
   const listId = `${props.name.replace(/\W/g, '-')}-rows`;
   const templateId = `${listId}-template`;
@@ -110,6 +133,33 @@ export function RowEditor(props: {
       <button type="button" class="button small" data-add-row={templateId} data-rows={listId} safe>
         {props.addLabel}
       </button>
+      {props.presets && props.presets.length > 0 && (
+        <div
+          class="row-presets"
+          role="group"
+          aria-label={`Add a preset ${props.itemLabel.toLowerCase()}`}
+        >
+          {props.presets.map((preset) => (
+            <button
+              type="button"
+              class="button small"
+              data-add-row={templateId}
+              data-rows={listId}
+              data-preset={JSON.stringify(
+                Object.fromEntries(
+                  Object.entries(preset.values).map(([key, value]) => [
+                    `${props.name}.${key}`,
+                    value,
+                  ]),
+                ),
+              )}
+              safe
+            >
+              {`+ ${preset.label}`}
+            </button>
+          ))}
+        </div>
+      )}
       {fieldError && (
         <p class="field-error" safe>
           {fieldError}

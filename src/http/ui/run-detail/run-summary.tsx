@@ -148,6 +148,11 @@ export function RunSummaryCard(props: { run: Run; projectId: string }) {
           </>
         )}
       </dl>
+      {s.environmentNotice && (
+        <p class="notice environment-notice" role="note" safe>
+          {`Environment: ${s.environmentNotice}`}
+        </p>
+      )}
     </section>
   );
 }

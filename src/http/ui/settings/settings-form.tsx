@@ -1,10 +1,13 @@
 import type { Children } from '@kitajs/html';
+import type { BrowserAvailability } from '../../../capture/browser-availability.ts';
 import {
   browserNames,
   settingsKeys,
   type Settings,
   type SettingsKey,
+  type Viewport,
 } from '../../../settings/settings.schema.ts';
+import { viewportPresets } from '../../../settings/viewport-presets.ts';
 import {
   CheckboxField,
   CheckboxGroup,
@@ -28,7 +31,7 @@ import { unplacedErrors, type FieldErrors } from '../shared/form-errors.ts';
 /** The settings form as typed. */
 export interface SettingsFormValues {
   browsers: string[];
-  viewports: Record<'name' | 'width' | 'height', string>[];
+  viewports: Record<(typeof viewportColumns)[number], string>[];
   maxConcurrentExecutions: string;
   executionTimeoutSeconds: string;
   runTimeoutSeconds: string;
@@ -51,11 +54,7 @@ export function settingsFormValues(
 ): SettingsFormValues {
   return {
     browsers: settings.browsers,
-    viewports: settings.viewports.map((v) => ({
-      name: v.name,
-      width: String(v.width),
-      height: String(v.height),
-    })),
+    viewports: settings.viewports.map(viewportRow),
     maxConcurrentExecutions: String(settings.maxConcurrentExecutions),
     executionTimeoutSeconds: String(settings.executionTimeoutSeconds),
     runTimeoutSeconds: String(settings.runTimeoutSeconds),
@@ -77,7 +76,49 @@ export function settingsFormValues(
   };
 }
 
-const viewportColumns = ['name', 'width', 'height'] as const;
+const viewportColumns = [
+  'name',
+  'width',
+  'height',
+  'deviceScaleFactor',
+  'isMobile',
+  'hasTouch',
+  'userAgent',
+] as const;
+
+/** A viewport as the form's row of strings. */
+function viewportRow(v: Viewport): Record<(typeof viewportColumns)[number], string> {
+  return {
+    name: v.name,
+    width: String(v.width),
+    height: String(v.height),
+    deviceScaleFactor: String(v.deviceScaleFactor ?? 1),
+    isMobile: v.isMobile ? 'yes' : 'no',
+    hasTouch: v.hasTouch ? 'yes' : 'no',
+    userAgent: v.userAgent ?? '',
+  };
+}
+
+/** A row of the form as a viewport for the schema: defaults (DPR 1, no, blank) left out. */
+function viewportOf(
+  row: Record<(typeof viewportColumns)[number], string>,
+): Record<string, unknown> {
+  const scale = row.deviceScaleFactor.trim();
+  return {
+    name: row.name,
+    width: row.width.trim() === '' ? NaN : Number(row.width),
+    height: row.height.trim() === '' ? NaN : Number(row.height),
+    ...(scale !== '' && scale !== '1' && { deviceScaleFactor: Number(scale) }),
+    ...(row.isMobile === 'yes' && { isMobile: true }),
+    ...(row.hasTouch === 'yes' && { hasTouch: true }),
+    ...(row.userAgent.trim() !== '' && { userAgent: row.userAgent.trim() }),
+  };
+}
+
+const yesNo = [
+  { value: 'no', label: 'no' },
+  { value: 'yes', label: 'yes' },
+];
 const cookieColumns = ['name', 'value', 'domain', 'path'] as const;
 
 export function settingsFormValuesOf(body: FormBody): SettingsFormValues {
@@ -106,11 +147,7 @@ const blankToUndefined = (value: string) => (value.trim() === '' ? undefined : v
 function settingsValuesOf(body: FormBody): Record<SettingsKey, unknown> {
   return {
     browsers: listField(body, 'browsers'),
-    viewports: rowsField(body, 'viewports', viewportColumns).map((row) => ({
-      name: row.name,
-      width: row.width.trim() === '' ? NaN : Number(row.width),
-      height: row.height.trim() === '' ? NaN : Number(row.height),
-    })),
+    viewports: rowsField(body, 'viewports', viewportColumns).map(viewportOf),
     maxConcurrentExecutions: numberField(body, 'maxConcurrentExecutions'),
     executionTimeoutSeconds: numberField(body, 'executionTimeoutSeconds'),
     runTimeoutSeconds: numberField(body, 'runTimeoutSeconds'),
@@ -153,6 +190,14 @@ export function projectSettingsPatchOf(body: FormBody): Record<string, unknown> 
   return Object.fromEntries(
     settingsKeys.map((key) => [key, checkboxField(body, `override.${key}`) ? values[key] : null]),
   );
+}
+
+/** "chromium — 131.0.6778.85" or "firefox — not available: …". */
+function browserLabel(name: string, browsers: readonly BrowserAvailability[] | undefined): string {
+  const found = browsers?.find((b) => b.name === name);
+  if (!found) return name;
+  if (found.available) return `${name} — ${found.version ?? 'available'}`;
+  return `${name} — not available: ${found.reason ?? 'unknown'}${found.install ? ` (install: ${found.install})` : ''}`;
 }
 
 /** Which field a refusal of the settings service (a browser or viewport in use) concerns. */
@@ -210,6 +255,8 @@ export function SettingsForm(props: {
   action: string;
   values: SettingsFormValues;
   errors?: FieldErrors | undefined;
+  /** Which browsers can capture on this machine (GET /api/v1/browsers). */
+  browsers?: readonly BrowserAvailability[];
 }) {
   const { values, errors, mode } = props;
   const group = (settingKey: SettingsKey, title: string, children: Children) => (
@@ -239,10 +286,13 @@ export function SettingsForm(props: {
           <CheckboxGroup
             name="browsers"
             label="Available browsers"
-            options={browserNames.map((b) => ({ value: b, label: b }))}
+            options={browserNames.map((b) => ({
+              value: b,
+              label: browserLabel(b, props.browsers),
+            }))}
             checked={values.browsers}
             errors={errors}
-            hint="Firefox and WebKit need their Playwright builds on the machine."
+            hint="Only browsers that can capture on this machine run; a batch naming another is refused at launch."
           />,
         )}
         {group(
@@ -271,10 +321,23 @@ export function SettingsForm(props: {
             { key: 'name', label: 'Name' },
             { key: 'width', label: 'Width (px)', type: 'number' },
             { key: 'height', label: 'Height (px)', type: 'number' },
+            {
+              key: 'deviceScaleFactor',
+              label: 'Pixel ratio',
+              options: ['1', '2', '3'].map((v) => ({ value: v, label: `${v}×` })),
+            },
+            { key: 'isMobile', label: 'Mobile', options: yesNo },
+            { key: 'hasTouch', label: 'Touch', options: yesNo },
+            { key: 'userAgent', label: 'User agent', placeholder: "User agent (browser's own)" },
           ]}
           rows={values.viewports}
           errors={errors}
+          hint="Screenshots are the CSS size times the pixel ratio. Presets add a device in one click."
           addLabel="+ Add viewport"
+          presets={viewportPresets.map((preset) => ({
+            label: `${preset.name} (${preset.width}×${preset.height}${preset.deviceScaleFactor && preset.deviceScaleFactor > 1 ? ` @${preset.deviceScaleFactor}x` : ''})`,
+            values: viewportRow(preset),
+          }))}
         />,
       )}
       <div class="settings-grid">

@@ -1,3 +1,4 @@
+import { browserAvailability } from '../../../capture/browser-availability.ts';
 import type { AppContext } from '../../../app-context.ts';
 import { getProject } from '../../../projects/projects.service.ts';
 import { settingsPatchSchema } from '../../../settings/settings.schema.ts';
@@ -29,6 +30,7 @@ import {
 } from './settings-form.tsx';
 
 export function registerSettingsScreens(app: UiApp, ctx: AppContext): void {
+  const browsers = () => browserAvailability({ chromiumPath: ctx.config.chromiumPath });
   app.get('/settings', async (request, reply) => {
     const settings = await getGlobalSettings(ctx.db);
     const page = await pageContextOf(request, reply, ctx);
@@ -39,7 +41,12 @@ export function registerSettingsScreens(app: UiApp, ctx: AppContext): void {
           title="Settings"
           subtitle="Defaults for every project; a project can override them in its Settings tab."
         />
-        <SettingsForm mode="global" action="/settings" values={settingsFormValues(settings)} />
+        <SettingsForm
+          mode="global"
+          action="/settings"
+          values={settingsFormValues(settings)}
+          browsers={await browsers()}
+        />
       </Layout>,
     );
   });
@@ -61,6 +68,7 @@ export function registerSettingsScreens(app: UiApp, ctx: AppContext): void {
           action="/settings"
           values={settingsFormValuesOf(body)}
           errors={saved.errors}
+          browsers={await browsers()}
         />,
         422,
       );
@@ -82,6 +90,7 @@ export function registerSettingsScreens(app: UiApp, ctx: AppContext): void {
           mode="project"
           action={`/projects/${project.id}/settings`}
           values={settingsFormValues(settings, overriddenKeys)}
+          browsers={await browsers()}
         />
       </ProjectShell>,
     );
@@ -105,6 +114,7 @@ export function registerSettingsScreens(app: UiApp, ctx: AppContext): void {
           action={`/projects/${project.id}/settings`}
           values={settingsFormValuesOf(body)}
           errors={saved.errors}
+          browsers={await browsers()}
         />,
         422,
       );

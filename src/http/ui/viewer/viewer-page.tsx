@@ -1,3 +1,4 @@
+import { describeDrift } from '../../../runs/environment-drift.ts';
 import type { Project } from '../../../projects/project.schema.ts';
 import type { Execution, Run } from '../../../runs/run.schema.ts';
 import { isTerminal } from '../../../runs/run.schema.ts';
@@ -172,6 +173,22 @@ function Metrics(props: { execution: Execution }) {
         <dt>Capture</dt>
         <dd class="num">{`${duration} · attempt ${e.attempt}${e.httpStatus ? ` · HTTP ${e.httpStatus}` : ''}`}</dd>
       </div>
+      {e.environment && (
+        <div>
+          <dt>Rendered by</dt>
+          <dd title={e.environment.os} safe>
+            {`${e.environment.browser} ${e.environment.browserVersion} · ${e.environment.deviceScaleFactor}× · fonts ${e.environment.fonts.join(', ') || '—'}`}
+          </dd>
+        </div>
+      )}
+      {e.environmentDrift && e.environmentDrift.length > 0 && (
+        <div class="environment-drift" role="note">
+          <dt>Environment drift</dt>
+          <dd safe>
+            {`Rendered elsewhere than the baseline image (${describeDrift(e.environmentDrift)}); expect rendering differences`}
+          </dd>
+        </div>
+      )}
     </dl>
   );
 }

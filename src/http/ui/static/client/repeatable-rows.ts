@@ -12,6 +12,16 @@ export function installRepeatableRows(): void {
       if (!(template instanceof HTMLTemplateElement) || !list) return;
       const fragment = template.content.cloneNode(true) as DocumentFragment;
       const row = fragment.firstElementChild;
+      // A preset button: the new row's fields get its values (keyed by field name).
+      const preset = add.dataset['preset'];
+      if (row && preset) {
+        for (const [name, value] of Object.entries(JSON.parse(preset) as Record<string, string>)) {
+          const field = row.querySelector<HTMLInputElement | HTMLSelectElement>(
+            `[name="${CSS.escape(name)}"]`,
+          );
+          if (field) field.value = value;
+        }
+      }
       list.append(fragment);
       row?.querySelector<HTMLElement>('select, input')?.focus();
       return;
