@@ -359,6 +359,16 @@ async function writeFailureFiles(
         }),
       );
     }
+    if (error.screenshot) {
+      records.push(
+        await writeArtifactFile(ctx, {
+          ...file,
+          kind: 'failure',
+          extension: 'png',
+          bytes: error.screenshot,
+        }),
+      );
+    }
     if (error.log.length > 0) {
       records.push(
         await writeArtifactFile(ctx, {

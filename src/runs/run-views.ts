@@ -65,6 +65,7 @@ const artifactKinds: readonly ArtifactKind[] = [
   'trace',
   'video',
   'log',
+  'failure',
 ];
 
 function isArtifactKind(kind: string): kind is ArtifactKind {

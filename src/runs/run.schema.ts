@@ -84,6 +84,12 @@ export const executionArtifactsSchema = z.object({
   trace: z.string().optional(),
   video: z.string().optional(),
   log: z.string().optional(),
+  failure: z
+    .string()
+    .optional()
+    .describe(
+      'a failed execution: a screenshot of the page as it was when the step, the HTTP answer or the navigation failed',
+    ),
 });
 export type ExecutionArtifacts = z.infer<typeof executionArtifactsSchema>;
 export type ArtifactKind = keyof ExecutionArtifacts;

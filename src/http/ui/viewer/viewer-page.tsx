@@ -185,6 +185,7 @@ const artifactLabels: Record<string, string> = {
   trace: 'Playwright trace (.zip)',
   video: 'Video',
   log: 'Capture log',
+  failure: 'Screenshot at the failure',
 };
 
 function Downloads(props: { execution: Execution }) {
@@ -285,10 +286,23 @@ export function ViewerPage(props: {
         nextChanged={props.nextChanged}
         progress={props.progress}
       />
-      {e.error && (
+      {e.error && !a.failure && (
         <p class="notice notice-error" role="alert" safe>
           {e.error}
         </p>
+      )}
+      {e.error && a.failure && (
+        <div class="failure-evidence">
+          <p class="notice notice-error" role="alert" safe>
+            {e.error}
+          </p>
+          <figure>
+            <a href={a.failure} target="_blank" rel="noreferrer">
+              <img src={a.failure} alt="The page when the capture failed" />
+            </a>
+            <figcaption class="muted">The page as it was when the capture failed</figcaption>
+          </figure>
+        </div>
       )}
       {e.status === 'cancelled' && e.cancelReason && (
         <p class="notice notice-warn" safe>
@@ -421,9 +435,11 @@ export function ViewerPage(props: {
           <div class="empty-state">
             <p class="empty-title">No images</p>
             <p>
-              {e.status === 'failed'
-                ? 'The capture failed before a screenshot was taken.'
-                : 'Nothing was captured yet.'}
+              {e.status === 'failed' && a.failure
+                ? 'The capture failed: above, the page as it was then.'
+                : e.status === 'failed'
+                  ? 'The capture failed before a screenshot was taken.'
+                  : 'Nothing was captured yet.'}
             </p>
           </div>
         ) : (
