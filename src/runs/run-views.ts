@@ -133,6 +133,7 @@ export function toExecution(
     ...(details?.changedRegions !== undefined && { changedRegions: details.changedRegions }),
     ...(details?.sizeChange !== undefined && { sizeChange: details.sizeChange }),
     ...(details?.noBaseline === true && { noBaseline: true }),
+    ...(details?.noReference === true && { noReference: true }),
     ...(details?.unstable === true && {
       unstable: true,
       unstableRegions: details.unstableRegions ?? [],
