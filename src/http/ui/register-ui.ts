@@ -37,6 +37,7 @@ import { registerRunScreens } from './runs/runs.routes.tsx';
 import { registerSettingsScreens } from './settings/settings.routes.tsx';
 import { registerTaskScreens } from './tasks/tasks.routes.tsx';
 import type { UiApp } from './shared/ui-types.ts';
+import { registerTraceViewer } from './trace-viewer/trace-viewer.routes.ts';
 import { registerViewerScreens } from './viewer/viewer.routes.tsx';
 import { registerWebhookScreens } from './webhooks/webhooks.routes.tsx';
 import { registerStaticAssets } from './static/static.routes.ts';
@@ -55,6 +56,7 @@ export async function registerUi(app: UiApp, ctx: AppContext): Promise<void> {
     registerRunDetailScreens(ui, ctx);
     registerViewerScreens(ui, ctx);
     registerBaselineScreens(ui, ctx);
+    registerTraceViewer(ui);
     registerSettingsScreens(ui, ctx);
     registerAuditScreens(ui, ctx);
     registerWebhookScreens(ui, ctx);

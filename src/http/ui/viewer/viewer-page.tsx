@@ -13,6 +13,7 @@ import { PageHeader } from '../components/page-header.tsx';
 import { formatDuration } from '../components/time.tsx';
 import { Layout, type PageContext } from '../layout/layout.tsx';
 import { historyHref } from '../baselines/baseline-views.tsx';
+import { traceViewerHref } from '../trace-viewer/trace-viewer.routes.ts';
 import { cellText, executionTitle } from '../run-detail/executions-grid.tsx';
 import { availableModes, defaultMode, viewerModes, type ViewerMode } from './viewer-modes.ts';
 
@@ -198,7 +199,14 @@ function Downloads(props: { execution: Execution }) {
           <a href={url} target="_blank" rel="noreferrer" safe>
             {artifactLabels[kind] ?? kind}
           </a>
-          {kind === 'trace' && <span class="muted"> — open with npx playwright show-trace</span>}
+          {kind === 'trace' && url !== undefined && (
+            <>
+              {' · '}
+              <a href={traceViewerHref(url)} target="_blank" rel="noreferrer" data-open-trace>
+                Open trace
+              </a>
+            </>
+          )}
         </li>
       ))}
     </ul>
