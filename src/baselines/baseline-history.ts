@@ -126,6 +126,7 @@ export async function revertToEntry(
         sha256: entry.sha256,
         sourceExecutionId: entry.sourceExecutionId,
         approvedBy: actor,
+        environment: entry.environment,
       },
       now,
     );

@@ -241,6 +241,7 @@ async function undoCell(
         sha256: previous.sha256,
         sourceExecutionId: previous.sourceExecutionId,
         approvedBy: previous.approvedBy,
+        environment: previous.environment,
       },
       now,
     ));

@@ -15,6 +15,8 @@ export class CaptureError extends Error {
   log: CaptureLogLine[] = [];
   /** Playwright trace zip of the failed capture, when a trace was requested and could be saved. */
   trace?: Buffer;
+  /** PNG of the page (its viewport) as it was when the capture failed, when it could be taken. */
+  screenshot?: Buffer;
 
   constructor(kind: CaptureFailureKind, message: string, details: CaptureErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });

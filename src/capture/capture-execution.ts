@@ -43,6 +43,8 @@ export const captureDefaults = {
   stepTimeoutMs: 10_000,
   /** An aborted capture rejects at once; closing its context gets this long before we move on. */
   closeGraceMs: 1_500,
+  /** A failed capture's screenshot of the page as it was (failure evidence) gets this long. */
+  failureScreenshotTimeoutMs: 5_000,
 };
 
 /** Network errors worth a retry: the connection dropped rather than the site refusing. */
@@ -163,6 +165,11 @@ async function captureTarget(
     return await Promise.race([work, interrupted]);
   } catch (error) {
     const failure = toCaptureError(error, signal, browser);
+    if (failure.kind === 'action' || failure.kind === 'navigation') {
+      // Failure evidence: the page as it was when the step, the answer or the wait failed.
+      const screenshot = await failureScreenshot(page);
+      if (screenshot) failure.screenshot = screenshot;
+    }
     if (state.tracing && (failure.kind === 'action' || failure.kind === 'navigation')) {
       const trace = await saveTrace(context, request).catch(() => undefined);
       if (trace) failure.trace = trace;
@@ -605,6 +612,14 @@ async function selectorStep<T>(what: string, work: () => Promise<T>): Promise<T>
       cause: error,
     });
   }
+}
+
+/** What the viewport shows now, or nothing when the page cannot say within a few seconds. */
+async function failureScreenshot(page: Page): Promise<Buffer | undefined> {
+  if (page.isClosed()) return undefined;
+  return page
+    .screenshot({ timeout: captureDefaults.failureScreenshotTimeoutMs, caret: 'hide' })
+    .catch(() => undefined);
 }
 
 /** The trace of the capture, without the secrets it used (see scrub-trace.ts). */

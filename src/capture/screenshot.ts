@@ -1,8 +1,11 @@
 import type { CDPSession, Page } from 'playwright-core';
+import sharp from 'sharp';
 import type { Rect } from '../shared/domain.ts';
 
-/** Chromium cannot composite taller surfaces reliably; taller pages are cut (and logged). */
-export const maxCaptureHeight = 16_384;
+/** Chromium cannot composite taller surfaces reliably: taller pages are captured in segments. */
+export const segmentHeight = 16_384;
+/** Pages taller than this are cut (and logged): a bound on memory and encoding time. */
+export const maxCaptureHeight = 100_000;
 
 export interface FullPageShot {
   png: Buffer;
@@ -13,9 +16,11 @@ export interface FullPageShot {
 }
 
 /**
- * Full-page PNG in one CDP call: captureBeyondViewport renders the whole document without
- * resizing the viewport (so 100vh layouts keep their height), and optimizeForSpeed trades
- * PNG size for a much cheaper encode. The encoding is deterministic: same pixels, same bytes.
+ * Full-page PNG: captureBeyondViewport renders the document without resizing the viewport (so
+ * 100vh layouts keep their height), and optimizeForSpeed trades PNG size for a much cheaper
+ * encode. One CDP call up to segmentHeight; a taller page is captured in segments of at most
+ * segmentHeight px, stitched into one image. The encoding is deterministic: same pixels, same
+ * bytes.
  */
 export async function captureFullPage(
   cdp: CDPSession,
@@ -25,19 +30,41 @@ export async function captureFullPage(
   const metrics = await cdp.send('Page.getLayoutMetrics');
   const width = Math.ceil(metrics.cssContentSize.width);
   const documentHeight = Math.ceil(metrics.cssContentSize.height);
+  // Heights in CSS px; the image has `scale` device pixels per CSS pixel, and both limits are
+  // in device pixels (the texture size per segment, the stitched image's height).
   const height = Math.min(documentHeight, Math.floor(maxCaptureHeight / scale));
-  const { data } = await cdp.send('Page.captureScreenshot', {
-    format: 'png',
-    optimizeForSpeed: true,
-    captureBeyondViewport: true,
-    fromSurface: true,
-    clip: { x: 0, y: 0, width, height, scale },
-  });
-  const png = Buffer.from(data, 'base64');
+  const segmentCss = Math.floor(segmentHeight / scale);
+  const segments: { png: Buffer; top: number }[] = [];
+  for (let top = 0; top < height; top += segmentCss) {
+    const { data } = await cdp.send('Page.captureScreenshot', {
+      format: 'png',
+      optimizeForSpeed: true,
+      captureBeyondViewport: true,
+      fromSurface: true,
+      clip: { x: 0, y: top, width, height: Math.min(segmentCss, height - top), scale },
+    });
+    segments.push({ png: Buffer.from(data, 'base64'), top: Math.round(top * scale) });
+  }
+  const png = segments.length === 1 && segments[0] ? segments[0].png : await stitch(segments);
   const size = pngSize(png);
   const shot: FullPageShot = { png, width: size.width, height: size.height };
   if (documentHeight > height) shot.cutFromHeight = documentHeight;
   return shot;
+}
+
+/** One image of the segments, each below the one before. */
+async function stitch(segments: { png: Buffer; top: number }[]): Promise<Buffer> {
+  const sizes = segments.map((segment) => pngSize(segment.png));
+  const width = Math.max(...sizes.map((size) => size.width));
+  const last = segments.length - 1;
+  const height = (segments[last]?.top ?? 0) + (sizes[last]?.height ?? 0);
+  return sharp({
+    create: { width, height, channels: 4, background: { r: 255, g: 255, b: 255, alpha: 1 } },
+    limitInputPixels: false,
+  })
+    .composite(segments.map((segment) => ({ input: segment.png, top: segment.top, left: 0 })))
+    .png({ compressionLevel: 1 })
+    .toBuffer();
 }
 
 /** Width and height from the IHDR chunk, without decoding the image. */

@@ -72,7 +72,77 @@ export async function compareWithBaseline(
   // thread), and the baseline image never passes through this thread.
   const baselinePng =
     ctx.artifacts.localPath(entry.fileKey) ?? (await ctx.artifacts.get(entry.fileKey));
-  const result = await differ.computeDiff(baselinePng, observed.png, { ignoreRegions });
+  return {
+    baselineEntryId: entry.id,
+    baselineEnvironment: entry.environment,
+    ...(await diffImages(
+      ctx,
+      differ,
+      run,
+      execution,
+      baselinePng,
+      observed.png,
+      ignoreRegions,
+      options,
+    )),
+  };
+}
+
+/**
+ * Reference mode (issue 17): the screenshot of the page's URL against the screenshot of its
+ * referenceUrl taken in the same execution, with the same engine, levels and thresholds as a
+ * compare. A page without a referenceUrl has nothing to compare (`noReference`).
+ */
+export async function compareWithReference(
+  ctx: AppContext,
+  differ: ImageDiffer,
+  run: RunRecord,
+  execution: ExecutionRecord,
+  reference: { png: Buffer; sha256: string } | undefined,
+  observed: { png: Buffer; sha256: string },
+  ignoreRegions: Rect[],
+): Promise<Comparison> {
+  if (!reference) {
+    return {
+      baselineEntryId: null,
+      diffPixels: null,
+      diffPercent: null,
+      diffLevel: null,
+      details: { noReference: true },
+      artifacts: [],
+      baselineEnvironment: null,
+    };
+  }
+  if (reference.sha256 === observed.sha256) {
+    return {
+      baselineEntryId: null,
+      diffPixels: 0,
+      diffPercent: 0,
+      diffLevel: 'none',
+      details: { identical: true, changedRegions: [], sizeChange: { width: 0, height: 0 } },
+      artifacts: [],
+      baselineEnvironment: null,
+    };
+  }
+  return {
+    baselineEntryId: null,
+    baselineEnvironment: null,
+    ...(await diffImages(ctx, differ, run, execution, reference.png, observed.png, ignoreRegions)),
+  };
+}
+
+/** The diff of two images with the run's thresholds; the diff image and heatmap are written. */
+async function diffImages(
+  ctx: AppContext,
+  differ: ImageDiffer,
+  run: RunRecord,
+  execution: ExecutionRecord,
+  before: Parameters<ImageDiffer['computeDiff']>[0],
+  after: Buffer,
+  ignoreRegions: Rect[],
+  options: { writeImagesWhenNone?: boolean } = {},
+): Promise<Omit<Comparison, 'baselineEntryId' | 'baselineEnvironment'>> {
+  const result = await differ.computeDiff(before, after, { ignoreRegions });
   const level = diffLevel(result.diffPercent, run.executionDiffThreshold);
   const artifacts: ArtifactRecord[] = [];
   const keepImages = level !== 'none' || options.writeImagesWhenNone === true;
@@ -100,7 +170,6 @@ export async function compareWithBaseline(
     );
   }
   return {
-    baselineEntryId: entry.id,
     diffPixels: result.diffPixels,
     diffPercent: result.diffPercent,
     diffLevel: level,
@@ -111,6 +180,5 @@ export async function compareWithBaseline(
       dimensionsChanged: result.dimensionsChanged,
     },
     artifacts,
-    baselineEnvironment: entry.environment,
   };
 }

@@ -20,7 +20,12 @@ import type {
 import { invariant } from '../shared/errors.ts';
 import { observeCaptureStep, timeComparison, type DiffResult } from '../metrics/metrics.ts';
 import { ExecutionSetupError, loadCaptureInputs, type CaptureInputs } from './capture-inputs.ts';
-import { ComparisonError, compareWithBaseline, type Comparison } from './compare-with-baseline.ts';
+import {
+  ComparisonError,
+  compareWithBaseline,
+  compareWithReference,
+  type Comparison,
+} from './compare-with-baseline.ts';
 import { confirmChange } from './confirm-change.ts';
 import { describeDrift, environmentDrift } from './environment-drift.ts';
 import {
@@ -170,25 +175,42 @@ async function runClaimedExecution(
       written.push(...(await writeCaptureFiles(ctx, run, execution, capture)));
       const observedSha = sha256Of(capture.observed.png);
       const compared =
-        run.mode === 'compare'
+        run.mode === 'reference'
           ? await timeComparison(
               () =>
-                compareWithBaseline(
+                compareWithReference(
                   ctx,
                   deps.differ,
                   run,
                   execution,
+                  capture.reference && {
+                    png: capture.reference.png,
+                    sha256: sha256Of(capture.reference.png),
+                  },
                   { png: capture.observed.png, sha256: observedSha },
                   [...inputs.ignoreRegions, ...capture.maskRects],
                 ),
               comparisonResult,
             )
-          : undefined;
-      const comparison = await confirmChange(
-        deps,
-        { run, execution, inputs, capture, signal, onLog },
-        compared,
-      );
+          : run.mode === 'compare'
+            ? await timeComparison(
+                () =>
+                  compareWithBaseline(
+                    ctx,
+                    deps.differ,
+                    run,
+                    execution,
+                    { png: capture.observed.png, sha256: observedSha },
+                    [...inputs.ignoreRegions, ...capture.maskRects],
+                  ),
+                comparisonResult,
+              )
+            : undefined;
+      // Confirm before flagging re-captures the page's own URL: a reference diff stands as is.
+      const comparison =
+        run.mode === 'reference'
+          ? compared
+          : await confirmChange(deps, { run, execution, inputs, capture, signal, onLog }, compared);
       if (comparison) written.push(...comparison.artifacts);
       signal.throwIfAborted();
       const drift = driftOf(comparison, capture, inputs.onEnvironmentDrift, onLog);
@@ -373,6 +395,16 @@ async function writeFailureFiles(
           kind: 'trace',
           extension: 'zip',
           bytes: error.trace,
+        }),
+      );
+    }
+    if (error.screenshot) {
+      records.push(
+        await writeArtifactFile(ctx, {
+          ...file,
+          kind: 'failure',
+          extension: 'png',
+          bytes: error.screenshot,
         }),
       );
     }
@@ -569,13 +601,14 @@ function recordSuccessOnce(
 }
 
 function comparisonResult(comparison: Comparison): DiffResult {
-  if (comparison.details.noBaseline) return 'no_baseline';
+  if (comparison.details.noBaseline || comparison.details.noReference) return 'no_baseline';
   return comparison.details.identical ? 'identical' : 'computed';
 }
 
 function describeComparison(comparison: Comparison | undefined): string {
   if (!comparison) return ' (baseline image recorded)';
   if (comparison.details.noBaseline) return ' (no baseline image for this cell: approve to add it)';
+  if (comparison.details.noReference) return ' (the page has no referenceUrl: nothing to compare)';
   const percent = comparison.diffPercent ?? 0;
   return ` (diff ${comparison.diffLevel ?? 'none'}, ${percent.toFixed(3)} % of pixels)`;
 }

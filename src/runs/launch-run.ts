@@ -72,9 +72,16 @@ export async function launchRun(
     const tasks = batch.taskIds.flatMap((id) => tasksById.get(id) ?? []);
     if (pages.length === 0) throw unprocessable(`batch '${batch.name}' has no pages to capture`);
 
-    if (input.mode === 'baseline' && input.baselineId !== undefined) {
+    if (input.mode !== 'compare' && input.baselineId !== undefined) {
       throw unprocessable(
-        'baselineId applies to compare runs; a baseline run records a new baseline',
+        input.mode === 'baseline'
+          ? 'baselineId applies to compare runs; a baseline run records a new baseline'
+          : 'baselineId applies to compare runs; a reference run compares each page with its referenceUrl',
+      );
+    }
+    if (input.mode === 'reference' && !pages.some((p) => p.referenceUrl !== undefined)) {
+      throw unprocessable(
+        `batch '${batch.name}' has no page with a referenceUrl: a reference run compares each page with its referenceUrl`,
       );
     }
     const branch = input.branch ?? null;

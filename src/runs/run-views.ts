@@ -72,6 +72,7 @@ const artifactKinds: readonly ArtifactKind[] = [
   'trace',
   'video',
   'log',
+  'failure',
 ];
 
 function isArtifactKind(kind: string): kind is ArtifactKind {
@@ -139,6 +140,7 @@ export function toExecution(
     ...(details?.changedRegions !== undefined && { changedRegions: details.changedRegions }),
     ...(details?.sizeChange !== undefined && { sizeChange: details.sizeChange }),
     ...(details?.noBaseline === true && { noBaseline: true }),
+    ...(details?.noReference === true && { noReference: true }),
     ...(details?.unstable === true && {
       unstable: true,
       unstableRegions: details.unstableRegions ?? [],

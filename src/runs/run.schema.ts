@@ -13,7 +13,7 @@ import { idSchema, listQuerySchema, rectSchema } from '../shared/schemas.ts';
 
 export const runStatuses = ['queued', 'running', 'finished', 'failed', 'cancelled'] as const;
 export const terminalStatuses = ['finished', 'failed', 'cancelled'] as const;
-export const runModes = ['baseline', 'compare'] as const;
+export const runModes = ['baseline', 'compare', 'reference'] as const;
 export const cancelReasons = ['user', 'timeout', 'shutdown'] as const;
 export const diffLevels = ['none', 'minor', 'major'] as const;
 
@@ -102,6 +102,12 @@ export const executionArtifactsSchema = z.object({
   trace: z.string().optional(),
   video: z.string().optional(),
   log: z.string().optional(),
+  failure: z
+    .string()
+    .optional()
+    .describe(
+      'a failed execution: a screenshot of the page as it was when the step, the HTTP answer or the navigation failed',
+    ),
 });
 export type ExecutionArtifacts = z.infer<typeof executionArtifactsSchema>;
 export type ArtifactKind = keyof ExecutionArtifacts;
@@ -176,6 +182,10 @@ export const executionSchema = z.object({
     .boolean()
     .optional()
     .describe('compare: the baseline has no image for this cell; approving adds it'),
+  noReference: z
+    .boolean()
+    .optional()
+    .describe('reference run: the page has no referenceUrl, so nothing was compared'),
   unstable: z
     .boolean()
     .optional()
@@ -213,6 +223,8 @@ export interface DiffDetails {
   dimensionsChanged?: boolean;
   identical?: boolean;
   noBaseline?: boolean;
+  /** Reference mode: the page has no referenceUrl, so nothing was compared. */
+  noReference?: boolean;
   /** Confirm before flagging: the cell's two captures differed in unstableRegions. */
   unstable?: boolean;
   unstableRegions?: { x: number; y: number; width: number; height: number }[];

@@ -94,7 +94,7 @@ export interface Cookie {
 }
 
 export type DiffLevel = 'none' | 'minor' | 'major';
-export type RunMode = 'baseline' | 'compare';
+export type RunMode = 'baseline' | 'compare' | 'reference';
 export type RunStatus = 'queued' | 'running' | 'finished' | 'failed' | 'cancelled';
 export type ExecutionStatus = RunStatus;
 export type CancelReason = 'user' | 'timeout' | 'shutdown';

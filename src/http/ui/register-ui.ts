@@ -40,6 +40,7 @@ import { registerSettingsScreens } from './settings/settings.routes.tsx';
 import { registerTaskScreens } from './tasks/tasks.routes.tsx';
 import { registerUserScreens } from './users/users.routes.tsx';
 import type { UiApp } from './shared/ui-types.ts';
+import { registerTraceViewer } from './trace-viewer/trace-viewer.routes.ts';
 import { registerViewerScreens } from './viewer/viewer.routes.tsx';
 import { registerWebhookScreens } from './webhooks/webhooks.routes.tsx';
 import { registerStaticAssets } from './static/static.routes.ts';
@@ -60,6 +61,7 @@ export async function registerUi(app: UiApp, ctx: AppContext): Promise<void> {
     registerRunDetailScreens(ui, ctx);
     registerViewerScreens(ui, ctx);
     registerBaselineScreens(ui, ctx);
+    registerTraceViewer(ui);
     registerSettingsScreens(ui, ctx);
     registerAuditScreens(ui, ctx);
     registerWebhookScreens(ui, ctx);

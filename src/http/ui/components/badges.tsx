@@ -39,7 +39,15 @@ export function DiffBadge(props: {
 }
 
 export function ModeBadge(props: { mode: RunMode }) {
-  return <span class="badge badge-mode">{props.mode === 'baseline' ? 'Baseline' : 'Compare'}</span>;
+  return (
+    <span class="badge badge-mode">
+      {props.mode === 'baseline'
+        ? 'Baseline'
+        : props.mode === 'reference'
+          ? 'Reference'
+          : 'Compare'}
+    </span>
+  );
 }
 
 /** A diff ratio (percent of pixels) with enough digits to tell tiny changes from none. */

@@ -15,7 +15,7 @@ import { ProgressBar } from '../runs/runs-table.tsx';
 export function runOutcomeText(run: Run): string {
   const s = run.summary;
   const changes =
-    run.mode === 'compare'
+    run.mode !== 'baseline'
       ? s.minor + s.major === 0
         ? 'no visual changes'
         : `${s.minor + s.major} changed (${s.major} major, ${s.minor} minor)`
@@ -47,7 +47,7 @@ export function RunStatusBadges(props: { run: Run }) {
     <span id="run-badges" class="title-badges">
       <StatusBadge status={props.run.status} />
       <ModeBadge mode={props.run.mode} />
-      {props.run.mode === 'compare' && isTerminal(props.run.status) && (
+      {props.run.mode !== 'baseline' && isTerminal(props.run.status) && (
         <DiffBadge level={props.run.summary.diffLevel} percent={props.run.summary.maxDiffPercent} />
       )}
     </span>

@@ -14,6 +14,7 @@ import { PageHeader } from '../components/page-header.tsx';
 import { formatDuration } from '../components/time.tsx';
 import { Layout, type PageContext } from '../layout/layout.tsx';
 import { historyHref } from '../baselines/baseline-views.tsx';
+import { traceViewerHref } from '../trace-viewer/trace-viewer.routes.ts';
 import { cellText, executionTitle } from '../run-detail/executions-grid.tsx';
 import { availableModes, defaultMode, viewerModes, type ViewerMode } from './viewer-modes.ts';
 
@@ -202,6 +203,7 @@ const artifactLabels: Record<string, string> = {
   trace: 'Playwright trace (.zip)',
   video: 'Video',
   log: 'Capture log',
+  failure: 'Screenshot at the failure',
 };
 
 function Downloads(props: { execution: Execution }) {
@@ -214,7 +216,14 @@ function Downloads(props: { execution: Execution }) {
           <a href={url} target="_blank" rel="noreferrer" safe>
             {artifactLabels[kind] ?? kind}
           </a>
-          {kind === 'trace' && <span class="muted"> — open with npx playwright show-trace</span>}
+          {kind === 'trace' && url !== undefined && (
+            <>
+              {' · '}
+              <a href={traceViewerHref(url)} target="_blank" rel="noreferrer" data-open-trace>
+                Open trace
+              </a>
+            </>
+          )}
         </li>
       ))}
     </ul>
@@ -302,10 +311,23 @@ export function ViewerPage(props: {
         nextChanged={props.nextChanged}
         progress={props.progress}
       />
-      {e.error && (
+      {e.error && !a.failure && (
         <p class="notice notice-error" role="alert" safe>
           {e.error}
         </p>
+      )}
+      {e.error && a.failure && (
+        <div class="failure-evidence">
+          <p class="notice notice-error" role="alert" safe>
+            {e.error}
+          </p>
+          <figure>
+            <a href={a.failure} target="_blank" rel="noreferrer">
+              <img src={a.failure} alt="The page when the capture failed" />
+            </a>
+            <figcaption class="muted">The page as it was when the capture failed</figcaption>
+          </figure>
+        </div>
       )}
       {e.status === 'cancelled' && e.cancelReason && (
         <p class="notice notice-warn" safe>
@@ -438,9 +460,11 @@ export function ViewerPage(props: {
           <div class="empty-state">
             <p class="empty-title">No images</p>
             <p>
-              {e.status === 'failed'
-                ? 'The capture failed before a screenshot was taken.'
-                : 'Nothing was captured yet.'}
+              {e.status === 'failed' && a.failure
+                ? 'The capture failed: above, the page as it was then.'
+                : e.status === 'failed'
+                  ? 'The capture failed before a screenshot was taken.'
+                  : 'Nothing was captured yet.'}
             </p>
           </div>
         ) : (
