@@ -1,7 +1,16 @@
 export type AuditAction = 'create' | 'update' | 'delete';
 
 export type AuditEntityType =
-  'project' | 'page' | 'task' | 'batch' | 'settings' | 'run' | 'execution' | 'baseline' | 'webhook';
+  | 'project'
+  | 'page'
+  | 'task'
+  | 'batch'
+  | 'settings'
+  | 'run'
+  | 'execution'
+  | 'baseline'
+  | 'webhook'
+  | 'schedule';
 
 /** Field path → value before and after. Secrets appear only as '[redacted]'. */
 export type AuditChanges = Record<string, { before: unknown; after: unknown }>;

@@ -261,6 +261,29 @@ export interface AuditLogTable {
   changes: string;
 }
 
+export interface SchedulesTable {
+  id: string;
+  project_id: string;
+  batch_id: string;
+  cron: string;
+  timezone: string;
+  mode: string;
+  branch: string | null;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ScheduleFiresTable {
+  schedule_id: string;
+  fire_at: string;
+  claimed_by: string;
+  outcome: string;
+  run_id: string | null;
+  detail: string | null;
+  created_at: string;
+}
+
 export interface Database {
   projects: ProjectsTable;
   settings: SettingsTable;
@@ -283,4 +306,6 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   audit_log: AuditLogTable;
+  schedules: SchedulesTable;
+  schedule_fires: ScheduleFiresTable;
 }

@@ -6,6 +6,7 @@ import * as installation from './migrations/2026-11-30T0210-installation.ts';
 import * as branches from './migrations/2026-11-30T0230-branches.ts';
 import * as deterministicPages from './migrations/2026-11-30T0240-deterministic-pages.ts';
 import * as contentAddressedArtifacts from './migrations/2026-11-30T0250-content-addressed-artifacts.ts';
+import * as schedules from './migrations/2026-11-30T0330-schedules.ts';
 
 // Migrations are listed here rather than read from disk, so they run the same from source,
 // from a bundle, and in tests. Names sort by date: add new ones at the end.
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30T0230-branches': branches,
   '2026-11-30T0240-deterministic-pages': deterministicPages,
   '2026-11-30T0250-content-addressed-artifacts': contentAddressedArtifacts,
+  '2026-11-30T0330-schedules': schedules,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
