@@ -17,10 +17,12 @@ describe.each(dialects)('schedules API on %s', (dialect) => {
   let t: TestApp;
   let api: ApiChecks;
   let batchId: string;
+  let projectId: string;
   beforeAll(async () => {
     t = await createTestApp(dialect);
     api = apiChecks(injectClient(t.server));
     const project = await api.project('Scheduled');
+    projectId = project.id;
     const page = await api.create<{ id: string }>(`/projects/${project.id}/pages`, {
       name: 'Home',
       url: 'http://127.0.0.1:9/',
@@ -56,6 +58,13 @@ describe.each(dialects)('schedules API on %s', (dialect) => {
 
     const listed = await api.get<{ items: Schedule[] }>(`/batches/${batchId}/schedules`);
     expect(listed.body.items.map((s) => s.id)).toEqual([schedule.id]);
+
+    // The project's batches panel shows it with its next fire time.
+    const panel = await t.server.inject({ method: 'GET', url: `/projects/${projectId}/batches` });
+    expect(panel.statusCode).toBe(200);
+    expect(panel.body).toContain(
+      `Scheduled 30 3 * * * (Europe/Paris, main): next ${schedule.nextFireAt?.replace('T', ' ').slice(0, 19)} UTC`,
+    );
 
     const paused = await api.patch<Schedule>(`/schedules/${schedule.id}`, {
       active: false,
