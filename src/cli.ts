@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { Config } from './config/config.ts';
 import type { RunCommandOptions } from './client/run/run-command.ts';
 import type { ClientCommandIo } from './client/client-command.ts';
+import type { BackstopImportOptions } from './client/imports/import-commands.ts';
 import type {
   ApplyCommandOptions,
   ExportCommandOptions,
@@ -278,6 +279,21 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     );
 
   addProjectFileCommands(program, setExitCode);
+  const imports = program
+    .command('import')
+    .description('import pages from another tool into a Scene server');
+  withServerOptions(
+    imports
+      .command('backstop')
+      .description(
+        'import a backstop.json: a page per scenario, a batch of them, its viewports; reports what did not map',
+      )
+      .argument('<file>', 'the backstop.json')
+      .option('--project <name>', "the project (created if missing; default the config's id)"),
+  ).action(async (file: string, options: BackstopImportOptions) => {
+    const { importBackstopCommand } = await import('./client/imports/import-commands.ts');
+    setExitCode(await importBackstopCommand(file, options, clientIo()));
+  });
   return program;
 }
 

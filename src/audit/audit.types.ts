@@ -13,7 +13,8 @@ export type AuditEntityType =
   | 'webhook'
   | 'user'
   | 'token'
-  | 'membership';
+  | 'membership'
+  | 'schedule';
 
 /** Field path → value before and after. Secrets appear only as '[redacted]'. */
 export type AuditChanges = Record<string, { before: unknown; after: unknown }>;

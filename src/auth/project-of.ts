@@ -9,6 +9,7 @@ export type ProjectOwnedTable =
   | 'runs'
   | 'executions'
   | 'deliveries'
+  | 'schedules'
   | 'baseline_entries'
   | 'artifacts';
 

@@ -301,6 +301,19 @@ export interface UsersTable {
   updated_at: string;
 }
 
+export interface SchedulesTable {
+  id: string;
+  project_id: string;
+  batch_id: string;
+  cron: string;
+  timezone: string;
+  mode: string;
+  branch: string | null;
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface ProjectMembersTable {
   project_id: string;
   user_id: string;
@@ -338,6 +351,16 @@ export interface SessionsTable {
   expires_at: string;
 }
 
+export interface ScheduleFiresTable {
+  schedule_id: string;
+  fire_at: string;
+  claimed_by: string;
+  outcome: string;
+  run_id: string | null;
+  detail: string | null;
+  created_at: string;
+}
+
 export interface Database {
   projects: ProjectsTable;
   settings: SettingsTable;
@@ -365,4 +388,6 @@ export interface Database {
   project_members: ProjectMembersTable;
   api_tokens: ApiTokensTable;
   sessions: SessionsTable;
+  schedules: SchedulesTable;
+  schedule_fires: ScheduleFiresTable;
 }

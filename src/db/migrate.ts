@@ -9,6 +9,7 @@ import * as contentAddressedArtifacts from './migrations/2026-11-30T0250-content
 import * as usersAndTokens from './migrations/2026-11-30T0300-users-and-tokens.ts';
 import * as devicesAndEnvironment from './migrations/2026-11-30T0310-devices-and-environment.ts';
 import * as review from './migrations/2026-11-30T0320-review.ts';
+import * as schedules from './migrations/2026-11-30T0330-schedules.ts';
 
 // Migrations are listed here rather than read from disk, so they run the same from source,
 // from a bundle, and in tests. Names sort by date: add new ones at the end.
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30T0300-users-and-tokens': usersAndTokens,
   '2026-11-30T0310-devices-and-environment': devicesAndEnvironment,
   '2026-11-30T0320-review': review,
+  '2026-11-30T0330-schedules': schedules,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -4,6 +4,7 @@ import { describeArtifacts } from '../artifacts/create-artifact-store.ts';
 import { describeDatabase } from '../db/connect.ts';
 import { buildServer } from '../http/server.ts';
 import type { Logger } from '../shared/logger.ts';
+import { startScheduler } from '../schedules/scheduler.ts';
 import { onShutdown } from './shutdown.ts';
 
 /** `scene serve`: HTTP (API, UI, artifacts) plus, by default, the embedded worker. */
@@ -23,6 +24,8 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
     throw error;
   }
   app.webhookDeliverer.start(); // stopped by app.close()
+  // Scheduled runs: every serve process checks; a database claim lets one launch each fire.
+  const scheduler = startScheduler(app);
   const address = server.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   logger.info(
@@ -40,6 +43,7 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
   // closes. A restart finishes those runs.
   onShutdown(logger, async () => {
     await server.close();
+    await scheduler.stop();
     await app.close();
   });
 }

@@ -27,22 +27,26 @@ import {
   type FileProblem,
   type ParsedProjectFile,
 } from './parse-project-file.ts';
+import type { Schedule } from '../schedules/schedule.schema.ts';
+import { createSchedule, deleteSchedule, updateSchedule } from '../schedules/schedules.service.ts';
 import {
   batchEntry,
   pageEntry,
+  scheduleEntry,
   readProjectContents,
   taskEntry,
   webhookEntry,
   type ProjectContents,
 } from './project-contents.ts';
-import { envReferencePattern, type FilePage } from './project-file.schema.ts';
+import { envReferencePattern, type FilePage, type FileSchedule } from './project-file.schema.ts';
 
 // `scene apply`: makes the project what the file says, by name, in one transaction. Only what
 // differs is written, so a second apply of the same file changes nothing and audits nothing.
 // A dry run goes through the very same steps, then rolls back.
 
 export type ChangeAction = 'create' | 'update' | 'delete';
-export type ChangedEntity = 'project' | 'settings' | 'page' | 'task' | 'batch' | 'webhook';
+export type ChangedEntity =
+  'project' | 'settings' | 'page' | 'task' | 'batch' | 'schedule' | 'webhook';
 
 export interface PlannedChange {
   action: ChangeAction;
@@ -244,6 +248,7 @@ async function applyBatches(
   step: Step,
   projectId: string,
   current: Batch[],
+  schedules: Map<string, Schedule[]>,
   pageIds: Map<string, string>,
   taskIds: Map<string, string>,
 ): Promise<void> {
@@ -253,20 +258,23 @@ async function applyBatches(
   const pageNames = new Map([...pageIds].map(([name, id]) => [id, name]));
   const taskNames = new Map([...taskIds].map(([name, id]) => [id, name]));
   for (const [i, entry] of (file.content.batches ?? []).entries()) {
-    const { pages, tasks, ...rest } = entry;
+    const { pages, tasks, schedules: _schedules, ...rest } = entry;
     const ids = {
       pageIds: pages.map((name) => pageIds.get(name) ?? name),
       taskIds: (tasks ?? []).map((name) => taskIds.get(name) ?? name),
     };
     const existing = byName.get(entry.name);
     if (!existing) {
-      await at(file, ['batches', i], () =>
+      const batch = await at(file, ['batches', i], () =>
         createBatch(scoped, projectId, { ...rest, ...ids }, actor),
       );
       changes.push({ action: 'create', entity: 'batch', name: entry.name });
+      await applySchedules(step, i, batch.id, []);
       continue;
     }
-    const fields = changedFields(entry, batchEntry(existing, pageNames, taskNames));
+    await applySchedules(step, i, existing.id, schedules.get(existing.id) ?? []);
+    const { schedules: _current, ...stored } = batchEntry(existing, pageNames, taskNames);
+    const fields = changedFields({ ...rest, pages, ...(tasks && { tasks }) }, stored);
     if (fields.length === 0) continue;
     await at(file, ['batches', i], () =>
       updateBatch(
@@ -287,6 +295,55 @@ async function applyBatches(
       ),
     );
     changes.push({ action: 'update', entity: 'batch', name: entry.name, fields });
+  }
+}
+
+/** What identifies a schedule in the file: everything but whether it is active. */
+function scheduleKey(entry: FileSchedule): string {
+  const { active: _active, ...rest } = scheduleEntry({
+    cron: entry.cron,
+    timezone: entry.timezone ?? 'UTC',
+    mode: entry.mode ?? 'compare',
+    ...(entry.branch !== undefined && { branch: entry.branch }),
+    active: entry.active ?? true,
+  } as Schedule);
+  return JSON.stringify(rest);
+}
+
+/** The file's list of a batch's schedules replaces the batch's schedules. */
+async function applySchedules(
+  step: Step,
+  batchIndex: number,
+  batchId: string,
+  current: Schedule[],
+): Promise<void> {
+  const { ctx, trx, actor, file, changes } = step;
+  const scoped = { ...ctx, db: trx as AppContext['db'] };
+  const entry = file.content.batches?.[batchIndex];
+  if (!entry) return;
+  const unmatched = [...current];
+  for (const [j, wanted] of (entry.schedules ?? []).entries()) {
+    const name = `${entry.name}: ${wanted.cron}${wanted.timezone ? ` ${wanted.timezone}` : ''}`;
+    const path = ['batches', batchIndex, 'schedules', j];
+    const k = unmatched.findIndex((s) => scheduleKey(scheduleEntry(s)) === scheduleKey(wanted));
+    const match = k === -1 ? undefined : unmatched.splice(k, 1)[0];
+    if (!match) {
+      await at(file, path, () => createSchedule(scoped, batchId, wanted, actor));
+      changes.push({ action: 'create', entity: 'schedule', name });
+    } else if (match.active !== (wanted.active ?? true)) {
+      await at(file, path, () =>
+        updateSchedule(scoped, match.id, { active: wanted.active ?? true }, actor),
+      );
+      changes.push({ action: 'update', entity: 'schedule', name, fields: ['active'] });
+    }
+  }
+  for (const gone of unmatched) {
+    await deleteSchedule(scoped, gone.id, actor);
+    changes.push({
+      action: 'delete',
+      entity: 'schedule',
+      name: `${entry.name}: ${gone.cron}${gone.timezone !== 'UTC' ? ` ${gone.timezone}` : ''}`,
+    });
   }
 }
 
@@ -431,7 +488,7 @@ async function applyInTransaction(
   const pages = await applyPages(step, project.id, contents.pages);
   const taskIds = await applyTasks(step, project.id, contents);
   const pageIds = new Map(pages.map((p) => [p.name, p.id]));
-  await applyBatches(step, project.id, contents.batches, pageIds, taskIds);
+  await applyBatches(step, project.id, contents.batches, contents.schedules, pageIds, taskIds);
   await applyWebhooks(step, project.id, contents);
   if (options.prune) {
     await prune(step, contents, removals);

@@ -5,6 +5,8 @@ import type { Page as Listing } from '../db/pagination.ts';
 import type { Page } from '../pages/page.schema.ts';
 import { listPagesOfProject } from '../pages/pages.repository.ts';
 import type { Project } from '../projects/project.schema.ts';
+import type { Schedule } from '../schedules/schedule.schema.ts';
+import { listSchedulesOfProject } from '../schedules/schedules.repository.ts';
 import { findProjectOverrides } from '../settings/settings.repository.ts';
 import { settingsKeys, type SettingsOverrides } from '../settings/settings.schema.ts';
 import type { Task } from '../tasks/task.schema.ts';
@@ -14,6 +16,7 @@ import { listWebhooksOfProject } from '../webhooks/webhooks.repository.ts';
 import type {
   FileBatch,
   FilePage,
+  FileSchedule,
   FileTask,
   FileWebhook,
   ProjectFile,
@@ -30,6 +33,8 @@ export interface ProjectContents {
   tasks: Task[];
   batches: Batch[];
   webhooks: Webhook[];
+  /** By batch id, oldest first. */
+  schedules: Map<string, Schedule[]>;
 }
 
 async function everyRow<T>(
@@ -45,6 +50,14 @@ async function everyRow<T>(
   return all;
 }
 
+function byBatch(schedules: Schedule[]): Map<string, Schedule[]> {
+  const map = new Map<string, Schedule[]>();
+  for (const schedule of schedules) {
+    map.set(schedule.batchId, [...(map.get(schedule.batchId) ?? []), schedule]);
+  }
+  return map;
+}
+
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : 1);
 
 export async function readProjectContents(conn: Conn, project: Project): Promise<ProjectContents> {
@@ -58,6 +71,7 @@ export async function readProjectContents(conn: Conn, project: Project): Promise
     webhooks: (await everyRow((c, l) => listWebhooksOfProject(conn, id, c, l))).sort((a, b) =>
       a.url < b.url ? -1 : 1,
     ),
+    schedules: byBatch(await listSchedulesOfProject(conn, id)),
   };
 }
 
@@ -103,10 +117,21 @@ export function taskEntry(task: Task): FileTask {
   };
 }
 
+export function scheduleEntry(schedule: Schedule): FileSchedule {
+  return {
+    cron: schedule.cron,
+    ...(schedule.timezone !== 'UTC' && { timezone: schedule.timezone }),
+    ...(schedule.mode !== 'compare' && { mode: schedule.mode }),
+    ...(schedule.branch !== undefined && { branch: schedule.branch }),
+    ...(!schedule.active && { active: false }),
+  };
+}
+
 export function batchEntry(
   batch: Batch,
   pageNames: Map<string, string>,
   taskNames: Map<string, string>,
+  schedules: Schedule[] = [],
 ): FileBatch {
   return {
     name: batch.name,
@@ -124,6 +149,7 @@ export function batchEntry(
     ...(!batch.freezeTime && { freezeTime: false }),
     ...(!batch.seedRandom && { seedRandom: false }),
     ...(batch.frozenTime !== undefined && { frozenTime: batch.frozenTime }),
+    ...(nonEmpty(schedules) && { schedules: schedules.map(scheduleEntry) }),
   };
 }
 
@@ -155,7 +181,9 @@ export function projectFileOf(contents: ProjectContents): ProjectFile {
     ...(nonEmpty(contents.pages) && { pages: contents.pages.map(pageEntry) }),
     ...(nonEmpty(contents.tasks) && { tasks: contents.tasks.map(taskEntry) }),
     ...(nonEmpty(contents.batches) && {
-      batches: contents.batches.map((b) => batchEntry(b, pageNames, taskNames)),
+      batches: contents.batches.map((b) =>
+        batchEntry(b, pageNames, taskNames, contents.schedules.get(b.id)),
+      ),
     }),
     ...(nonEmpty(contents.webhooks) && { webhooks: contents.webhooks.map(webhookEntry) }),
   };

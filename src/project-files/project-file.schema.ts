@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { createBatchSchema } from '../batches/batch.schema.ts';
 import { createPageSchema } from '../pages/page.schema.ts';
 import { createProjectSchema } from '../projects/project.schema.ts';
+import { createScheduleSchema } from '../schedules/schedule.schema.ts';
 import { settingsSchema } from '../settings/settings.schema.ts';
 import { nameSchema } from '../shared/schemas.ts';
 import { createTaskSchema } from '../tasks/task.schema.ts';
@@ -48,8 +49,14 @@ export const fileBatchSchema = createBatchSchema.omit({ pageIds: true, taskIds: 
     .max(500)
     .describe('Names of pages of this file'),
   tasks: z.array(nameSchema).max(200).optional().describe('Names of tasks of this file'),
+  schedules: z
+    .array(createScheduleSchema)
+    .max(50)
+    .optional()
+    .describe("The batch's scheduled runs: the list replaces the batch's schedules"),
 });
 export type FileBatch = z.infer<typeof fileBatchSchema>;
+export type FileSchedule = z.infer<typeof createScheduleSchema>;
 
 export const fileWebhookSchema = createWebhookSchema.describe(
   'Matched by URL; the signing secret is never exported (a new webhook gets a new one)',

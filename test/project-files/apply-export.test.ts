@@ -60,7 +60,7 @@ async function buildProject(api: ApiChecks): Promise<string> {
     name: 'Open menu',
     actions: [{ type: 'hover', selector: 'nav' }],
   });
-  await api.create(`${base}/batches`, {
+  const nightly = await api.create<{ id: string }>(`${base}/batches`, {
     name: 'Nightly',
     pageIds: [account.id, home.id],
     taskIds: [login.id],
@@ -69,6 +69,11 @@ async function buildProject(api: ApiChecks): Promise<string> {
     jiraIssue: 'SHOP-12',
     executionDiffThreshold: 0.5,
     seedRandom: false,
+  });
+  await api.create(`/batches/${nightly.id}/schedules`, {
+    cron: '0 3 * * 1-5',
+    timezone: 'Europe/Paris',
+    branch: 'main',
   });
   await api.create(`${base}/webhooks`, {
     url: 'https://hooks.example/scene',
@@ -116,6 +121,9 @@ describe.each(dialects)('project files on %s', (dialect) => {
     expect(exported).toContain('- My account');
     expect(exported).toContain('url: https://hooks.example/scene');
     expect(exported).toContain('defaultWaitMs: 250');
+    expect(exported).toContain(
+      'schedules:\n      - cron: 0 3 * * 1-5\n        timezone: Europe/Paris\n        branch: main\n',
+    );
     expect(exported).not.toContain('s3cret-pw');
     expect(exported).not.toMatch(/secret:/);
   });
@@ -130,6 +138,7 @@ describe.each(dialects)('project files on %s', (dialect) => {
       'create page My account',
       'create task Open menu',
       'create batch Nightly',
+      'create schedule Nightly: 0 3 * * 1-5 Europe/Paris',
       'create webhook https://hooks.example/scene',
     ]);
     const id = first.body.project.id as string;
@@ -161,6 +170,7 @@ describe.each(dialects)('project files on %s', (dialect) => {
     const changed = exported
       .replace('url: https://shop.example/\n', 'url: https://shop.example/home\n')
       .replace('  - name: Open menu\n', '  - name: Open menu\n    script: window.scrollTo(0, 9)\n')
+      .replace('- cron: 0 3 * * 1-5', '- cron: 0 4 * * 1-5')
       .replace(
         /webhooks:\n[\s\S]*$/,
         'webhooks:\n  - url: https://hooks.example/other\n    events: ["*"]\n',
@@ -173,6 +183,8 @@ describe.each(dialects)('project files on %s', (dialect) => {
     expect(plan.body.changes).toEqual([
       { action: 'update', entity: 'page', name: 'Home', fields: ['url'] },
       { action: 'update', entity: 'task', name: 'Open menu', fields: ['script'] },
+      { action: 'create', entity: 'schedule', name: 'Nightly: 0 4 * * 1-5 Europe/Paris' },
+      { action: 'delete', entity: 'schedule', name: 'Nightly: 0 3 * * 1-5 Europe/Paris' },
       { action: 'create', entity: 'webhook', name: 'https://hooks.example/other' },
       { action: 'delete', entity: 'webhook', name: 'https://hooks.example/scene' },
     ]);
@@ -184,7 +196,7 @@ describe.each(dialects)('project files on %s', (dialect) => {
     const now = await exportOf(to, id);
     expect(now).toContain('url: https://shop.example/home');
     expect(now).not.toContain('hooks.example/scene');
-    expect((await to.audit()).length).toBe(auditBefore + 4);
+    expect((await to.audit()).length).toBe(auditBefore + 6);
 
     // Without --prune, what the file lacks stays.
     const fewer = changed.replace(/webhooks:\n[\s\S]*$/, '');

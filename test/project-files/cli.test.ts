@@ -101,6 +101,35 @@ describe('scene apply and scene export', () => {
     expect(noPassword.code, noPassword.stdout).toBe(0); // set but empty: an empty password is valid
   });
 
+  it('imports a backstop.json with its cookie files, reporting what did not map', async () => {
+    const fixture = path.resolve(import.meta.dirname, '../fixtures/backstop');
+    fs.cpSync(fixture, path.join(workDir, 'backstop'), { recursive: true });
+    const config = path.join(workDir, 'backstop/backstop.json');
+    fs.writeFileSync(config, fs.readFileSync(config, 'utf8').replaceAll(':PORT/', ':9/'));
+    const result = await scene([
+      'import',
+      'backstop',
+      'backstop/backstop.json',
+      '--project',
+      'imported',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("Imported 12 scenario(s) into project 'imported'");
+    expect(result.stdout).toContain('Viewports added to the settings: phone');
+    expect(result.stdout).toMatch(
+      /Tall page: onReadyScript: puppet\/scrollToBottom\.js is a Node script/,
+    );
+    const client = new SceneClient({ server: server.url });
+    const project = (await client.listProjects()).find((p) => p.name === 'imported');
+    const pages = await client.listPages(project?.id ?? '');
+    expect(pages.find((p) => p.name === 'Cookie banner accepted')?.actions).toEqual([
+      { type: 'setCookie', value: 'fixture_consent=accepted' },
+    ]);
+    const missing = await scene(['import', 'backstop', 'nope.json']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('scene import backstop: cannot read');
+  });
+
   it('says how to fix an unreachable server or an unknown project (exit 2)', async () => {
     const port = await closedPort();
     const unreachable = await scene(['apply', 'scene.yaml'], {

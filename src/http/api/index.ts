@@ -10,6 +10,8 @@ import { registerPageRoutes } from './pages.routes.ts';
 import { registerExecutionRoutes } from './executions.routes.ts';
 import { registerProjectRoutes } from './projects.routes.ts';
 import { registerProjectFileRoutes } from './project-files.routes.ts';
+import { registerScheduleRoutes } from './schedules.routes.ts';
+import { registerImportRoutes } from './imports.routes.ts';
 import { registerRetentionRoutes } from './retention.routes.ts';
 import { registerRunEventRoutes } from './run-events.routes.ts';
 import { registerRunRoutes } from './runs.routes.ts';
@@ -24,6 +26,8 @@ import { registerWebhookRoutes } from './webhooks.routes.ts';
 export function registerApiRoutes(app: ApiApp, ctx: AppContext): void {
   registerProjectRoutes(app, ctx);
   registerProjectFileRoutes(app, ctx);
+  registerScheduleRoutes(app, ctx);
+  registerImportRoutes(app, ctx);
   registerPageRoutes(app, ctx);
   registerTaskRoutes(app, ctx);
   registerBatchRoutes(app, ctx);

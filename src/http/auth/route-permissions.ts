@@ -70,6 +70,7 @@ const ownedTables = [
   'runs',
   'executions',
   'deliveries',
+  'schedules',
 ] as const;
 
 export function projectScopeOfRoute(url: string): ProjectScope {
@@ -94,6 +95,9 @@ export function projectScopeOfRoute(url: string): ProjectScope {
     /^\/(auth\/)?logout$/,
     /^\/login$/,
     /^\/version$/,
+    /^\/browsers$/,
+    /^\/viewport-presets$/,
+    /^\/project-file\.schema\.json$/,
     /^\/settings$/,
     /^\/openapi\.json$/,
     /^\/api\/docs/,

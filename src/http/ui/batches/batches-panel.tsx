@@ -1,5 +1,6 @@
 import type { Batch } from '../../../batches/batch.schema.ts';
 import type { Page } from '../../../pages/page.schema.ts';
+import type { Schedule } from '../../../schedules/schedule.schema.ts';
 import type { Task } from '../../../tasks/task.schema.ts';
 import { EmptyState } from '../components/empty-state.tsx';
 import { DangerButton, OpenModalButton } from '../components/modal.tsx';
@@ -20,6 +21,8 @@ export function BatchesPanel(props: {
   batches: Batch[];
   pages: Page[];
   tasks: Task[];
+  /** The project's schedules: each batch lists its own with the next fire time. */
+  schedules?: Schedule[];
 }) {
   const pageName = new Map(props.pages.map((p) => [p.id, p.name]));
   const taskName = new Map(props.tasks.map((t) => [t.id, t.name]));
@@ -66,6 +69,17 @@ export function BatchesPanel(props: {
                     </>
                   )}
                 </div>
+                {(props.schedules ?? [])
+                  .filter((s) => s.batchId === batch.id)
+                  .map((s) => (
+                    <div class="cell-sub schedule" safe>
+                      {`Scheduled ${s.cron} (${s.timezone}${s.branch ? `, ${s.branch}` : ''}): ${
+                        s.nextFireAt
+                          ? `next ${s.nextFireAt.replace('T', ' ').slice(0, 19)} UTC`
+                          : 'paused'
+                      }`}
+                    </div>
+                  ))}
               </td>
               <td class="hide-narrow">
                 <div class="chips">

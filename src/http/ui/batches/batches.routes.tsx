@@ -30,6 +30,7 @@ import {
   batchInputOf,
   type BatchFormValues,
 } from './batch-form.tsx';
+import { listSchedulesOfProject } from '../../../schedules/schedules.repository.ts';
 import { BatchesPanel } from './batches-panel.tsx';
 
 export function registerBatchScreens(app: UiApp, ctx: AppContext): void {
@@ -43,12 +44,19 @@ export function registerBatchScreens(app: UiApp, ctx: AppContext): void {
   };
 
   const panel = async (projectId: string) => {
-    const [batches, { pages, tasks }] = await Promise.all([
+    const [batches, { pages, tasks }, schedules] = await Promise.all([
       listBatches(ctx, projectId, { limit: 200 }),
       choices(projectId),
+      listSchedulesOfProject(ctx.db, projectId),
     ]);
     return (
-      <BatchesPanel projectId={projectId} batches={batches.items} pages={pages} tasks={tasks} />
+      <BatchesPanel
+        projectId={projectId}
+        batches={batches.items}
+        pages={pages}
+        tasks={tasks}
+        schedules={schedules}
+      />
     );
   };
 
