@@ -53,6 +53,7 @@ function entityHref(entry: AuditEntry): string | undefined {
     case 'user':
     case 'token':
     case 'membership':
+    case 'schedule':
       return undefined;
   }
 }
