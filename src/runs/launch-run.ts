@@ -37,6 +37,12 @@ export async function launchRun(
   input: LaunchRunInput,
   actor: Actor,
 ): Promise<Run> {
+  // What can capture here, probed outside the transaction (it runs the browsers' --version).
+  // Only where this process captures: a server without embedded worker leaves it to its
+  // workers' machines.
+  const availability = ctx.config.embeddedWorker
+    ? await browserAvailability({ chromiumPath: ctx.config.chromiumPath })
+    : [];
   const launched = await runTransaction(ctx, async (trx, changes) => {
     const batch = await getBatch(trx, batchId);
     const settings = await getEffectiveSettings(trx, batch.projectId);
@@ -58,14 +64,9 @@ export async function launchRun(
         `batch browser(s) ${unknownBrowsers.join(', ')} not enabled in the settings (enabled: ${settings.browsers.join(', ')})`,
       );
     }
-    // A browser that cannot capture here fails the launch (422), not each execution. Only where
-    // this process captures: a server without embedded worker leaves it to its workers' machines.
-    if (ctx.config.embeddedWorker) {
-      const unavailable = (
-        await browserAvailability({ chromiumPath: ctx.config.chromiumPath })
-      ).filter((b) => batch.browsers.includes(b.name) && !b.available);
-      if (unavailable.length > 0) throw unprocessable(unavailableBrowsersMessage(unavailable));
-    }
+    // A browser that cannot capture here fails the launch (422), not each execution.
+    const unavailable = availability.filter((b) => batch.browsers.includes(b.name) && !b.available);
+    if (unavailable.length > 0) throw unprocessable(unavailableBrowsersMessage(unavailable));
     const pagesById = new Map((await findPages(trx, batch.pageIds)).map((p) => [p.id, p]));
     const tasksById = new Map((await findTasks(trx, batch.taskIds)).map((t) => [t.id, t]));
     const pages = batch.pageIds.flatMap((id) => pagesById.get(id) ?? []);
