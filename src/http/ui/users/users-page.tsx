@@ -40,7 +40,7 @@ function Memberships(props: { user: User; projects: Project[] }) {
               <RoleSelect
                 name="role"
                 selected={m.role}
-                label={`Role of ${user.email} in ${name}`}
+                label={`Membership of ${user.email} in ${name}`}
               />
               <button type="submit" class="button">
                 Change
@@ -73,7 +73,7 @@ function Memberships(props: { user: User; projects: Project[] }) {
               </option>
             ))}
           </select>
-          <RoleSelect name="role" selected="viewer" label={`Project role of ${user.email}`} />
+          <RoleSelect name="role" selected="viewer" label={`Membership role for ${user.email}`} />
           <button type="submit" class="button">
             Add to project
           </button>
