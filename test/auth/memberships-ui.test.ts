@@ -69,7 +69,7 @@ describe.each(dialects)('project memberships in the UI (%s)', (dialect) => {
     await page.waitForURL(new RegExp(`${next}$`));
   }
 
-  it('an admin adds a viewer to project A; the user then sees A but not B; the admin removes it', async () => {
+  it('an admin adds a viewer to project A; the user then sees A but not B; the admin changes and removes it', async () => {
     const { page: admin, errors: adminErrors } = await openPage(browser);
     await logIn(admin, 'admin@example.com', 'admin password 123', '/users');
     const vera = admin.locator('tr[data-user="vera@example.com"]');
@@ -106,6 +106,12 @@ describe.each(dialects)('project memberships in the UI (%s)', (dialect) => {
 
     // the admin removes the membership: the user sees every project again
     await admin.reload();
+    await vera.getByLabel('Membership of vera@example.com in Shop A').selectOption('reviewer');
+    await vera.getByRole('button', { name: 'Change' }).click();
+    await admin
+      .getByRole('status')
+      .filter({ hasText: 'vera@example.com is now reviewer in the project' })
+      .waitFor();
     await vera.getByRole('button', { name: 'Remove vera@example.com from Shop A' }).click();
     await admin.getByRole('status').filter({ hasText: 'Membership removed' }).waitFor();
     await vera.getByText('all projects').waitFor();
@@ -124,6 +130,7 @@ describe.each(dialects)('project memberships in the UI (%s)', (dialect) => {
       .execute();
     expect(entries).toEqual([
       { actor: 'user:admin@example.com', action: 'create', project_id: projects.a },
+      { actor: 'user:admin@example.com', action: 'update', project_id: projects.a },
       { actor: 'user:admin@example.com', action: 'delete', project_id: projects.a },
     ]);
   }, 240_000);
