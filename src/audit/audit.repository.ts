@@ -1,4 +1,5 @@
 import type { Conn } from '../db/connect.ts';
+import { nonEmpty } from '../db/in-list.ts';
 import { fromJson, toJson } from '../db/json.ts';
 import type { AuditLogTable } from '../db/database.ts';
 import type { Selectable } from 'kysely';
@@ -6,6 +7,8 @@ import type { AuditChanges, AuditEntry, AuditAction, AuditEntityType } from './a
 
 export interface AuditFilter {
   projectId?: string | undefined;
+  /** Only entries of these projects (a principal limited to some projects). */
+  projectIds?: readonly string[] | undefined;
   entityType?: string | undefined;
   entityId?: string | undefined;
   since?: string | undefined;
@@ -51,6 +54,8 @@ export async function listAuditEntries(
 ): Promise<(AuditEntry & { seq: number })[]> {
   let query = conn.selectFrom('audit_log').selectAll();
   if (filter.projectId !== undefined) query = query.where('project_id', '=', filter.projectId);
+  if (filter.projectIds !== undefined)
+    query = query.where('project_id', 'in', nonEmpty(filter.projectIds));
   if (filter.entityType !== undefined) query = query.where('entity_type', '=', filter.entityType);
   if (filter.entityId !== undefined) query = query.where('entity_id', '=', filter.entityId);
   if (filter.since !== undefined) query = query.where('at', '>=', filter.since);

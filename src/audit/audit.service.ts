@@ -68,6 +68,7 @@ export async function recordAudit(conn: Conn, change: AuditedChange): Promise<vo
 
 export interface AuditQuery extends PageRequest {
   projectId?: string | undefined;
+  projectIds?: readonly string[] | undefined;
   entityType?: string | undefined;
   entityId?: string | undefined;
   since?: string | undefined;

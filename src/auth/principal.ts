@@ -32,6 +32,11 @@ export function anonymousAdmin(actor: string): Principal {
   };
 }
 
+/** The projects a principal may see, to filter lists by; undefined: every project. */
+export function visibleProjectIds(principal: Principal | null): string[] | undefined {
+  return principal?.projects ? [...principal.projects.keys()] : undefined;
+}
+
 /** The role of a principal on a project; undefined: the project is invisible to it. */
 export function roleOnProject(principal: Principal, projectId: string): Role | undefined {
   if (principal.projects === null) return principal.role;

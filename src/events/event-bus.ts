@@ -6,6 +6,8 @@ export interface EventFilter {
   runId?: string;
   /** Only events of this project. */
   projectId?: string;
+  /** Only events of these projects (what a principal limited to some projects may see). */
+  projectIds?: readonly string[];
 }
 
 export type EventListener = (event: SceneEvent) => void;
@@ -50,6 +52,7 @@ function changeKey(event: BusEvent): string | undefined {
 
 function matches(filter: EventFilter, projectId: string, runId: string | undefined): boolean {
   if (filter.projectId !== undefined && filter.projectId !== projectId) return false;
+  if (filter.projectIds !== undefined && !filter.projectIds.includes(projectId)) return false;
   if (filter.runId !== undefined && filter.runId !== runId) return false;
   return true;
 }

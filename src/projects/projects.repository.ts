@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Conn } from '../db/connect.ts';
+import { nonEmpty } from '../db/in-list.ts';
 import type { ProjectsTable } from '../db/database.ts';
 import { afterCursor, toPage, type Page } from '../db/pagination.ts';
 import type { Project } from './project.schema.ts';
@@ -32,8 +33,10 @@ export async function listProjects(
   conn: Conn,
   cursor: string | undefined,
   limit: number,
+  projectIds?: readonly string[],
 ): Promise<Page<Project>> {
   let query = conn.selectFrom('projects').selectAll();
+  if (projectIds !== undefined) query = query.where('id', 'in', nonEmpty(projectIds));
   if (cursor !== undefined) query = query.where(afterCursor(cursor));
   const rows = await query
     .orderBy('created_at', 'desc')

@@ -27,8 +27,12 @@ export async function getProject(conn: Conn, id: string): Promise<Project> {
   return project;
 }
 
-export function listProjects(ctx: AppContext, request: PageRequest): Promise<Page<Project>> {
-  return listProjectRows(ctx.db, request.cursor, pageSize(request));
+/** `projectIds`: only these (a principal limited to some projects). */
+export function listProjects(
+  ctx: AppContext,
+  request: PageRequest & { projectIds?: readonly string[] | undefined },
+): Promise<Page<Project>> {
+  return listProjectRows(ctx.db, request.cursor, pageSize(request), request.projectIds);
 }
 
 async function assertNameFree(conn: Conn, name: string, exceptId?: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { PostgresAdapter } from 'kysely';
 import type { Conn } from '../db/connect.ts';
+import { nonEmpty } from '../db/in-list.ts';
 import { fromJson } from '../db/json.ts';
 import { afterCursor, toPage, type Page } from '../db/pagination.ts';
 import type {
@@ -47,6 +48,8 @@ export interface RunState {
 
 export interface RunFilter {
   projectId?: string | undefined;
+  /** Only runs of these projects (a principal limited to some projects). */
+  projectIds?: readonly string[] | undefined;
   batchId?: string | undefined;
   status?: RunStatus | undefined;
   jiraIssue?: string | undefined;
@@ -158,6 +161,8 @@ export async function listRunRecords(
 ): Promise<Page<RunRecord>> {
   let query = selectRuns(conn);
   if (filter.projectId !== undefined) query = query.where('runs.project_id', '=', filter.projectId);
+  if (filter.projectIds !== undefined)
+    query = query.where('runs.project_id', 'in', nonEmpty(filter.projectIds));
   if (filter.batchId !== undefined) query = query.where('runs.batch_id', '=', filter.batchId);
   if (filter.status !== undefined) query = query.where('runs.status', '=', filter.status);
   if (filter.jiraIssue !== undefined) query = query.where('runs.jira_issue', '=', filter.jiraIssue);

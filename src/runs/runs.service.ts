@@ -32,11 +32,15 @@ export async function getRun(conn: Conn, id: string): Promise<Run> {
   return run;
 }
 
-export async function listRuns(ctx: AppContext, query: RunListQuery): Promise<Page<Run>> {
+export async function listRuns(
+  ctx: AppContext,
+  query: RunListQuery & { projectIds?: readonly string[] | undefined },
+): Promise<Page<Run>> {
   const page = await listRunRecords(
     ctx.db,
     {
       projectId: query.projectId,
+      projectIds: query.projectIds,
       batchId: query.batchId,
       status: query.status,
       jiraIssue: query.jiraIssue,

@@ -1,3 +1,4 @@
+import { visibleProjectIds } from '../../auth/principal.ts';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import {
@@ -26,7 +27,8 @@ export function registerProjectRoutes(app: ApiApp, ctx: AppContext): void {
       querystring: listQuerySchema,
       response: { 200: pageOf(projectSchema), 400: errorResponses[400] },
     },
-    handler: (request) => listProjects(ctx, request.query),
+    handler: (request) =>
+      listProjects(ctx, { ...request.query, projectIds: visibleProjectIds(request.principal) }),
   });
 
   app.post('/projects', {

@@ -127,23 +127,6 @@ export async function registerAuth(app: FastifyInstance, ctx: AppContext): Promi
       done(null, payload);
     });
   }
-
-  // A principal limited to some projects lists only those.
-  app.addHook('preSerialization', async (request, _reply, payload: unknown) => {
-    const principal = request.principal;
-    if (!principal?.projects || request.routeOptions.url !== '/api/v1/projects') return payload;
-    if (request.method !== 'GET' || !isPage(payload)) return payload;
-    const visible = principal.projects;
-    return { ...payload, items: payload.items.filter((p) => visible.has(String(p.id))) };
-  });
-}
-
-function isPage(payload: unknown): payload is { items: Array<{ id: unknown }> } {
-  return (
-    typeof payload === 'object' &&
-    payload !== null &&
-    Array.isArray((payload as { items?: unknown }).items)
-  );
 }
 
 function grants(principal: Principal, role: Role, permission: Permission): boolean {
@@ -199,6 +182,18 @@ async function roleForRequest(
         );
       }
       return roleIn(principal, projectId);
+    }
+    case 'visible': {
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        throw new AppError(
+          'forbidden',
+          'these credentials are limited to some projects and this route is not tied to one',
+        );
+      }
+      const projectId = query.projectId;
+      return projectId === undefined || projectId === ''
+        ? principal.role
+        : roleIn(principal, projectId);
     }
     case 'project':
       return roleIn(principal, params.id ?? '');

@@ -51,6 +51,8 @@ export function permissionOfRoute(method: string, url: string): Permission {
  * - `project`: the `:id` parameter is the project's id
  * - `owned`: the row `:id` (or the artifact key `*`) of this table names the project
  * - `query`: the `projectId` query parameter (lists across projects)
+ * - `visible`: a page across projects (GET only): it lists only the principal's projects (the
+ *   handler filters by visibleProjectIds); a `projectId` query parameter must be one of them
  * - `global`: no project (own account, version, settings, projects list: filtered)
  * - `unknown`: refused to limited credentials (fail closed)
  */
@@ -58,6 +60,7 @@ export type ProjectScope =
   | { kind: 'project' }
   | { kind: 'owned'; table: ProjectOwnedTable }
   | { kind: 'query' }
+  | { kind: 'visible' }
   | { kind: 'global' }
   | { kind: 'unknown' };
 
@@ -73,6 +76,16 @@ const ownedTables = [
   'schedules',
 ] as const;
 
+/** UI pages that list across projects: a limited principal sees its projects only. */
+const uiPagesAcrossProjects = [
+  '/projects',
+  '/runs',
+  '/runs/list',
+  '/runs/launcher',
+  '/runs/stream',
+  '/audit',
+];
+
 export function projectScopeOfRoute(url: string): ProjectScope {
   const path = url.replace(/^\/api\/v1/, '');
   if (/^\/projects\/:id(\/|$)/.test(path)) return { kind: 'project' };
@@ -85,8 +98,9 @@ export function projectScopeOfRoute(url: string): ProjectScope {
   if (['/runs', '/baselines', '/audit'].includes(path) && url.startsWith('/api/v1')) {
     return { kind: 'query' };
   }
-  // the projects list is filtered for the API; the UI's lists are not (refused: unknown)
+  // the projects list is filtered for the API (by its handler)
   if (url === '/api/v1/projects') return { kind: 'global' };
+  if (uiPagesAcrossProjects.includes(url)) return { kind: 'visible' };
   const global = [
     /^\/$/,
     /^\/me$/,

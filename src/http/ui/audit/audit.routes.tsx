@@ -1,3 +1,4 @@
+import { visibleProjectIds } from '../../../auth/principal.ts';
 import { z } from 'zod';
 import type { AppContext } from '../../../app-context.ts';
 import { listAudit } from '../../../audit/audit.service.ts';
@@ -30,8 +31,10 @@ function nextDay(date: string): string {
 export function registerAuditScreens(app: UiApp, ctx: AppContext): void {
   app.get('/audit', async (request, reply) => {
     const filters = parseQuery(auditFiltersSchema, request.query);
+    const projectIds = visibleProjectIds(request.principal);
     const [entries, projects] = await Promise.all([
       listAudit(ctx.db, {
+        projectIds,
         cursor: filters.cursor,
         limit: 50,
         projectId: filters.projectId,
@@ -40,7 +43,7 @@ export function registerAuditScreens(app: UiApp, ctx: AppContext): void {
         since: filters.since && `${filters.since}T00:00:00.000Z`,
         until: filters.until && nextDay(filters.until),
       }),
-      listProjects(ctx, { limit: 200 }),
+      listProjects(ctx, { limit: 200, projectIds }),
     ]);
     const page = await pageContextOf(request, reply, ctx);
     const { cursor, limit: _limit, ...shown } = filters;

@@ -1,3 +1,4 @@
+import { visibleProjectIds } from '../../../auth/principal.ts';
 import type { AppContext } from '../../../app-context.ts';
 import { createProjectSchema, updateProjectSchema } from '../../../projects/project.schema.ts';
 import {
@@ -34,7 +35,11 @@ export function registerProjectScreens(app: UiApp, ctx: AppContext): void {
 
   app.get('/projects', async (request, reply) => {
     const query = parseQuery(listQuerySchema, request.query);
-    const projects = await listProjects(ctx, { cursor: query.cursor, limit: 50 });
+    const projects = await listProjects(ctx, {
+      cursor: query.cursor,
+      limit: 50,
+      projectIds: visibleProjectIds(request.principal),
+    });
     const page = await pageContextOf(request, reply, ctx);
     return sendPage(
       reply,

@@ -1,3 +1,5 @@
+import type { FastifyRequest } from 'fastify';
+import { visibleProjectIds } from '../../../auth/principal.ts';
 import { z } from 'zod';
 import type { AppContext } from '../../../app-context.ts';
 import { listBaselines } from '../../../baselines/baselines.service.ts';
@@ -70,11 +72,15 @@ export function registerRunScreens(app: UiApp, ctx: AppContext): void {
   const streams = trackOpenStreams(app);
 
   const launcher = async (
+    request: FastifyRequest,
     choice: LauncherChoice,
     fixedProjectId?: string,
     errors?: FieldErrors,
   ) => {
-    const projects = fixedProjectId ? [] : (await listProjects(ctx, { limit: 200 })).items;
+    const projects = fixedProjectId
+      ? []
+      : (await listProjects(ctx, { limit: 200, projectIds: visibleProjectIds(request.principal) }))
+          .items;
     const projectId = fixedProjectId ?? choice.projectId;
     const known = fixedProjectId !== undefined || projects.some((p) => p.id === projectId);
     const batches =
@@ -99,8 +105,11 @@ export function registerRunScreens(app: UiApp, ctx: AppContext): void {
     );
   };
 
-  const projectNames = async () =>
-    new Map((await listProjects(ctx, { limit: 200 })).items.map((p) => [p.id, p.name]));
+  const projectNames = async (request: FastifyRequest) => {
+    const projectIds = visibleProjectIds(request.principal);
+    const projects = await listProjects(ctx, { limit: 200, projectIds });
+    return new Map(projects.items.map((p) => [p.id, p.name]));
+  };
 
   /** The launcher's choice: the query (a batch's "Run…" link) over the remembered one. */
   const initialChoice = (
@@ -125,8 +134,13 @@ export function registerRunScreens(app: UiApp, ctx: AppContext): void {
       branch: query.branch,
     };
     const [runs, names, page] = await Promise.all([
-      listRuns(ctx, { ...filters, cursor: query.cursor, limit: runsPerPage }),
-      projectNames(),
+      listRuns(ctx, {
+        ...filters,
+        projectIds: visibleProjectIds(request.principal),
+        cursor: query.cursor,
+        limit: runsPerPage,
+      }),
+      projectNames(request),
       pageContextOf(request, reply, ctx),
     ]);
     return sendPage(
@@ -136,7 +150,7 @@ export function registerRunScreens(app: UiApp, ctx: AppContext): void {
           title="Runs"
           subtitle="Every launch of a batch, newest first. The list updates live."
         />
-        {await launcher(initialChoice(request, { ...filters, batchId: query.batchId }))}
+        {await launcher(request, initialChoice(request, { ...filters, batchId: query.batchId }))}
         <section aria-labelledby="runs-heading">
           <h2 id="runs-heading" class="section-title">
             Runs
@@ -181,7 +195,7 @@ export function registerRunScreens(app: UiApp, ctx: AppContext): void {
     return sendPage(
       reply,
       <ProjectShell project={project} tab="runs" page={page}>
-        {await launcher(choice, project.id)}
+        {await launcher(request, choice, project.id)}
         <section aria-labelledby="runs-heading">
           <h2 id="runs-heading" class="section-title">
             Runs
@@ -210,8 +224,13 @@ export function registerRunScreens(app: UiApp, ctx: AppContext): void {
     };
     const global = query.base === undefined || query.base === '/runs';
     const [runs, names] = await Promise.all([
-      listRuns(ctx, { ...filters, cursor: query.cursor, limit: runsPerPage }),
-      global ? projectNames() : Promise.resolve(undefined),
+      listRuns(ctx, {
+        ...filters,
+        projectIds: visibleProjectIds(request.principal),
+        cursor: query.cursor,
+        limit: runsPerPage,
+      }),
+      global ? projectNames(request) : Promise.resolve(undefined),
     ]);
     return sendFragment(
       reply,
@@ -229,7 +248,7 @@ export function registerRunScreens(app: UiApp, ctx: AppContext): void {
     const body = request.query as Record<string, unknown>;
     const choice = launcherChoiceOf(body);
     const fixed = body['fixedProject'] === 'true' ? choice.projectId : undefined;
-    return sendFragment(reply, await launcher(choice, fixed));
+    return sendFragment(reply, await launcher(request, choice, fixed));
   });
 
   app.post('/runs', async (request, reply) => {
@@ -240,7 +259,7 @@ export function registerRunScreens(app: UiApp, ctx: AppContext): void {
     if (batchId === undefined) {
       return sendFragment(
         reply,
-        await launcher(choice, fixed, { batchId: 'choose a batch to run' }),
+        await launcher(request, choice, fixed, { batchId: 'choose a batch to run' }),
         422,
       );
     }
@@ -253,7 +272,7 @@ export function registerRunScreens(app: UiApp, ctx: AppContext): void {
       : input;
     if (!launched.ok) {
       const errors = renameErrorKeys(launched.errors, { baselineId: 'baselinePrefix' });
-      return sendFragment(reply, await launcher(choice, fixed, errors), 422);
+      return sendFragment(reply, await launcher(request, choice, fixed, errors), 422);
     }
     const run = launched.value;
     rememberChoice(reply, choice);
@@ -262,11 +281,12 @@ export function registerRunScreens(app: UiApp, ctx: AppContext): void {
       message: `Run #${shortId(run.id)} launched: ${run.batchName ?? 'batch'} (${run.mode}, ${run.summary.total} executions)`,
     });
     triggerClientEvents(reply, { 'scene:runs-changed': { target: 'body' } });
-    return sendFragment(reply, await launcher({ ...choice, jiraIssue: '' }, fixed));
+    return sendFragment(reply, await launcher(request, { ...choice, jiraIssue: '' }, fixed));
   });
 
   app.get('/runs/stream', (request, reply) => {
     const query = parseQuery(runFiltersSchema, request.query);
+    const projectIds = visibleProjectIds(request.principal);
     const stream = openSse(request, reply, streams);
     const unsubscribe = ctx.events.subscribe(
       (event) => {
@@ -274,7 +294,10 @@ export function registerRunScreens(app: UiApp, ctx: AppContext): void {
           stream.event('runs-changed', event.runId);
         }
       },
-      query.projectId === undefined ? {} : { projectId: query.projectId },
+      {
+        ...(query.projectId !== undefined && { projectId: query.projectId }),
+        ...(projectIds !== undefined && { projectIds }),
+      },
     );
     stream.onClose(unsubscribe);
     // Whatever changed between the page load and this connection.

@@ -1,6 +1,17 @@
+import { z } from 'zod';
 import type { AppContext } from '../../../app-context.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { roleSchema } from '../../../auth/roles.ts';
 import { createUserSchema, updateUserSchema } from '../../../auth/user.schema.ts';
-import { createUser, listUsers, updateUser } from '../../../auth/users.service.ts';
+import {
+  createUser,
+  listUsers,
+  removeMembership,
+  setMembership,
+  updateUser,
+} from '../../../auth/users.service.ts';
+import { listProjects } from '../../../projects/projects.service.ts';
+import { idSchema } from '../../../shared/schemas.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { actorOf } from '../../actor.ts';
 import { pageContextOf } from '../layout/page-context.ts';
@@ -14,7 +25,11 @@ import { UsersPage } from './users-page.tsx';
 export function registerUserScreens(app: UiApp, ctx: AppContext): void {
   app.get('/users', async (request, reply) => {
     const page = await pageContextOf(request, reply, ctx);
-    return sendPage(reply, <UsersPage page={page} users={(await listUsers(ctx.db)).items} />);
+    const [users, projects] = await Promise.all([
+      listUsers(ctx.db),
+      listProjects(ctx, { limit: 200 }),
+    ]);
+    return sendPage(reply, <UsersPage page={page} users={users.items} projects={projects.items} />);
   });
 
   app.post('/users', async (request, reply) => {
@@ -63,4 +78,69 @@ export function registerUserScreens(app: UiApp, ctx: AppContext): void {
       return redirectWithToast(request, reply, '/users', { kind: 'error', message: error.message });
     }
   });
+
+  // Memberships: the same service functions (and audit entries) as the API's
+  // PUT|DELETE /api/v1/projects/{id}/members/{userId}.
+  app.post('/users/:id/memberships', (request, reply) => {
+    const body = formBodyOf(request);
+    return saveMembership(request, reply, textField(body, 'projectId'), textField(body, 'role'));
+  });
+
+  app.post('/users/:id/memberships/:projectId', (request, reply) => {
+    const { projectId } = request.params as { projectId: string };
+    return saveMembership(request, reply, projectId, textField(formBodyOf(request), 'role'));
+  });
+
+  app.post('/users/:id/memberships/:projectId/delete', (request, reply) => {
+    const { id, projectId } = request.params as { id: string; projectId: string };
+    return toastOutcome(request, reply, async () => {
+      await removeMembership(
+        ctx,
+        idSchema.parse(projectId),
+        idSchema.parse(id),
+        actorOf(request, 'ui'),
+      );
+      return 'Membership removed';
+    });
+  });
+
+  function saveMembership(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    projectId: string,
+    role: string,
+  ) {
+    const { id } = request.params as { id: string };
+    return toastOutcome(request, reply, async () => {
+      const user = await setMembership(
+        ctx,
+        idSchema.parse(projectId),
+        idSchema.parse(id),
+        roleSchema.parse(role),
+        actorOf(request, 'ui'),
+      );
+      return `${user.email} is now ${role} in the project`;
+    });
+  }
+}
+
+/** Back to the users screen with the outcome as a toast; expected errors are shown, not thrown. */
+async function toastOutcome(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  change: () => Promise<string>,
+) {
+  try {
+    const message = await change();
+    return redirectWithToast(request, reply, '/users', { kind: 'success', message });
+  } catch (error) {
+    const message =
+      error instanceof AppError && error.code !== 'internal'
+        ? error.message
+        : error instanceof z.ZodError
+          ? error.issues.map((i) => i.message).join('; ')
+          : undefined;
+    if (message === undefined) throw error;
+    return redirectWithToast(request, reply, '/users', { kind: 'error', message });
+  }
 }
