@@ -53,11 +53,13 @@ describe('deterministic pages', () => {
       const second = await capture(path);
       expect(second.observed.png.equals(first.observed.png), path).toBe(true);
       // Real time and randomness: captures disagree. Looping media land on the same frame by
-      // chance (more often on a loaded machine, where playback starts late), so up to six
-      // captures, stopping at the first that differs.
+      // chance, and on a loaded machine playback may only start after the screenshot: up to six
+      // captures, each waiting 250 ms longer before its screenshot, stopping at the first that
+      // differs.
       const hashes = new Set<string>();
       for (let i = 0; i < 6 && hashes.size < 2; i++) {
-        hashes.add((await capture(path, unfrozen)).observed.png.toString('base64'));
+        const shot = await capture(path, { ...unfrozen, waitMs: 250 * i });
+        hashes.add(shot.observed.png.toString('base64'));
       }
       if (hashes.size > 1) differing.push(path);
     }
