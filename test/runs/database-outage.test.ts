@@ -58,34 +58,39 @@ describe('a database outage during a run (postgres)', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('delays the run but strands nothing: every execution ends recorded once the database is back', async () => {
-    await api.ok('PATCH', '/settings', { maxConcurrentExecutions: 4 });
-    const pages = Array.from({ length: 8 }, (_, i) => ({
-      name: `page ${i}`,
-      // 1 s pages: captures are in flight when the database goes away, and some end during it.
-      url: `${site.url}${fixturePaths.slow}?ms=${600 + 100 * i}&n=${i}`,
-    }));
-    const { batchId } = await createBatch(api, { pages, viewports: ['desktop', 'mobile'] });
-    const run = await api.launchRun(batchId, { mode: 'baseline' });
-    await pollExecutions(api, run.id, (items) => items.some((e) => e.status === 'running'));
+  // Outage, backoff and recovery of a whole run: 23 s alone, past a minute under a full CI's load.
+  it(
+    'delays the run but strands nothing: every execution ends recorded once the database is back',
+    { timeout: 240_000 },
+    async () => {
+      await api.ok('PATCH', '/settings', { maxConcurrentExecutions: 4 });
+      const pages = Array.from({ length: 8 }, (_, i) => ({
+        name: `page ${i}`,
+        // 1 s pages: captures are in flight when the database goes away, and some end during it.
+        url: `${site.url}${fixturePaths.slow}?ms=${600 + 100 * i}&n=${i}`,
+      }));
+      const { batchId } = await createBatch(api, { pages, viewports: ['desktop', 'mobile'] });
+      const run = await api.launchRun(batchId, { mode: 'baseline' });
+      await pollExecutions(api, run.id, (items) => items.some((e) => e.status === 'running'));
 
-    await proxy.cut();
-    // A few seconds without a database: captures end, claims and outcomes cannot be written.
-    await new Promise((resolve) => setTimeout(resolve, 4_000));
-    await proxy.restore();
+      await proxy.cut();
+      // A few seconds without a database: captures end, claims and outcomes cannot be written.
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      await proxy.restore();
 
-    const ended = await pollRun(api, run.id, undefined, 120_000);
-    expect(ended).toMatchObject({
-      status: 'finished',
-      summary: { total: 16, finished: 16, failed: 0, cancelled: 0, queued: 0, running: 0 },
-    });
-    const executions = await api.listExecutions(run.id);
-    for (const e of executions) {
-      expect(e.artifacts.screenshot).toBeDefined();
-      const shot = await scene.server.inject({ url: e.artifacts.screenshot ?? '' });
-      expect(shot.statusCode).toBe(200);
-    }
-    // The outage was seen and waited out, not silently skipped.
-    expect(scene.logs.join('')).toMatch(/ECONNREFUSED|Connection terminated/);
-  });
+      const ended = await pollRun(api, run.id, undefined, 120_000);
+      expect(ended).toMatchObject({
+        status: 'finished',
+        summary: { total: 16, finished: 16, failed: 0, cancelled: 0, queued: 0, running: 0 },
+      });
+      const executions = await api.listExecutions(run.id);
+      for (const e of executions) {
+        expect(e.artifacts.screenshot).toBeDefined();
+        const shot = await scene.server.inject({ url: e.artifacts.screenshot ?? '' });
+        expect(shot.statusCode).toBe(200);
+      }
+      // The outage was seen and waited out, not silently skipped.
+      expect(scene.logs.join('')).toMatch(/ECONNREFUSED|Connection terminated/);
+    },
+  );
 });
