@@ -16,20 +16,22 @@ import type { UiApp } from '../shared/ui-types.ts';
 import { ApprovePanel, ViewerPage } from './viewer-page.tsx';
 
 export function registerViewerScreens(app: UiApp, ctx: AppContext): void {
-  /** What the review panel shows for an execution. */
-  const reviewState = async (id: string) => {
+  /** The viewer's review controls for the execution as it is now (after an approve or reject). */
+  const reviewPanel = async (id: string) => {
     const execution = await getExecution(ctx.db, id);
     const [run, siblings] = await Promise.all([
       getRun(ctx.db, execution.runId),
       listExecutions(ctx.db, execution.runId),
     ]);
     const index = siblings.findIndex((s) => s.id === id);
-    return {
-      execution,
-      run,
-      nextChanged: siblings.slice(index + 1).find(isChange),
-      progress: run.mode === 'compare' ? reviewProgressText(siblings) : undefined,
-    };
+    return (
+      <ApprovePanel
+        execution={execution}
+        run={run}
+        nextChanged={siblings.slice(index + 1).find(isChange)}
+        progress={run.mode === 'compare' ? reviewProgressText(siblings) : undefined}
+      />
+    );
   };
 
   app.get('/executions/:id', async (request, reply) => {
@@ -70,38 +72,22 @@ export function registerViewerScreens(app: UiApp, ctx: AppContext): void {
   app.post('/executions/:id/approve', async (request, reply) => {
     const id = idParamOf(request.params);
     const promotion = await promoteToBaseline(ctx, id, actorOf(request, 'ui'));
-    const { execution, run, nextChanged, progress } = await reviewState(id);
+    const panel = await reviewPanel(id);
     showToast(reply, {
       kind: 'success',
       message: promotion.changed
         ? `Approved: this screenshot is now the baseline image of its cell${promotion.baseline.branch === undefined ? '' : ` on branch '${promotion.baseline.branch}'`}`
         : 'Already approved: this screenshot was the baseline image',
     });
-    return sendFragment(
-      reply,
-      <ApprovePanel
-        execution={execution}
-        run={run}
-        nextChanged={nextChanged}
-        progress={progress}
-      />,
-    );
+    return sendFragment(reply, panel);
   });
 
   app.post('/executions/:id/reject', async (request, reply) => {
     const id = idParamOf(request.params);
     await rejectExecution(ctx, id, actorOf(request, 'ui'));
-    const { execution, run, nextChanged, progress } = await reviewState(id);
+    const panel = await reviewPanel(id);
     showToast(reply, { kind: 'success', message: 'Rejected: the baseline stays as it is' });
-    return sendFragment(
-      reply,
-      <ApprovePanel
-        execution={execution}
-        run={run}
-        nextChanged={nextChanged}
-        progress={progress}
-      />,
-    );
+    return sendFragment(reply, panel);
   });
 
   app.post('/executions/:id/retry', async (request, reply) => {
