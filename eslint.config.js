@@ -3,7 +3,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'dist/', 'src/http/ui/static/build/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'data/',
+      'dist/',
+      'src/http/ui/static/build/',
+      // built by the real Storybook CLI (see its README.md), and the stories it was built from
+      'test/fixtures/storybook/storybook-static/',
+      'test/fixtures/storybook/source/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -3,7 +3,10 @@ import { Command, CommanderError, Option } from 'commander';
 import type { Config } from './config/config.ts';
 import type { RunCommandOptions } from './client/run/run-command.ts';
 import type { ClientCommandIo } from './client/client-command.ts';
-import type { BackstopImportOptions } from './client/imports/import-commands.ts';
+import type {
+  BackstopImportOptions,
+  StorybookImportOptions,
+} from './client/imports/import-commands.ts';
 import type {
   ApplyCommandOptions,
   ExportCommandOptions,
@@ -293,6 +296,25 @@ function buildProgram(setExitCode: (code: number) => void): Command {
   ).action(async (file: string, options: BackstopImportOptions) => {
     const { importBackstopCommand } = await import('./client/imports/import-commands.ts');
     setExitCode(await importBackstopCommand(file, options, clientIo()));
+  });
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  withServerOptions(
+    imports
+      .command('storybook')
+      .description(
+        'import a Storybook: a page per story (docs entries skipped), the batch storybook; re-importing adds new stories and removes vanished ones',
+      )
+      .argument('<storybook-url>', 'the Storybook (its root, index.html or iframe.html)')
+      .option('--project <name>', 'the project (created if missing; default storybook)')
+      .option('--include-tag <tag>', 'import only stories with this tag (repeatable)', collect)
+      .option(
+        '--exclude-tag <tag>',
+        'skip stories with this tag, e.g. no-visual (repeatable)',
+        collect,
+      ),
+  ).action(async (url: string, options: StorybookImportOptions) => {
+    const { importStorybookCommand } = await import('./client/imports/import-commands.ts');
+    setExitCode(await importStorybookCommand(url, options, clientIo()));
   });
   return program;
 }

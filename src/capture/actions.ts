@@ -77,7 +77,8 @@ export function describeAction(action: Action): string {
     case 'setLocalStorage':
       return `${action.type} ${(action.value ?? '').split('=')[0] ?? ''}`;
     case 'evaluate':
-      return 'evaluate';
+    case 'waitForFunction':
+      return action.type;
     case 'click':
     case 'hover':
     case 'check':
@@ -174,6 +175,8 @@ async function runAction(runner: StepRunner, action: Action): Promise<void> {
     }
     case 'evaluate':
       return whileWaiting(runner, evaluateInPage(page, required(action, 'script'), timeout));
+    case 'waitForFunction':
+      return whileWaiting(runner, waitForCondition(page, required(action, 'script'), timeout));
   }
 }
 
@@ -197,6 +200,22 @@ async function evaluateInPage(page: Page, script: string, timeoutMs: number): Pr
     await Promise.race([evaluation, timedOut]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * A readiness condition: a JavaScript expression, evaluated in the page every 50 ms until it is
+ * truthy (an exception it throws fails the step with its message at once). Polled on an interval
+ * rather than per animation frame: a frozen page clock (determinism.ts) may hold frames back.
+ */
+async function waitForCondition(page: Page, expression: string, timeoutMs: number): Promise<void> {
+  try {
+    await page.waitForFunction(expression, undefined, { polling: 50, timeout: timeoutMs });
+  } catch (error) {
+    if (error instanceof Error && error.name === 'TimeoutError') {
+      throw new Error(`the condition was not met within ${timeoutMs} ms`, { cause: error });
+    }
+    throw error;
   }
 }
 

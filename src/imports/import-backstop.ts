@@ -1,8 +1,8 @@
 import type { AppContext } from '../app-context.ts';
 import type { Actor } from '../audit/audit.types.ts';
-import { applyProjectFile, type ApplyResult } from '../project-files/apply-project.ts';
-import { findProjectByName } from '../projects/projects.repository.ts';
+import type { ApplyResult } from '../project-files/apply-project.ts';
 import { getEffectiveSettings } from '../settings/settings.service.ts';
+import { applyImport, findImportTarget } from './apply-import.ts';
 import { convertBackstop, type BackstopConfig, type ImportReport } from './backstop.ts';
 
 export interface BackstopImportResult extends ApplyResult {
@@ -21,23 +21,13 @@ export async function importBackstop(
   actor: Actor,
 ): Promise<BackstopImportResult> {
   const projectName = options.projectName ?? config.id ?? 'backstop';
-  const project = await findProjectByName(ctx.db, projectName);
-  const settings = await getEffectiveSettings(ctx.db, project?.id);
+  const target = await findImportTarget(ctx, projectName);
+  const settings = await getEffectiveSettings(ctx.db, target.project?.id);
   const { file, report } = convertBackstop(config, {
     projectName,
     existingViewports: settings.viewports,
     cookies: options.cookies,
   });
-  const result = await applyProjectFile(
-    ctx,
-    JSON.stringify(file, null, 2),
-    {
-      fileName: 'backstop.json (as a Scene project file)',
-      dryRun: false,
-      prune: false,
-      environment: {},
-    },
-    actor,
-  );
+  const result = await applyImport(ctx, target, file, { source: 'backstop.json' }, actor);
   return { ...result, report };
 }

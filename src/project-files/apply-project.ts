@@ -64,6 +64,11 @@ export interface ApplyOptions {
   prune: boolean;
   /** Values of the `${NAME}` references of the file (basic-auth passwords). */
   environment: Record<string, string>;
+  /**
+   * Without `prune`: the pages the file stands for (an importer's, e.g. by URL), of which those
+   * the file no longer names are deleted; the project's other pages stay.
+   */
+  ownsPage?: (page: Page) => boolean;
 }
 
 export interface ApplyResult {
@@ -428,6 +433,18 @@ async function assertNothingInFlight(
   }
 }
 
+/** Deletes the pages the file does not name. */
+async function prunePages(step: Step, pages: Page[]) {
+  const { ctx, trx, actor, file, changes } = step;
+  const scoped = { ...ctx, db: trx as AppContext['db'] };
+  const named = new Set((file.content.pages ?? []).map((e) => e.name));
+  for (const page of pages.filter((p) => !named.has(p.name))) {
+    await assertNothingInFlight(trx, `page '${page.name}'`, 'page_id', page.id);
+    await deletePage(scoped, page.id, actor);
+    changes.push({ action: 'delete', entity: 'page', name: page.name });
+  }
+}
+
 async function prune(step: Step, contents: ProjectContents, removals: BatchRemoval[]) {
   const { ctx, trx, actor, file, changes } = step;
   const scoped = { ...ctx, db: trx as AppContext['db'] };
@@ -438,12 +455,7 @@ async function prune(step: Step, contents: ProjectContents, removals: BatchRemov
     removals.push(await deleteBatchRows(trx, batch.id, actor));
     changes.push({ action: 'delete', entity: 'batch', name: batch.name });
   }
-  const pages = keep(file.content.pages);
-  for (const page of contents.pages.filter((p) => !pages.has(p.name))) {
-    await assertNothingInFlight(trx, `page '${page.name}'`, 'page_id', page.id);
-    await deletePage(scoped, page.id, actor);
-    changes.push({ action: 'delete', entity: 'page', name: page.name });
-  }
+  await prunePages(step, contents.pages);
   const tasks = keep(file.content.tasks);
   for (const task of contents.tasks.filter((t) => !tasks.has(t.name))) {
     await assertNothingInFlight(trx, `task '${task.name}'`, 'task_id', task.id);
@@ -493,6 +505,8 @@ async function applyInTransaction(
   if (options.prune) {
     await prune(step, contents, removals);
     await applySettings(step, project.id, name, settings.unset);
+  } else if (options.ownsPage) {
+    await prunePages(step, contents.pages.filter(options.ownsPage));
   }
   if (options.dryRun) {
     const created = changes.some((c) => c.entity === 'project' && c.action === 'create');

@@ -11,6 +11,7 @@ export const actionTypes = [
   'waitForSelector',
   'waitForTimeout',
   'waitForNetworkIdle',
+  'waitForFunction',
   'hide',
   'remove',
   'setCookie',
@@ -18,6 +19,11 @@ export const actionTypes = [
   'evaluate',
 ] as const;
 export type ActionType = (typeof actionTypes)[number];
+
+/** The steps whose text is JavaScript (`script`) rather than a `value`. */
+export function takesScript(type: string): boolean {
+  return type === 'evaluate' || type === 'waitForFunction';
+}
 
 /** A declarative step on a page. `value` carries text, key, option, cookie "name=value" or storage "key=value". */
 export interface Action {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actionTypes } from './domain.ts';
+import { actionTypes, takesScript } from './domain.ts';
 
 // Input schemas shared by several features; validated at the edge (API and UI forms alike).
 
@@ -86,11 +86,11 @@ export const actionSchema = z
     if (action.type === 'waitForTimeout' && action.ms === undefined) {
       ctx.addIssue({ code: 'custom', path: ['ms'], message: 'a waitForTimeout action needs ms' });
     }
-    if (action.type === 'evaluate' && action.script === undefined) {
+    if (takesScript(action.type) && action.script === undefined) {
       ctx.addIssue({
         code: 'custom',
         path: ['script'],
-        message: 'an evaluate action needs a script',
+        message: `a${action.type === 'evaluate' ? 'n' : ''} ${action.type} action needs a script`,
       });
     }
   });

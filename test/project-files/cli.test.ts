@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SceneClient } from '../../src/client/scene-client.ts';
+import { startStorybookServer } from '../fixtures/storybook/storybook-server.ts';
 import { closedPort, runScene, type CliResult } from '../support/scene-cli.ts';
 import { startSceneChild, type SceneChild } from '../support/scene-child.ts';
 
@@ -128,6 +129,35 @@ describe('scene apply and scene export', () => {
     const missing = await scene(['import', 'backstop', 'nope.json']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('scene import backstop: cannot read');
+  });
+
+  it('imports a Storybook with tag filters, reporting what it added and skipped', async () => {
+    const storybook = await startStorybookServer();
+    try {
+      const result = await scene([
+        'import',
+        'storybook',
+        storybook.url,
+        '--project',
+        'components',
+        '--exclude-tag',
+        'no-visual',
+        '--exclude-tag',
+        'experimental',
+      ]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain("Imported 4 of 6 story(ies) into project 'components'");
+      expect(result.stdout).toContain('Added:\n  Components/Button / Primary\n');
+      expect(result.stdout).toContain('Components/Card / Animated: tagged no-visual (excluded)');
+      expect(result.stdout).toContain('Introduction / Docs: docs entry');
+      const again = await scene(['import', 'storybook', storybook.url, '--project', 'components']);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toContain(
+        'Added:\n  Components/Badge / New\n  Components/Card / Animated\n',
+      );
+    } finally {
+      await storybook.close();
+    }
   });
 
   it('says how to fix an unreachable server or an unknown project (exit 2)', async () => {

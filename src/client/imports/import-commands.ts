@@ -82,3 +82,55 @@ export function importBackstopCommand(
     return clientExitCodes.ok;
   });
 }
+
+export interface StorybookImportOptions extends ClientCommandOptions {
+  project?: string;
+  includeTag?: string[];
+  excludeTag?: string[];
+}
+
+interface StorybookImportAnswer {
+  project: { id: string; name: string };
+  changes: { action: string; entity: string; name: string }[];
+  report: {
+    stories: number;
+    added: string[];
+    removed: string[];
+    skipped: { entry: string; reason: string }[];
+  };
+}
+
+/** `scene import storybook`: the server reads the Storybook's index; prints what changed. */
+export function importStorybookCommand(
+  url: string,
+  options: StorybookImportOptions,
+  io: ClientCommandIo,
+): Promise<number> {
+  return runClientCommand('import storybook', options, io, async () => {
+    const client = clientOf(options, io);
+    const answer = await client.ok<StorybookImportAnswer>('POST', '/imports/storybook', {
+      url,
+      ...(options.project !== undefined && { project: options.project }),
+      ...(options.includeTag && { includeTags: options.includeTag }),
+      ...(options.excludeTag && { excludeTags: options.excludeTag }),
+    });
+    const { report } = answer;
+    const imported =
+      report.stories - report.skipped.filter((s) => s.reason !== 'docs entry').length;
+    io.stdout.write(
+      `Imported ${imported} of ${report.stories} story(ies) into project '${answer.project.name}' (${answer.changes.length} change(s))\n`,
+    );
+    const list = (title: string, items: string[]) => {
+      if (items.length === 0) return;
+      io.stdout.write(`${title}:\n`);
+      for (const item of items) io.stdout.write(`  ${item}\n`);
+    };
+    list('Added', report.added);
+    list('Removed (gone from the Storybook or filtered out)', report.removed);
+    list(
+      'Skipped',
+      report.skipped.map((s) => `${s.entry}: ${s.reason}`),
+    );
+    return clientExitCodes.ok;
+  });
+}

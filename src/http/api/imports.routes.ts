@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import type { BackstopConfig } from '../../imports/backstop.ts';
 import { importBackstop } from '../../imports/import-backstop.ts';
-import { nameSchema } from '../../shared/schemas.ts';
+import { importStorybook } from '../../imports/import-storybook.ts';
+import { httpUrlSchema, nameSchema } from '../../shared/schemas.ts';
 import { actorOf } from '../actor.ts';
 import { errorResponses, type ApiApp } from './api-types.ts';
 import { applyResultSchema } from './project-files.routes.ts';
@@ -31,6 +32,28 @@ export const backstopImportBodySchema = z.strictObject({
     .describe('The contents of the cookie files the scenarios name (cookiePath → JSON)'),
 });
 
+export const storybookReportSchema = z.object({
+  stories: z.number().int().describe('Stories in the index (docs entries not counted)'),
+  added: z.array(z.string()).describe('Pages created for new stories'),
+  removed: z
+    .array(z.string())
+    .describe('Pages deleted: their stories are gone from the Storybook or filtered out'),
+  skipped: z
+    .array(z.object({ entry: z.string(), reason: z.string() }))
+    .describe('Index entries that did not become pages (docs entries, tag filters)'),
+});
+
+const tagListSchema = z.array(z.string().trim().min(1).max(200)).max(100);
+
+export const storybookImportBodySchema = z.strictObject({
+  url: httpUrlSchema.describe(
+    'The Storybook (its root, index.html or iframe.html); Scene reads its index.json (Storybook 7+) or stories.json (6)',
+  ),
+  project: nameSchema.optional().describe('The project (created if missing); default storybook'),
+  includeTags: tagListSchema.optional().describe('Import only stories with one of these tags'),
+  excludeTags: tagListSchema.optional().describe('Skip stories with one of these tags'),
+});
+
 export function registerImportRoutes(app: ApiApp, ctx: AppContext): void {
   app.post('/imports/backstop', {
     bodyLimit: 6 * 1024 * 1024,
@@ -50,6 +73,33 @@ export function registerImportRoutes(app: ApiApp, ctx: AppContext): void {
         ctx,
         request.body.config as BackstopConfig,
         { projectName: request.body.project, cookies: request.body.cookies ?? {} },
+        actorOf(request),
+      ),
+  });
+
+  app.post('/imports/storybook', {
+    schema: {
+      tags: ['imports'],
+      summary: 'Import a Storybook: a page per story and the batch storybook of them',
+      description:
+        "Reads the Storybook's index; each story becomes a page showing it alone (iframe.html?id=…&viewMode=story, named 'Title / Story') that waits for Storybook's render to complete. Docs entries are skipped, tag filters applied. Re-importing adds new stories and deletes the pages of vanished ones; the report lists both and what it skipped.",
+      body: storybookImportBodySchema,
+      response: {
+        200: applyResultSchema.extend({ report: storybookReportSchema }),
+        ...errorResponses,
+      },
+    },
+    handler: (request) =>
+      importStorybook(
+        ctx,
+        request.body.url,
+        {
+          projectName: request.body.project,
+          filter: {
+            includeTags: request.body.includeTags ?? [],
+            excludeTags: request.body.excludeTags ?? [],
+          },
+        },
         actorOf(request),
       ),
   });

@@ -1,4 +1,4 @@
-import { actionTypes, type Action } from '../../../shared/domain.ts';
+import { actionTypes, takesScript, type Action } from '../../../shared/domain.ts';
 import type { FieldErrors } from '../shared/form-errors.ts';
 
 /** One row of the editor as typed: everything is text until the schema validates it. */
@@ -13,7 +13,7 @@ export function actionRowsOf(actions: readonly Action[]): ActionRow[] {
   return actions.map((action) => ({
     type: action.type,
     selector: action.selector ?? '',
-    value: action.type === 'evaluate' ? (action.script ?? '') : (action.value ?? ''),
+    value: takesScript(action.type) ? (action.script ?? '') : (action.value ?? ''),
     ms: action.ms === undefined ? '' : String(action.ms),
   }));
 }
@@ -34,6 +34,7 @@ const hints: Record<string, string> = {
   setCookie: 'value: name=value',
   setLocalStorage: 'value: key=value',
   evaluate: 'value: script run in the page',
+  waitForFunction: 'value: JavaScript expression, waited for until true (readiness)',
 };
 
 function ActionRowView(props: {

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { takesScript } from '../../../shared/domain.ts';
 
 /** A parsed application/x-www-form-urlencoded body: repeated names give arrays. */
 export type FormBody = Record<string, string | string[] | undefined>;
@@ -100,7 +101,7 @@ export function actionsOf(
   return rows.map((row) => {
     const action: Record<string, unknown> = { type: row.type };
     if (row.selector.trim() !== '') action['selector'] = row.selector.trim();
-    if (row.value !== '') action[row.type === 'evaluate' ? 'script' : 'value'] = row.value;
+    if (row.value !== '') action[takesScript(row.type) ? 'script' : 'value'] = row.value;
     if (row.ms.trim() !== '') action['ms'] = Number(row.ms.trim());
     return action;
   });
