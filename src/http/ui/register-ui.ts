@@ -32,6 +32,7 @@ import { registerOidcScreens } from './auth/oidc.routes.tsx';
 import { uiErrorHandler } from './layout/error-page.tsx';
 import { registerMissingProjectTabs } from './layout/tab-placeholder.tsx';
 import { registerBatchScreens } from './batches/batches.routes.tsx';
+import { registerImportScreens } from './imports/imports.routes.tsx';
 import { registerPageScreens } from './pages/pages.routes.tsx';
 import { registerProjectScreens } from './projects/projects.routes.tsx';
 import { registerRunDetailScreens } from './run-detail/run-detail.routes.tsx';
@@ -65,6 +66,7 @@ export async function registerUi(app: UiApp, ctx: AppContext): Promise<void> {
     registerSettingsScreens(ui, ctx);
     registerAuditScreens(ui, ctx);
     registerWebhookScreens(ui, ctx);
+    registerImportScreens(ui, ctx);
     registerUserScreens(ui, ctx);
     // Last: fills the project tabs no screen above registered.
     registerMissingProjectTabs(ui, ctx);

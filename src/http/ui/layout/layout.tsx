@@ -1,7 +1,7 @@
 import type { Children } from '@kitajs/html';
 import type { Toast } from '../shared/toast.ts';
 
-export type Section = 'projects' | 'runs' | 'settings' | 'audit' | 'users';
+export type Section = 'projects' | 'runs' | 'imports' | 'settings' | 'audit' | 'users';
 
 export interface PageContext {
   /** A toast carried over a redirect (flash cookie). */
@@ -14,6 +14,7 @@ export interface PageContext {
 const sections: { id: Section; label: string; href: string }[] = [
   { id: 'projects', label: 'Projects', href: '/projects' },
   { id: 'runs', label: 'Runs', href: '/runs' },
+  { id: 'imports', label: 'Import', href: '/imports' },
   { id: 'settings', label: 'Settings', href: '/settings' },
   { id: 'audit', label: 'Audit log', href: '/audit' },
 ];

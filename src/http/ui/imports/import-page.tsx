@@ -1,0 +1,231 @@
+import type { Children } from '@kitajs/html';
+import type { ImportReport } from '../../../imports/backstop.ts';
+import type { StorybookReport } from '../../../imports/storybook.ts';
+import type { ApplyResult } from '../../../project-files/apply-project.ts';
+import { FormErrors, TextAreaField, TextField } from '../components/fields.tsx';
+import { PageHeader } from '../components/page-header.tsx';
+import { projectTabHref } from '../layout/project-shell.tsx';
+import { Layout, type PageContext } from '../layout/layout.tsx';
+import { unplacedErrors, type FieldErrors } from '../shared/form-errors.ts';
+
+// The Import screen: a BackstopJS configuration (pasted) or a Storybook (its URL) becomes a
+// project's pages and batch, through the same services as POST /api/v1/imports/*. Each form is
+// replaced by itself plus the import's report.
+
+export interface StorybookFormValues {
+  url: string;
+  project: string;
+  includeTags: string;
+  excludeTags: string;
+}
+
+export interface BackstopFormValues {
+  config: string;
+  project: string;
+}
+
+function ImportCard(props: {
+  id: string;
+  title: string;
+  action: string;
+  intro: string;
+  submitLabel: string;
+  errors?: FieldErrors | undefined;
+  fields: readonly string[];
+  children: Children;
+  report?: JSX.Element | undefined;
+}) {
+  return (
+    <section class="card import-card" id={props.id} aria-labelledby={`${props.id}-title`}>
+      <form hx-post={props.action} hx-target={`#${props.id}`} hx-swap="outerHTML" novalidate>
+        <h2 id={`${props.id}-title`} safe>
+          {props.title}
+        </h2>
+        <p class="muted" safe>
+          {props.intro}
+        </p>
+        <FormErrors messages={unplacedErrors(props.errors ?? {}, props.fields)} />
+        {props.children}
+        <button type="submit" class="button primary" safe>
+          {props.submitLabel}
+        </button>
+      </form>
+      {props.report ?? ''}
+    </section>
+  );
+}
+
+function ReportList(props: { title: string; items: string[] }) {
+  if (props.items.length === 0) return <></>;
+  return (
+    <>
+      <h4 safe>{`${props.title} (${props.items.length})`}</h4>
+      <ul>
+        {props.items.map((item) => (
+          <li safe>{item}</li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function ReportHeader(props: { result: ApplyResult; summary: string }) {
+  const { project } = props.result;
+  return (
+    <p>
+      <strong safe>{props.summary}</strong>{' '}
+      {project.id && (
+        <a href={projectTabHref(project.id, 'batches')} safe>
+          {`Open project ${project.name}`}
+        </a>
+      )}
+    </p>
+  );
+}
+
+export function StorybookForm(props: {
+  values: StorybookFormValues;
+  errors?: FieldErrors | undefined;
+  result?: (ApplyResult & { report: StorybookReport }) | undefined;
+}) {
+  const { values, errors, result } = props;
+  const report = result?.report;
+  return (
+    <ImportCard
+      id="storybook-import"
+      title="Storybook"
+      action="/imports/storybook"
+      intro="A page per story (docs entries skipped) and the batch storybook. Import again to add new stories and remove vanished ones."
+      submitLabel="Import stories"
+      errors={errors}
+      fields={['url', 'project', 'includeTags', 'excludeTags']}
+      report={
+        result &&
+        report && (
+          <div class="import-report" role="status">
+            <h3>Import report</h3>
+            <ReportHeader
+              result={result}
+              summary={`${report.stories} stories; ${report.added.length} added, ${report.removed.length} removed, ${report.skipped.length} skipped (${result.changes.length} change(s)).`}
+            />
+            <ReportList title="Added" items={report.added} />
+            <ReportList title="Removed" items={report.removed} />
+            <ReportList
+              title="Skipped"
+              items={report.skipped.map((s) => `${s.entry}: ${s.reason}`)}
+            />
+          </div>
+        )
+      }
+    >
+      <TextField
+        name="url"
+        label="Storybook URL"
+        type="url"
+        value={values.url}
+        errors={errors}
+        required
+        placeholder="https://design.example.com/storybook/"
+        hint="Its root, index.html or iframe.html; Scene reads index.json (Storybook 7+) or stories.json (6)."
+      />
+      <TextField
+        name="project"
+        label="Project"
+        value={values.project}
+        errors={errors}
+        hint="Created if missing; default storybook."
+      />
+      <TextField
+        name="includeTags"
+        label="Only stories tagged"
+        value={values.includeTags}
+        errors={errors}
+        hint="Comma-separated; empty: every story."
+      />
+      <TextField
+        name="excludeTags"
+        label="Skip stories tagged"
+        value={values.excludeTags}
+        errors={errors}
+        placeholder="no-visual"
+        hint="Comma-separated."
+      />
+    </ImportCard>
+  );
+}
+
+export function BackstopForm(props: {
+  values: BackstopFormValues;
+  errors?: FieldErrors | undefined;
+  result?: (ApplyResult & { report: ImportReport }) | undefined;
+}) {
+  const { values, errors, result } = props;
+  const report = result?.report;
+  return (
+    <ImportCard
+      id="backstop-import"
+      title="BackstopJS"
+      action="/imports/backstop"
+      intro="A page per scenario, a batch of them and the configuration's viewports. Node scripts (onReadyScript, onBeforeScript) cannot be imported: the report names them."
+      submitLabel="Import scenarios"
+      errors={errors}
+      fields={['config', 'project']}
+      report={
+        result &&
+        report && (
+          <div class="import-report" role="status">
+            <h3>Import report</h3>
+            <ReportHeader
+              result={result}
+              summary={`${report.mapped.length} scenario(s) imported (${result.changes.length} change(s)).`}
+            />
+            <ReportList title="Viewports added" items={report.viewportsAdded} />
+            <ReportList
+              title="Not imported"
+              items={report.notMapped.map(
+                (n) => `${n.scenario ? `${n.scenario}: ` : ''}${n.field}: ${n.reason}`,
+              )}
+            />
+            <ReportList
+              title="Imported"
+              items={report.mapped.map((m) => `${m.scenario} → ${m.fields.join(', ')}`)}
+            />
+          </div>
+        )
+      }
+    >
+      <TextAreaField
+        name="config"
+        label="backstop.json"
+        value={values.config}
+        errors={errors}
+        rows={10}
+        mono
+        required
+        hint="Paste the file's contents. Cookie files (cookiePath) are read only by scene import backstop."
+      />
+      <TextField
+        name="project"
+        label="Project"
+        value={values.project}
+        errors={errors}
+        hint="Created if missing; default the configuration's id."
+      />
+    </ImportCard>
+  );
+}
+
+export function ImportPage(props: { page: PageContext }) {
+  return (
+    <Layout title="Import" section="imports" page={props.page}>
+      <PageHeader
+        title="Import"
+        subtitle="Bring pages from another tool: each import creates or updates a project's pages and batch, and reports what it could not map."
+      />
+      <div class="import-grid">
+        <StorybookForm values={{ url: '', project: '', includeTags: '', excludeTags: '' }} />
+        <BackstopForm values={{ config: '', project: '' }} />
+      </div>
+    </Layout>
+  );
+}
