@@ -33,6 +33,7 @@ import { uiErrorHandler } from './layout/error-page.tsx';
 import { registerMissingProjectTabs } from './layout/tab-placeholder.tsx';
 import { registerBatchScreens } from './batches/batches.routes.tsx';
 import { registerImportScreens } from './imports/imports.routes.tsx';
+import { registerScheduleScreens } from './schedules/schedules.routes.tsx';
 import { registerPageScreens } from './pages/pages.routes.tsx';
 import { registerProjectScreens } from './projects/projects.routes.tsx';
 import { registerRunDetailScreens } from './run-detail/run-detail.routes.tsx';
@@ -58,6 +59,7 @@ export async function registerUi(app: UiApp, ctx: AppContext): Promise<void> {
     registerPageScreens(ui, ctx);
     registerTaskScreens(ui, ctx);
     registerBatchScreens(ui, ctx);
+    registerScheduleScreens(ui, ctx);
     registerRunScreens(ui, ctx);
     registerRunDetailScreens(ui, ctx);
     registerViewerScreens(ui, ctx);

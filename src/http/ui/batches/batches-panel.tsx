@@ -72,12 +72,22 @@ export function BatchesPanel(props: {
                 {(props.schedules ?? [])
                   .filter((s) => s.batchId === batch.id)
                   .map((s) => (
-                    <div class="cell-sub schedule" safe>
-                      {`Scheduled ${s.cron} (${s.timezone}${s.branch ? `, ${s.branch}` : ''}): ${
-                        s.nextFireAt
-                          ? `next ${s.nextFireAt.replace('T', ' ').slice(0, 19)} UTC`
-                          : 'paused'
-                      }`}
+                    <div class="cell-sub schedule">
+                      <span safe>
+                        {`Scheduled ${s.cron} (${s.timezone}${s.branch ? `, ${s.branch}` : ''}, ${s.mode}): ${
+                          s.nextFireAt
+                            ? `next ${s.nextFireAt.replace('T', ' ').slice(0, 19)} UTC`
+                            : 'paused'
+                        }`}
+                      </span>{' '}
+                      <EditButton kind="schedule" id={s.id} label={`${s.cron} of ${batch.name}`} />
+                      <DangerButton
+                        small
+                        label="Delete"
+                        ariaLabel={`Delete schedule ${s.cron} of ${batch.name}`}
+                        href={`/schedules/${s.id}`}
+                        confirm={`Delete the schedule "${s.cron}" of batch "${batch.name}"? Its runs stay.`}
+                      />
                     </div>
                   ))}
               </td>
@@ -116,6 +126,11 @@ export function BatchesPanel(props: {
                 >
                   Baselines
                 </a>
+                <OpenModalButton
+                  small
+                  href={`/batches/${batch.id}/schedules/new`}
+                  label="Schedule…"
+                />
                 <EditButton kind="batch" id={batch.id} label={batch.name} />
                 <DangerButton
                   small

@@ -33,32 +33,36 @@ import {
 import { listSchedulesOfProject } from '../../../schedules/schedules.repository.ts';
 import { BatchesPanel } from './batches-panel.tsx';
 
-export function registerBatchScreens(app: UiApp, ctx: AppContext): void {
-  const choices = async (projectId: string) => {
-    const [pages, tasks, settings] = await Promise.all([
-      listPages(ctx, projectId, { limit: 200 }),
-      listTasks(ctx, projectId, { limit: 200 }),
-      getEffectiveSettings(ctx.db, projectId),
-    ]);
-    return { pages: pages.items, tasks: tasks.items, settings };
-  };
+async function batchChoices(ctx: AppContext, projectId: string) {
+  const [pages, tasks, settings] = await Promise.all([
+    listPages(ctx, projectId, { limit: 200 }),
+    listTasks(ctx, projectId, { limit: 200 }),
+    getEffectiveSettings(ctx.db, projectId),
+  ]);
+  return { pages: pages.items, tasks: tasks.items, settings };
+}
 
-  const panel = async (projectId: string) => {
-    const [batches, { pages, tasks }, schedules] = await Promise.all([
-      listBatches(ctx, projectId, { limit: 200 }),
-      choices(projectId),
-      listSchedulesOfProject(ctx.db, projectId),
-    ]);
-    return (
-      <BatchesPanel
-        projectId={projectId}
-        batches={batches.items}
-        pages={pages}
-        tasks={tasks}
-        schedules={schedules}
-      />
-    );
-  };
+/** The project's Batches tab (#batches-panel), with each batch's schedules. */
+export async function batchesPanelOf(ctx: AppContext, projectId: string) {
+  const [batches, { pages, tasks }, schedules] = await Promise.all([
+    listBatches(ctx, projectId, { limit: 200 }),
+    batchChoices(ctx, projectId),
+    listSchedulesOfProject(ctx.db, projectId),
+  ]);
+  return (
+    <BatchesPanel
+      projectId={projectId}
+      batches={batches.items}
+      pages={pages}
+      tasks={tasks}
+      schedules={schedules}
+    />
+  );
+}
+
+export function registerBatchScreens(app: UiApp, ctx: AppContext): void {
+  const choices = (projectId: string) => batchChoices(ctx, projectId);
+  const panel = (projectId: string) => batchesPanelOf(ctx, projectId);
 
   const form = async (
     projectId: string,

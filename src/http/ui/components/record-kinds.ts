@@ -4,6 +4,7 @@ export const recordCollections = {
   task: 'tasks',
   batch: 'batches',
   webhook: 'webhooks',
+  schedule: 'schedules',
 } as const;
 
 export type RecordKind = keyof typeof recordCollections;
