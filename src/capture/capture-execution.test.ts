@@ -287,6 +287,41 @@ describe('captureExecution', () => {
     expect(steps.every((line) => typeof line.durationMs === 'number')).toBe(true);
   });
 
+  it('waits for a waitForFunction condition, running a frozen page clock meanwhile', async () => {
+    // The page becomes ready 3 s of page time after the step starts: only the frozen clock's
+    // running makes that happen (Storybook's loaders and renders are such timers).
+    const ready = await capture(fixturePaths.home, {
+      pageActions: [
+        {
+          type: 'evaluate',
+          script: `setTimeout(() => { document.body.dataset.ready = 'yes'; }, 3000);`,
+        },
+        { type: 'waitForFunction', script: "document.body.dataset.ready === 'yes'" },
+      ],
+    });
+    expect(ready.log.map((line) => line.message)).toContain('page step 2 (waitForFunction)');
+
+    const thrown = await captureFailure(
+      capture(fixturePaths.home, {
+        pageActions: [
+          { type: 'waitForFunction', script: "(() => { throw new Error('story errored'); })()" },
+        ],
+      }),
+    );
+    expect(thrown.kind).toBe('action');
+    expect(thrown.message).toMatch(/page step 1 \(waitForFunction\) failed: .*story errored/);
+
+    const never = await captureFailure(
+      capture(fixturePaths.home, {
+        pageActions: [{ type: 'waitForFunction', script: 'false', ms: 300 }],
+      }),
+    );
+    expect(never.kind).toBe('action');
+    expect(never.message).toBe(
+      'page step 1 (waitForFunction) failed: the condition was not met within 300 ms',
+    );
+  });
+
   it('hides, removes and masks configured selectors', async () => {
     const plain = await capture(fixturePaths.home, { maskSelectors: ['#ad-slot'] });
     expect(plain.maskRects).toEqual([
