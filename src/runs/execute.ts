@@ -41,6 +41,7 @@ import { cellLabel } from './cell-label.ts';
 import type { ExecutionLeases } from './execution-leases.ts';
 import type { ImageDiffer } from './image-differ.ts';
 import {
+  findExecutionAndRun,
   findExecutionAndRunLocking,
   lockRun,
   recordExecutionFailedWebhook,
@@ -280,7 +281,15 @@ async function claim(
 ): Promise<{ run: RunRecord; execution: ExecutionRecord } | undefined> {
   const { ctx } = deps;
   return runTransaction(ctx, async (trx, changes) => {
-    const found = await findExecutionAndRunLocking(trx, executionId);
+    const unlocked = await findExecutionAndRun(trx, executionId);
+    if (unlocked?.execution.status !== 'queued') return undefined;
+    // A claim moves an execution from queued to running, so it cannot change the status of a
+    // run that is already running (deriveRunStatus): then it needs neither the run's row lock
+    // nor a count, and claims of one run's executions do not queue behind each other. The
+    // conditional update below is what makes the claim exactly-once, and a cancel or a retry
+    // that changes this execution meanwhile holds its row until it commits.
+    const runStarted = unlocked.run.status === 'running';
+    const found = runStarted ? unlocked : await findExecutionAndRunLocking(trx, executionId);
     if (found?.execution.status !== 'queued') return undefined;
     const { execution, run } = found;
     const now = nowIso();
@@ -301,7 +310,7 @@ async function claim(
       message: `${cellLabel(claimed)}: started (attempt ${claimed.attempt})`,
     });
     changes.touchExecution(run, executionId);
-    const synced = await syncRunStatus(trx, ctx, run.id, changes);
+    const synced = runStarted ? run : await syncRunStatus(trx, ctx, run.id, changes);
     return { run: synced, execution: claimed };
   });
 }

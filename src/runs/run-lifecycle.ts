@@ -15,6 +15,7 @@ import { deriveRunStatus } from './run-summary.ts';
 import { toExecutions, toRuns } from './run-views.ts';
 import {
   countRunExecutions,
+  findRun,
   findRunLocking,
   lockRunRow,
   updateRunState,
@@ -33,6 +34,16 @@ export async function findExecutionLockingRun(
   if (!execution) return undefined;
   await lockRunRow(trx, execution.runId);
   return findExecution(trx, executionId);
+}
+
+/** The execution and its run, without locking (what a locking read would see, or older). */
+export async function findExecutionAndRun(
+  trx: Conn,
+  executionId: string,
+): Promise<{ execution: ExecutionRecord; run: RunRecord } | undefined> {
+  const execution = await findExecution(trx, executionId);
+  const run = execution && (await findRun(trx, execution.runId));
+  return execution && run && { execution, run };
 }
 
 /** findExecutionLockingRun, with the run it locked (read in the same query as the lock). */

@@ -129,7 +129,7 @@ export async function findRun(conn: Conn, id: string): Promise<RunRecord | undef
  */
 export async function findRunLocking(conn: Conn, id: string): Promise<RunRecord | undefined> {
   const query = selectRuns(conn).where('runs.id', '=', id);
-  const row = await (isPostgres(conn) ? query.forUpdate('runs') : query).executeTakeFirst();
+  const row = await (isPostgres(conn) ? query.forNoKeyUpdate('runs') : query).executeTakeFirst();
   return row && rowToRunRecord(row);
 }
 
@@ -310,7 +310,7 @@ export async function listDriftedCells(
  */
 export async function lockRunRow(conn: Conn, runId: string): Promise<void> {
   if (!isPostgres(conn)) return;
-  await conn.selectFrom('runs').select('id').where('id', '=', runId).forUpdate().execute();
+  await conn.selectFrom('runs').select('id').where('id', '=', runId).forNoKeyUpdate().execute();
 }
 
 function isPostgres(conn: Conn): boolean {
