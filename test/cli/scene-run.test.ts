@@ -390,6 +390,24 @@ describe('scene run --wait', () => {
     expect(await client.getRun(explicitId)).toMatchObject({ branch: 'given', commit: 'abcd' });
   });
 
+  it('a run cancelled on the server while waiting exits 2, saying so, with an <error> per cell', async () => {
+    const running = startScene(
+      ['run', `${projectName}/slower`, '--mode', 'baseline', '--wait', '--junit', 'cancelled.xml'],
+      { env: { SCENE_SERVER: server.url }, cwd: workDir },
+    );
+    const id = (await running.waitForStdout(/^Run (\S+):/m))[1] ?? '';
+    await client.cancelRun(id);
+    const result = await running.result;
+    expect(result.code, result.stdout).toBe(2);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^scene run: run ${id} was cancelled \\(.*\\): see ${server.url}/runs/${id}, then launch it again\\n$`,
+      ),
+    );
+    const cases = junitCases(file('cancelled.xml'));
+    expect(cases.map((c) => Boolean(c.error))).toEqual([true]);
+  });
+
   it('Ctrl-C while waiting leaves the run going unless --cancel-on-interrupt, and says so', async () => {
     const interrupted = async (extra: string[]) => {
       const running = startScene(
