@@ -99,6 +99,23 @@ describe('deterministic pages', () => {
     expect(offLines[0]).toContain('randomness unseeded (seedRandom off)');
   });
 
+  it('seeds crypto.getRandomValues but leaves crypto.subtle (keys, signatures) native', async () => {
+    // A failing check throws in the page, which fails the capture.
+    const check = `
+      const native = (f) => Function.prototype.toString.call(f).includes('[native code]');
+      for (const name of Object.getOwnPropertyNames(SubtleCrypto.prototype)) {
+        const value = Object.getOwnPropertyDescriptor(SubtleCrypto.prototype, name).value;
+        if (typeof value === 'function' && !native(value)) throw new Error('crypto.subtle.' + name + ' replaced');
+      }
+      if (native(Crypto.prototype.getRandomValues)) throw new Error('getRandomValues not seeded');
+      const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 128 }, true, ['encrypt']);
+      if ((await crypto.subtle.exportKey('raw', key)).byteLength !== 16) throw new Error('no key');`;
+    const result = await capture(deterministicPaths.random, {
+      pageActions: [{ type: 'evaluate', script: check }],
+    });
+    expect(result.log.some((l) => l.step === 'action' && /evaluate/.test(l.message))).toBe(true);
+  });
+
   it('sees the configured instant as now, and a seed per page and viewport', async () => {
     const at = (frozenTime: string, seed = 'a'): Promise<CaptureResult> =>
       capture(deterministicPaths.date, {
