@@ -39,6 +39,21 @@ export async function pixelAt(png: Buffer, x: number, y: number): Promise<Pixel>
   return [data[0] ?? 0, data[1] ?? 0, data[2] ?? 0];
 }
 
+/** The rows (y, top to bottom) of column `x` of a PNG whose pixel is exactly `color`. */
+export async function rowsOfColor(png: Buffer, x: number, color: Pixel): Promise<number[]> {
+  const { data, info } = await sharp(png)
+    .extract({ left: x, top: 0, width: 1, height: (await sharp(png).metadata()).height ?? 0 })
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const rows: number[] = [];
+  for (let y = 0; y < info.height; y++) {
+    const i = y * info.channels;
+    if (data[i] === color[0] && data[i + 1] === color[1] && data[i + 2] === color[2]) rows.push(y);
+  }
+  return rows;
+}
+
 export function hexToRgb(hex: string): Pixel {
   const value = Number.parseInt(hex.replace('#', ''), 16);
   return [(value >> 16) & 255, (value >> 8) & 255, value & 255];

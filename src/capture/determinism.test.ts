@@ -8,7 +8,7 @@ import {
 import { startFixtureSite, type FixtureSite } from '../../test/fixtures/site/fixture-site.ts';
 import { BrowserPool } from './browser-pool.ts';
 import { captureExecution } from './capture-execution.ts';
-import { captureRequest, pixelAt } from './capture-test-helpers.ts';
+import { captureRequest, pixelAt, rowsOfColor } from './capture-test-helpers.ts';
 import type { CaptureRequest, CaptureResult } from './capture.types.ts';
 import { defaultDeterminism, defaultFrozenTime } from './determinism.ts';
 
@@ -71,8 +71,9 @@ describe('deterministic pages', () => {
     const late = await capture(deterministicPaths.timer2s);
     expect(await pixelAt(late.observed.png, 300, 150)).toEqual([r, g, b]);
     const chain = await capture(deterministicPaths.timerChain);
-    // Six list items rendered above the block: it sits below them, in green.
-    expect(chain.observed.height).toBeGreaterThan(200);
+    // The 40 px block turns green only once the sixth timer has run (it was a mere height check).
+    const greenRows = await rowsOfColor(chain.observed.png, 300, [r, g, b]);
+    expect(greenRows.length).toBe(40);
     const clockLines = chain.log.filter((l) => l.step === 'clock').map((l) => l.message);
     expect(clockLines[0]).toMatch(/ran the page clock 5000 ms after load/);
   });
@@ -96,6 +97,23 @@ describe('deterministic pages', () => {
     const offLines = off.log.filter((l) => l.step === 'determinism').map((l) => l.message);
     expect(offLines[0]).toContain('time runs (freezeTime off)');
     expect(offLines[0]).toContain('randomness unseeded (seedRandom off)');
+  });
+
+  it('seeds crypto.getRandomValues but leaves crypto.subtle (keys, signatures) native', async () => {
+    // A failing check throws in the page, which fails the capture.
+    const check = `
+      const native = (f) => Function.prototype.toString.call(f).includes('[native code]');
+      for (const name of Object.getOwnPropertyNames(SubtleCrypto.prototype)) {
+        const value = Object.getOwnPropertyDescriptor(SubtleCrypto.prototype, name).value;
+        if (typeof value === 'function' && !native(value)) throw new Error('crypto.subtle.' + name + ' replaced');
+      }
+      if (native(Crypto.prototype.getRandomValues)) throw new Error('getRandomValues not seeded');
+      const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 128 }, true, ['encrypt']);
+      if ((await crypto.subtle.exportKey('raw', key)).byteLength !== 16) throw new Error('no key');`;
+    const result = await capture(deterministicPaths.random, {
+      pageActions: [{ type: 'evaluate', script: check }],
+    });
+    expect(result.log.some((l) => l.step === 'action' && /evaluate/.test(l.message))).toBe(true);
   });
 
   it('sees the configured instant as now, and a seed per page and viewport', async () => {

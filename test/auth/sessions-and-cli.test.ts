@@ -172,8 +172,14 @@ describe('sessions with SCENE_AUTH=required', () => {
     });
     const env = { SCENE_SERVER: server.url };
     const refused = await runScene(['run', 'ci-shop/site'], { env, cwd: workDir });
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/401|token|authentication/i);
+    // exit 2 and one line saying what and how to fix it, without a token and with a wrong one
+    const refusal = `scene run: the server at ${server.url} refused the request (401): pass a valid API token with --token or SCENE_TOKEN\n`;
+    expect({ code: refused.code, stderr: refused.stderr }).toEqual({ code: 2, stderr: refusal });
+    const wrong = await runScene(['run', 'ci-shop/site', '--token', 'scene_wrong'], {
+      env,
+      cwd: workDir,
+    });
+    expect({ code: wrong.code, stderr: wrong.stderr }).toEqual({ code: 2, stderr: refusal });
     const ran = await runScene(['run', 'ci-shop/site', '--mode', 'baseline', '--wait'], {
       env: { ...env, SCENE_TOKEN: token },
       cwd: workDir,

@@ -27,17 +27,26 @@ describe('scene --help and --version', () => {
     }
   });
 
-  it.each(['serve', 'migrate', 'worker', 'run'])(
-    '%s --help prints its help and exits 0 without side effects',
-    async (command) => {
-      const result = await runScene([command, '--help'], { cwd, env });
-      expect(result.code, result.stderr).toBe(0);
-      expect(result.stdout).toMatch(new RegExp(`^Usage: scene ${command} `));
-      expect(result.stderr).toBe('');
-      expect(fs.existsSync(dataDir)).toBe(false);
-      expect(fs.readdirSync(cwd)).toEqual([]);
-    },
-  );
+  it.each([
+    'serve',
+    'migrate',
+    'worker',
+    'run',
+    'doctor',
+    'users',
+    'users create',
+    'export',
+    'apply',
+    'import',
+    'import backstop',
+  ])('%s --help prints its help and exits 0 without side effects', async (command) => {
+    const result = await runScene([...command.split(' '), '--help'], { cwd, env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^Usage: scene ${command} `));
+    expect(result.stderr).toBe('');
+    expect(fs.existsSync(dataDir)).toBe(false);
+    expect(fs.readdirSync(cwd)).toEqual([]);
+  });
 
   it('help <command> works too', async () => {
     const result = await runScene(['help', 'run'], { cwd, env });

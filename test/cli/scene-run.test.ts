@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +7,7 @@ import { parse as parseXml } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SceneClient, type Execution, type Run } from '../../src/client/scene-client.ts';
 import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
-import { closedPort, runScene, type CliResult } from '../support/scene-cli.ts';
+import { closedPort, runScene, startScene, type CliResult } from '../support/scene-cli.ts';
 import { startSceneChild, type SceneChild } from '../support/scene-child.ts';
 
 // `scene run` as CI runs it: the real CLI as a child process against a real `scene serve`
@@ -44,6 +45,10 @@ beforeAll(async () => {
   await batch('site', [home.id, about.id], [task.id]);
   await batch('broken', [broken.id]);
   await batch('slow', [slow.id]);
+  // long enough to interrupt `scene run` while it waits
+  const slower = await page('Slower', `${site.url}${fixturePaths.slow}?ms=6000`);
+  await batch('slower', [slower.id]);
+  await batch('growing', [about.id]);
 });
 
 afterAll(async () => {
@@ -261,11 +266,177 @@ describe('scene run --wait', () => {
     expect(badTimeout.stderr).toMatch(/--timeout must be a number of seconds/);
   });
 
-  it('without --wait prints the run id and URL and exits 0', async () => {
-    const result = await scene([`${projectName}/site`]);
+  it('without --wait prints the run id and URL and exits 0, whatever the server configuration says', async () => {
+    // a client command reads none of the server's SCENE_* configuration (serve would refuse it)
+    const result = await scene([`${projectName}/site`], {
+      SCENE_PORT: 'not-a-port',
+      SCENE_DATABASE_URL: 'nonsense',
+      SCENE_QUEUE: 'nonsense',
+    });
     expect(result.code, result.stderr).toBe(0);
     const id = /^Launched run (\S+) .*: (\S+)$/m.exec(result.stdout);
     expect(id?.[2]).toBe(`${server.url}/runs/${id?.[1]}`);
     await client.waitForRun(id?.[1] ?? '');
+  });
+
+  it('passes --baseline (an id prefix) and --jira to the launch', async () => {
+    const { batch } = await client.resolveBatch(`${projectName}/site`);
+    const [baseline] = await client.listBaselines({ batchId: batch.id });
+    const baselineId = baseline?.id ?? '';
+    const result = await scene([
+      `${projectName}/site`,
+      '--baseline',
+      baselineId.slice(0, 10),
+      '--jira',
+      'CI-42',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const runId = /^Launched run (\S+) /m.exec(result.stdout)?.[1] ?? '';
+    await client.waitForRun(runId);
+    expect(await client.getRun(runId)).toMatchObject({ baselineId, jiraIssue: 'CI-42' });
+  });
+
+  it('reports a cell with no baseline image yet as new, not as a failure (exit 0)', async () => {
+    const baseline = await scene([`${projectName}/growing`, '--mode', 'baseline', '--wait']);
+    expect(baseline.code, baseline.stderr + baseline.stdout).toBe(0);
+    const growing = await client.resolveBatch(`${projectName}/growing`);
+    const home = (await client.listPages(growing.batch.projectId)).find((p) => p.name === 'Home');
+    await client.updateBatch(growing.batch.id, {
+      pageIds: [...growing.batch.pageIds, home?.id ?? ''],
+    });
+    const compare = await scene([
+      `${projectName}/growing`,
+      '--wait',
+      '--fail-on',
+      'minor',
+      '--junit',
+      'growing.xml',
+      '--markdown',
+      'growing.md',
+    ]);
+    expect(compare.code, compare.stderr + compare.stdout).toBe(0);
+    expect(compare.stderr).toBe('');
+    expect(compare.stdout).toMatch(/^\[\d\/2\] Home › as loaded › chromium › desktop: new$/m);
+    expect(compare.stdout).toMatch(/0 major, 0 minor, 1 unchanged, 1 new, 0 failed/);
+    const cases = junitCases(file('growing.xml'));
+    expect(cases.map((c) => c['@_name']).sort()).toEqual([
+      'About › as loaded › chromium › desktop',
+      'Home › as loaded › chromium › desktop',
+    ]);
+    expect(cases.filter((c) => c.failure || c.error)).toEqual([]);
+    expect(fs.readFileSync(file('growing.md'), 'utf8')).toMatch(
+      /new.*Home › as loaded › chromium › desktop|Home › as loaded › chromium › desktop.*new/,
+    );
+  });
+
+  it('takes the branch and commit from the CI variables, else from git in the working directory', async () => {
+    const launched = async (env: Record<string, string>, cwd = workDir): Promise<Run> => {
+      const result = await runScene(['run', `${projectName}/broken`, '--mode', 'baseline'], {
+        env: { SCENE_SERVER: server.url, ...env },
+        cwd,
+      });
+      expect(result.code, result.stderr).toBe(0);
+      const id = /^Launched run (\S+) /m.exec(result.stdout)?.[1] ?? '';
+      return client.waitForRun(id).then(() => client.getRun(id));
+    };
+    // a pull request on GitHub: GITHUB_REF_NAME is the merge ref, GITHUB_HEAD_REF the branch
+    expect(
+      await launched({
+        GITHUB_HEAD_REF: 'feature-gh',
+        GITHUB_REF_NAME: '12/merge',
+        GITHUB_SHA: 'deadbeef01',
+      }),
+    ).toMatchObject({ branch: 'feature-gh', commit: 'deadbeef01' });
+    expect(
+      await launched({ GITHUB_REF_NAME: 'release-1', GITHUB_SHA: 'deadbeef02' }),
+    ).toMatchObject({ branch: 'release-1', commit: 'deadbeef02' });
+    expect(
+      await launched({ CI_COMMIT_REF_NAME: 'feature-gl', CI_COMMIT_SHA: 'cafe0123' }),
+    ).toMatchObject({ branch: 'feature-gl', commit: 'cafe0123' });
+
+    const repo = fs.mkdtempSync(path.join(workDir, 'repo-'));
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
+    git('init', '--quiet', '--initial-branch', 'feature-local');
+    git(
+      '-c',
+      'user.name=t',
+      '-c',
+      'user.email=t@example.com',
+      'commit',
+      '--quiet',
+      '--allow-empty',
+      '-m',
+      'x',
+    );
+    const head = git('rev-parse', 'HEAD');
+    expect(await launched({}, repo)).toMatchObject({ branch: 'feature-local', commit: head });
+    // options win over both
+    const explicit = await runScene(
+      [
+        'run',
+        `${projectName}/broken`,
+        '--mode',
+        'baseline',
+        '--branch',
+        'given',
+        '--commit',
+        'abcd',
+      ],
+      { env: { SCENE_SERVER: server.url, GITHUB_HEAD_REF: 'feature-gh' }, cwd: repo },
+    );
+    const explicitId = /^Launched run (\S+) /m.exec(explicit.stdout)?.[1] ?? '';
+    await client.waitForRun(explicitId);
+    expect(await client.getRun(explicitId)).toMatchObject({ branch: 'given', commit: 'abcd' });
+  });
+
+  it('a run cancelled on the server while waiting exits 2, saying so, with an <error> per cell', async () => {
+    const running = startScene(
+      ['run', `${projectName}/slower`, '--mode', 'baseline', '--wait', '--junit', 'cancelled.xml'],
+      { env: { SCENE_SERVER: server.url }, cwd: workDir },
+    );
+    const id = (await running.waitForStdout(/^Run (\S+):/m))[1] ?? '';
+    await client.cancelRun(id);
+    const result = await running.result;
+    expect(result.code, result.stdout).toBe(2);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^scene run: run ${id} was cancelled \\(.*\\): see ${server.url}/runs/${id}, then launch it again\\n$`,
+      ),
+    );
+    const cases = junitCases(file('cancelled.xml'));
+    expect(cases.map((c) => Boolean(c.error))).toEqual([true]);
+  });
+
+  it('Ctrl-C while waiting leaves the run going unless --cancel-on-interrupt, and says so', async () => {
+    const interrupted = async (extra: string[]) => {
+      const running = startScene(
+        ['run', `${projectName}/slower`, '--mode', 'baseline', '--wait', ...extra],
+        {
+          env: { SCENE_SERVER: server.url },
+          cwd: workDir,
+        },
+      );
+      const id = (await running.waitForStdout(/^Run (\S+):/m))[1] ?? '';
+      running.child.kill('SIGINT');
+      return { id, result: await running.result };
+    };
+
+    const kept = await interrupted([]);
+    expect(kept.result.code).toBe(2);
+    expect(kept.result.stderr).toBe(
+      `scene run: interrupted: stopped waiting; run ${kept.id} keeps running on the server (${server.url}/runs/${kept.id}); pass --cancel-on-interrupt to cancel it on Ctrl-C\n`,
+    );
+    expect(await client.waitForRun(kept.id).then(() => client.getRun(kept.id))).toMatchObject({
+      status: 'finished',
+    });
+
+    const cancelled = await interrupted(['--cancel-on-interrupt']);
+    expect(cancelled.result.code).toBe(2);
+    expect(cancelled.result.stderr).toBe(
+      `scene run: interrupted: cancelled run ${cancelled.id} on the server (${server.url}/runs/${cancelled.id})\n`,
+    );
+    await client.waitForRun(cancelled.id);
+    expect(await client.getRun(cancelled.id)).toMatchObject({ status: 'cancelled' });
   });
 });

@@ -24,6 +24,12 @@ function startServer(dataDir: string, env: Record<string, string> = {}): Promise
 
 const call = okScene;
 
+/**
+ * Each test starts one or two `scene serve` children (20-30 s each on this loaded 2-core
+ * machine) and waits on captures: the 60 s default was exceeded by the EADDRINUSE test.
+ */
+const testTimeoutMs = 240_000;
+
 describe('a server killed or stopped mid-run finishes the run after a restart', () => {
   let site: FixtureSite;
   let dataDir: string;
@@ -100,32 +106,40 @@ describe('a server killed or stopped mid-run finishes the run after a restart', 
     return { run, executions, log };
   }
 
-  it('SIGKILL: executions left running are taken over once their lease expires and the run finishes', async () => {
-    const { run, interrupted } = await launchAndInterrupt('SIGKILL');
-    const after = await finishAfterRestart(run.id);
-    expect(after.run).toMatchObject({
-      status: 'finished',
-      summary: { finished: 6, running: 0, queued: 0 },
-    });
-    expect(after.executions.every((e) => e.status === 'finished')).toBe(true);
-    for (const id of interrupted) {
-      // The killed attempt counts: the re-run is attempt 2.
-      expect(after.executions.find((e) => e.id === id)?.attempt).toBe(2);
-      expect(after.log.some((l) => l.kind === 'recovery' && l.executionId === id)).toBe(true);
-    }
-  });
+  it(
+    'SIGKILL: executions left running are taken over once their lease expires and the run finishes',
+    async () => {
+      const { run, interrupted } = await launchAndInterrupt('SIGKILL');
+      const after = await finishAfterRestart(run.id);
+      expect(after.run).toMatchObject({
+        status: 'finished',
+        summary: { finished: 6, running: 0, queued: 0 },
+      });
+      expect(after.executions.every((e) => e.status === 'finished')).toBe(true);
+      for (const id of interrupted) {
+        // The killed attempt counts: the re-run is attempt 2.
+        expect(after.executions.find((e) => e.id === id)?.attempt).toBe(2);
+        expect(after.log.some((l) => l.kind === 'recovery' && l.executionId === id)).toBe(true);
+      }
+    },
+    testTimeoutMs,
+  );
 
-  it('SIGTERM: running executions go back to the queue (not cancelled) and a restart finishes the run', async () => {
-    const { run, interrupted } = await launchAndInterrupt('SIGTERM');
-    const after = await finishAfterRestart(run.id);
-    expect(after.run).toMatchObject({ status: 'finished', summary: { finished: 6 } });
-    expect(after.run).not.toHaveProperty('cancelReason');
-    for (const id of interrupted) {
-      // A graceful stop gives the attempt back.
-      expect(after.executions.find((e) => e.id === id)?.attempt).toBe(1);
-      expect(after.log.some((l) => l.kind === 'interrupted' && l.executionId === id)).toBe(true);
-    }
-  });
+  it(
+    'SIGTERM: running executions go back to the queue (not cancelled) and a restart finishes the run',
+    async () => {
+      const { run, interrupted } = await launchAndInterrupt('SIGTERM');
+      const after = await finishAfterRestart(run.id);
+      expect(after.run).toMatchObject({ status: 'finished', summary: { finished: 6 } });
+      expect(after.run).not.toHaveProperty('cancelReason');
+      for (const id of interrupted) {
+        // A graceful stop gives the attempt back.
+        expect(after.executions.find((e) => e.id === id)?.attempt).toBe(1);
+        expect(after.log.some((l) => l.kind === 'interrupted' && l.executionId === id)).toBe(true);
+      }
+    },
+    testTimeoutMs,
+  );
 
   // Two captures that wait 50 s in a page action: they run until their run is cancelled (well
   // within the 60 s execution timeout), however long the second server takes to start on a
@@ -186,33 +200,41 @@ describe('a server killed or stopped mid-run finishes the run after a restart', 
     expect(cancelled.status).toBe('cancelled');
   }
 
-  it('a second serve on the same data and port fails on EADDRINUSE and touches nothing', async () => {
-    server = await startServer(dataDir);
-    const live = server;
-    const { run } = await launchLongCaptures(live);
-    const port = new URL(live.url).port;
-    const second = await startServer(dataDir, { SCENE_PORT: port }).then(
-      (s) => {
-        void s.kill();
-        throw new Error('the second server started on a port in use');
-      },
-      (error: unknown) => String(error),
-    );
-    expect(second).toMatch(/EADDRINUSE/);
-    await expectUndisturbed(live, run.id);
-  });
-
-  it('a second serve on the same data and another port leaves the live process its captures', async () => {
-    if (!server) throw new Error('no server');
-    const live = server;
-    onTestFailed(() => console.log(`live server output:\n${live.output().slice(-4000)}`));
-    const { run } = await launchLongCaptures(live);
-    const second = await startServer(dataDir);
-    try {
+  it(
+    'a second serve on the same data and port fails on EADDRINUSE and touches nothing',
+    async () => {
+      server = await startServer(dataDir);
+      const live = server;
+      const { run } = await launchLongCaptures(live);
+      const port = new URL(live.url).port;
+      const second = await startServer(dataDir, { SCENE_PORT: port }).then(
+        (s) => {
+          void s.kill();
+          throw new Error('the second server started on a port in use');
+        },
+        (error: unknown) => String(error),
+      );
+      expect(second).toMatch(/EADDRINUSE/);
       await expectUndisturbed(live, run.id);
-    } finally {
-      second.child.kill('SIGTERM');
-      await second.exited;
-    }
-  });
+    },
+    testTimeoutMs,
+  );
+
+  it(
+    'a second serve on the same data and another port leaves the live process its captures',
+    async () => {
+      if (!server) throw new Error('no server');
+      const live = server;
+      onTestFailed(() => console.log(`live server output:\n${live.output().slice(-4000)}`));
+      const { run } = await launchLongCaptures(live);
+      const second = await startServer(dataDir);
+      try {
+        await expectUndisturbed(live, run.id);
+      } finally {
+        second.child.kill('SIGTERM');
+        await second.exited;
+      }
+    },
+    testTimeoutMs,
+  );
 });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -23,10 +23,25 @@ export function cleanEnvironment(env: Record<string, string> = {}): NodeJS.Proce
   return { ...clean, ...env };
 }
 
-export function runScene(
-  args: string[],
-  options: { env?: Record<string, string>; cwd?: string; bin?: string; input?: string } = {},
-): Promise<CliResult> {
+export interface RunningScene {
+  child: ChildProcess;
+  /** What it printed so far. */
+  stdout(): string;
+  /** Resolves with the first match of `pattern` in stdout; rejects if it exits first. */
+  waitForStdout(pattern: RegExp): Promise<RegExpExecArray>;
+  /** Resolves when it has exited. */
+  result: Promise<CliResult>;
+}
+
+interface SceneOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  bin?: string;
+  input?: string;
+}
+
+/** Starts `scene <args>`, for tests that act on it while it runs (e.g. Ctrl-C). */
+export function startScene(args: string[], options: SceneOptions = {}): RunningScene {
   const child = spawn(options.bin ?? sceneBin, args, {
     env: cleanEnvironment(options.env),
     cwd: options.cwd ?? process.cwd(),
@@ -37,10 +52,29 @@ export function runScene(
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
+  const result = new Promise<CliResult>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+  const waitForStdout = (pattern: RegExp) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const check = () => {
+        const match = pattern.exec(stdout);
+        if (!match) return;
+        child.stdout?.off('data', check);
+        resolve(match);
+      };
+      child.stdout?.on('data', check);
+      check();
+      void result.then(() =>
+        reject(new Error(`exited without printing ${String(pattern)}:\n${stdout}${stderr}`)),
+      );
+    });
+  return { child, stdout: () => stdout, waitForStdout, result };
+}
+
+export function runScene(args: string[], options: SceneOptions = {}): Promise<CliResult> {
+  return startScene(args, options).result;
 }
 
 /** A TCP port nothing listens on (taken from the OS, then released). */

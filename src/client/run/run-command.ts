@@ -162,11 +162,14 @@ async function launchAndReport(
     io.stdout.write(`Launched run ${run.id} (${run.mode} of ${batchLabel}${on}): ${runUrl}\n`);
     return exitCodes.passed;
   }
-  io.stdout.write(
+  const ended = await waitForEnd(
+    client,
+    run,
     `Run ${run.id}: ${run.mode} of ${batchLabel}${on}, ${run.summary.total} cell(s): ${runUrl}\n`,
+    checked.timeoutMs,
+    options,
+    io,
   );
-
-  const ended = await waitForEnd(client, run, checked.timeoutMs, options, io);
   const report: RunReport = {
     run: ended.run,
     executions: ended.executions,
@@ -201,10 +204,14 @@ function whyNotFinished(ended: { run: Run; executions: Execution[] }, runUrl: st
   return `run ${run.id} failed: ${failed.length} of ${executions.length} cell(s) could not be captured${example}; fix the page or the batch, see ${runUrl}`;
 }
 
-/** Waits for the run through its event stream, bounded by --timeout and Ctrl-C. */
+/**
+ * Prints `announcement`, then waits for the run through its event stream, bounded by --timeout
+ * and Ctrl-C.
+ */
 async function waitForEnd(
   client: SceneClient,
   run: Run,
+  announcement: string,
   timeoutMs: number | undefined,
   options: RunCommandOptions,
   io: RunCommandIo,
@@ -219,6 +226,9 @@ async function waitForEnd(
     interrupted = true;
     controller.abort(new Error('interrupted'));
   });
+  // Only now: a Ctrl-C that follows the line must find the handler (without one, SIGINT ends
+  // the process at once, saying nothing). Printed first, a descheduled process lost that race.
+  io.stdout.write(announcement);
   const progress = new RunProgress(io.stdout);
   const runUrl = client.runUrl(run.id);
   try {
