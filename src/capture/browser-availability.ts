@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { promisify } from 'node:util';
-import { findChromium } from './find-chromium.ts';
+import { findChromium, isExecutable } from './find-chromium.ts';
+import { firefoxCandidates } from './find-firefox.ts';
+import { webkitUnavailableReason } from './webkit-status.ts';
 import { supportedBrowsers, type BrowserName } from './browser-pool.ts';
 
 // Issue 18: which browsers this machine can really capture with, and why not. A browser is
@@ -20,14 +21,6 @@ export interface BrowserAvailability {
   /** The command that installs what is missing, when one would help. */
   install?: string;
 }
-
-export const firefoxCandidates = ['/usr/bin/firefox-esr', '/usr/bin/firefox'];
-export const webkitDriverCandidates = [
-  '/usr/bin/WebKitWebDriver',
-  '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/WebKitWebDriver',
-  '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.0/WebKitWebDriver',
-  '/usr/lib/aarch64-linux-gnu/webkit2gtk-4.1/WebKitWebDriver',
-];
 
 const cacheMs = 60_000;
 let cached: { at: number; key: string; answer: Promise<BrowserAvailability[]> } | undefined;
@@ -107,14 +100,7 @@ async function probeFirefox(): Promise<BrowserAvailability> {
 }
 
 function probeWebkit(): BrowserAvailability {
-  const driver = webkitDriverCandidates.find(isExecutable);
-  return {
-    name: 'webkit',
-    available: false,
-    reason: driver
-      ? `not available on this machine: WebKitGTK's driver is installed (${driver}), but Scene has no WebKit driver; Playwright's patched WebKit build cannot be downloaded here`
-      : "not available on this machine: Playwright's patched WebKit build cannot be downloaded here, WebKitGTK's WebKitWebDriver (Debian webkit2gtk-driver) is not installed, and Scene has no WebKit driver",
-  };
+  return { name: 'webkit', available: false, reason: `WebKit ${webkitUnavailableReason()}` };
 }
 
 /** "131.0.6778.85" from `chromium --version` / "128.3.1esr" from `firefox-esr --version`. */
@@ -124,15 +110,6 @@ async function versionOf(executable: string): Promise<string | undefined> {
     return /(\d+(?:\.\d+)+[a-z0-9]*)/.exec(stdout)?.[1];
   } catch {
     return undefined;
-  }
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
   }
 }
 
