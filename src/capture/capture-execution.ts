@@ -493,11 +493,11 @@ async function navigate(
     const netError = /net::ERR_[A-Z_]+/.exec(message)?.[0];
     if (netError === 'net::ERR_INVALID_AUTH_CREDENTIALS') {
       // Chromium cancels the 401 challenge itself when it has no (or wrong) credentials.
-      throw new CaptureError(
-        'navigation',
-        `navigation to ${url} answered HTTP 401 Unauthorized (basic auth credentials missing or rejected)`,
-        { step: 'navigate', httpStatus: 401, cause: error },
-      );
+      throw new CaptureError('navigation', unauthorized(url), {
+        step: 'navigate',
+        httpStatus: 401,
+        cause: error,
+      });
     }
     const kind = netError && transientNetworkErrors.includes(netError) ? 'transient' : 'navigation';
     throw new CaptureError(
@@ -507,6 +507,10 @@ async function navigate(
     );
   }
   const status = response?.status ?? 0;
+  if (status === 401) {
+    // Firefox shows the 401 answer once its challenge is cancelled (firefox-page.ts).
+    throw new CaptureError('navigation', unauthorized(url), { step: 'navigate', httpStatus: 401 });
+  }
   if (status >= 400) {
     const statusText = response?.statusText;
     throw new CaptureError(
@@ -562,6 +566,10 @@ function scaleRects(rects: Rect[], scale: number): Rect[] {
     width: r.width * scale,
     height: r.height * scale,
   }));
+}
+
+function unauthorized(url: string): string {
+  return `navigation to ${url} answered HTTP 401 Unauthorized (basic auth credentials missing or rejected)`;
 }
 
 /** Selector lists from the page configuration: a bad one is the user's to fix, like a step. */

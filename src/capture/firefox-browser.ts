@@ -6,7 +6,7 @@ import type { Logger } from '../shared/logger.ts';
 import type { ContextSpec } from './capture-context.ts';
 import { CaptureError, shortMessage } from './capture-error.ts';
 import { findFirefox } from './find-firefox.ts';
-import { FirefoxPage } from './firefox-page.ts';
+import { FirefoxPage, ShownPageLock } from './firefox-page.ts';
 import type { LaunchedBrowser } from './launched-browser.ts';
 
 // Issue 18: Firefox from the distribution's own package (Debian's firefox-esr), driven by
@@ -39,6 +39,9 @@ export const firefoxPrefs: Record<string, unknown> = {
   'network.captive-portal-service.enabled': false,
   'network.connectivity-service.enabled': false,
   'dom.disable_beforeunload': true,
+  // Every page behaves as focused, whichever tab the window shows (as in headless Chromium):
+  // else a focused input draws its focus ring or not depending on which capture opened last.
+  'focusmanager.testmode': true,
 };
 
 /** Firefox, driven by puppeteer-core over WebDriver BiDi, with a throwaway profile. */
@@ -46,23 +49,46 @@ export class FirefoxBrowser implements LaunchedBrowser {
   readonly browser: Browser;
   readonly version: string;
   readonly #profile: string;
+  readonly #shown = new ShownPageLock();
+
+  readonly #gone: (() => void)[] = [];
+  #alive = true;
 
   constructor(browser: Browser, version: string, profile: string) {
     this.browser = browser;
     this.version = version;
     this.#profile = profile;
-    // The profile goes with the browser, however it ends (closed, crashed, killed).
-    browser.once('disconnected', () => void removeProfile(profile));
+    // Gone when the connection drops or the process exits (a killed Firefox may leave
+    // puppeteer's `connected` true for a while); the profile goes with it, however it ends.
+    browser.once('disconnected', () => this.#markGone());
+    browser.process()?.once('exit', () => this.#markGone());
+  }
+
+  #markGone(): void {
+    if (!this.#alive) return;
+    this.#alive = false;
+    void removeProfile(this.#profile);
+    // Calls still waiting on the dead browser fail now rather than at their protocol timeout.
+    if (this.browser.connected) void this.browser.disconnect().catch(() => undefined);
+    for (const listener of this.#gone.splice(0)) listener();
   }
 
   isConnected(): boolean {
-    return this.browser.connected;
+    // puppeteer's `connected` stays true for a while after the connection closed under it
+    // (a killed Firefox); its connection's own `closed` says so at once.
+    const connection: unknown = Reflect.get(this.browser, 'connection');
+    const closed: unknown =
+      typeof connection === 'object' && connection !== null
+        ? Reflect.get(connection, 'closed')
+        : undefined;
+    if (closed === true || !this.browser.connected) this.#markGone();
+    return this.#alive;
   }
 
   async newPage(spec: ContextSpec): Promise<FirefoxPage> {
     const context = await this.browser.createBrowserContext();
     try {
-      return await FirefoxPage.open(this.browser, context, spec);
+      return await FirefoxPage.open(this, context, spec, this.#shown);
     } catch (error) {
       await context.close().catch(() => undefined);
       throw error;
@@ -70,7 +96,17 @@ export class FirefoxBrowser implements LaunchedBrowser {
   }
 
   onDisconnected(listener: () => void): void {
-    this.browser.once('disconnected', listener);
+    if (this.#alive) this.#gone.push(listener);
+    else listener();
+  }
+
+  /** Like onDisconnected; returns the unsubscribe. */
+  whenGone(listener: () => void): () => void {
+    this.onDisconnected(listener);
+    return () => {
+      const index = this.#gone.indexOf(listener);
+      if (index >= 0) this.#gone.splice(index, 1);
+    };
   }
 
   async close(): Promise<void> {
@@ -131,6 +167,30 @@ export async function launchFirefox(options: {
   }
   options.logger?.debug({ profile }, 'firefox profile');
   return new FirefoxBrowser(browser, version, profile);
+}
+
+/**
+ * A test capture: launches Firefox, screenshots a small page, closes it. Undefined when it
+ * worked, else why not.
+ */
+export async function probeFirefoxCapture(): Promise<string | undefined> {
+  let firefox: FirefoxBrowser | undefined;
+  try {
+    firefox = await launchFirefox({});
+    const page = await firefox.newPage({ viewport: { width: 64, height: 64 } });
+    try {
+      await page.goto('data:text/html,<p>scene</p>', 30_000);
+      const shot = await page.fullPageScreenshot(1);
+      if (shot.width !== 64) return `the test screenshot is ${shot.width} px wide, not 64`;
+    } finally {
+      await page.close();
+    }
+    return undefined;
+  } catch (error) {
+    return shortMessage(error);
+  } finally {
+    await firefox?.close().catch(() => undefined);
+  }
 }
 
 async function removeProfile(profile: string): Promise<void> {

@@ -1,15 +1,9 @@
-import type {
-  Browser,
-  BrowserContext,
-  ElementHandle,
-  HTTPRequest,
-  KeyInput,
-  Page,
-} from 'puppeteer-core';
+import type { BrowserContext, ElementHandle, HTTPRequest, KeyInput, Page } from 'puppeteer-core';
 import { sleep } from '../shared/clock.ts';
 import type { ContextSpec } from './capture-context.ts';
 import type { CapturePage, NavigationAnswer, RequestListener } from './capture-page.ts';
 import { renderedFontsFromCss } from './environment.ts';
+import type { FirefoxBrowser } from './firefox-browser.ts';
 import { pausedClockScript, runClockExpression } from './firefox-clock.ts';
 import {
   maxCaptureHeight,
@@ -30,6 +24,22 @@ const networkErrors: Record<string, string> = {
   deniedPortAccess: 'net::ERR_UNSAFE_PORT',
 };
 
+/**
+ * Firefox draws a focused element's focus ring (and fires focus events) only in the window it
+ * shows, and shows one at a time: two captures at once would each get it or not depending on
+ * which was shown last. So each screenshot is taken with its page shown, one at a time per
+ * browser. (Every Chromium page behaves as shown.)
+ */
+export class ShownPageLock {
+  #tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.#tail.then(work, work);
+    this.#tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
 class TimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
@@ -42,19 +52,22 @@ export class FirefoxPage implements CapturePage {
   readonly browserName = 'firefox';
   readonly limits: readonly string[];
   readonly tracing = undefined;
-  readonly #browser: Browser;
+  readonly #browser: FirefoxBrowser;
   readonly #context: BrowserContext;
   readonly #page: Page;
   readonly #release: () => void;
+  readonly #shown: ShownPageLock;
   #closed = false;
 
   private constructor(
-    browser: Browser,
+    browser: FirefoxBrowser,
     context: BrowserContext,
     page: Page,
     limits: string[],
     release: () => void,
+    shown: ShownPageLock,
   ) {
+    this.#shown = shown;
     this.#browser = browser;
     this.#context = context;
     this.#page = page;
@@ -67,11 +80,13 @@ export class FirefoxPage implements CapturePage {
   }
 
   static async open(
-    browser: Browser,
+    browser: FirefoxBrowser,
     context: BrowserContext,
     spec: ContextSpec,
+    shown: ShownPageLock,
   ): Promise<FirefoxPage> {
-    const page = await context.newPage();
+    // A window per capture: each shows its page (see goto), however many capture at once.
+    const page = await context.newPage({ type: 'window' });
     const { width, height, deviceScaleFactor, isMobile, hasTouch, userAgent } = spec.viewport;
     await page.setViewport({ width, height, deviceScaleFactor: deviceScaleFactor ?? 1 });
     await page.emulateTimezone('UTC');
@@ -90,7 +105,7 @@ export class FirefoxPage implements CapturePage {
           'browser without touch (the viewport, device scale factor and user agent do apply)',
       );
     }
-    return new FirefoxPage(browser, context, page, limits, release);
+    return new FirefoxPage(browser, context, page, limits, release, shown);
   }
 
   evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R> {
@@ -126,6 +141,9 @@ export class FirefoxPage implements CapturePage {
   }
 
   async goto(url: string, timeoutMs: number): Promise<NavigationAnswer | undefined> {
+    // The shown tab: a page opened in the background (a spare) would render its focused
+    // input without the focus ring that a shown one (and every Chromium page) draws.
+    await this.#page.bringToFront();
     let response;
     try {
       response = await this.#page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
@@ -249,7 +267,15 @@ export class FirefoxPage implements CapturePage {
    * The document, at its own size (not resized to it): one BiDi screenshot up to segmentHeight
    * device pixels, taller pages in segments stitched together, cut at maxCaptureHeight.
    */
-  async fullPageScreenshot(scale: number): Promise<FullPageShot> {
+  fullPageScreenshot(scale: number): Promise<FullPageShot> {
+    // Shown while it is taken (see ShownPageLock), so that focus is drawn the same every time.
+    return this.#shown.run(async () => {
+      await this.#page.bringToFront();
+      return this.#fullPageScreenshot(scale);
+    });
+  }
+
+  async #fullPageScreenshot(scale: number): Promise<FullPageShot> {
     const size = await this.evaluate(() => {
       const scroller = document.scrollingElement ?? document.documentElement;
       return { width: scroller.scrollWidth, height: scroller.scrollHeight };
@@ -301,10 +327,10 @@ export class FirefoxPage implements CapturePage {
   onClosed(listener: () => void): () => void {
     const onPageClose = (): void => listener();
     this.#page.on('close', onPageClose);
-    this.#browser.on('disconnected', onPageClose);
+    const stopWatching = this.#browser.whenGone(onPageClose);
     return () => {
       this.#page.off('close', onPageClose);
-      this.#browser.off('disconnected', onPageClose);
+      stopWatching();
     };
   }
 
@@ -315,7 +341,7 @@ export class FirefoxPage implements CapturePage {
   }
 
   browserConnected(): boolean {
-    return this.#browser.connected;
+    return this.#browser.isConnected();
   }
 
   async close(): Promise<void> {
