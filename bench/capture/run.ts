@@ -7,6 +7,7 @@
 //
 //   npx tsx bench/capture/run.ts [--captures 30] [--concurrency 2,4] [--chunk 10]
 //                                [--mix content,simple] [--spares 1] [--determinism 3]
+//                                [--firefox 20] [--chromium-rows yes]
 //
 // Two page mixes of the fixture site, reported separately:
 // - content: realistic pages (photo-like images, gradients, shadows, text), where Chromium's
@@ -17,6 +18,10 @@
 // which goes first), so load from anything else on the machine hits both alike. Besides wall
 // time, the CPU time per capture (the side's browser process tree plus this process) is printed:
 // it barely depends on the machine's load.
+//
+// Then (firefox-row.ts; --firefox 0 skips it) the Firefox row: Scene against a naive
+// puppeteer-core loop in the same Firefox (Debian's firefox-esr), on the content mix (or the
+// first mix asked for), at the first concurrency; --chromium-rows no leaves only it.
 //
 // Then (determinism-cost.ts; --determinism 0 skips it) the cost of deterministic pages: ms per
 // capture with time frozen and randomness seeded vs both off, and ms per compare with
@@ -39,6 +44,7 @@ import { captureRequest } from '../../src/capture/capture-test-helpers.ts';
 import { browserPid } from '../../test/support/browser-pid.ts';
 import { recordTestVideo } from '../../test/fixtures/site/deterministic-pages.ts';
 import { printDeterminismCost } from './determinism-cost.ts';
+import { printFirefoxRow } from './firefox-row.ts';
 import { processTreeCpuSeconds } from './process-cpu.ts';
 
 const { values } = parseArgs({
@@ -49,6 +55,8 @@ const { values } = parseArgs({
     mix: { type: 'string', default: 'content,simple' },
     spares: { type: 'string', default: String(defaultSpareContexts) },
     determinism: { type: 'string', default: '3' },
+    firefox: { type: 'string', default: '20' },
+    'chromium-rows': { type: 'string', default: 'yes' },
   },
 });
 const capturesPerSide = Number(values.captures);
@@ -187,7 +195,8 @@ console.log(
     '  | naive with scene flags: /min  CPU ms',
 );
 
-for (const mix of mixes) {
+const chromiumRows = values['chromium-rows'] !== 'no';
+for (const mix of chromiumRows ? mixes : []) {
   for (const concurrency of concurrencies) {
     const side = (pid: number, capture: Side['capture']): Side => ({
       browserPid: pid,
@@ -242,6 +251,22 @@ console.log(
       .map(([step, total]) => `${step} ${(total.ms / Math.max(1, total.count)).toFixed(0)}`)
       .join(', '),
 );
+
+if (Number(values.firefox) > 0) {
+  const mix = mixes[0] ?? allMixes[0];
+  console.log('');
+  console.log(
+    `firefox row (${mix?.name ?? 'content'} mix): browser, concurrency, naive/min, scene/min, ratio`,
+  );
+  await printFirefoxRow(
+    pool,
+    site.url,
+    mix?.pages ?? [fixturePaths.home],
+    Number(values.firefox),
+    concurrencies[0] ?? 2,
+    chunkSize,
+  );
+}
 
 if (Number(values.determinism) > 0) {
   await printDeterminismCost(pool, site, Number(values.determinism), async () => {

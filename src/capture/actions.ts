@@ -1,8 +1,8 @@
-import type { BrowserContext, Page } from 'playwright-core';
 import { sleep } from '../shared/clock.ts';
 import type { Action } from '../shared/domain.ts';
 import { CaptureError, isTransientFailure, shortMessage } from './capture-error.ts';
 import { elapsedMs, type CaptureLog } from './capture-log.ts';
+import type { CapturePage, ScriptPage } from './capture-page.ts';
 import type { PageClock } from './determinism.ts';
 import type { NetworkTracker } from './network-tracker.ts';
 
@@ -13,8 +13,7 @@ export const actionLimits = {
 };
 
 export interface StepRunner {
-  page: Page;
-  context: BrowserContext;
+  page: CapturePage;
   network: NetworkTracker;
   log: CaptureLog;
   signal: AbortSignal;
@@ -91,33 +90,21 @@ export function describeAction(action: Action): string {
 }
 
 async function runAction(runner: StepRunner, action: Action): Promise<void> {
-  const { page, context, network, signal } = runner;
+  const { page, network, signal } = runner;
   const timeout = action.ms ?? runner.stepTimeoutMs;
   switch (action.type) {
     case 'click':
-      return page.locator(required(action, 'selector')).first().click({ timeout });
+      return page.click(required(action, 'selector'), timeout);
     case 'hover':
-      return page.locator(required(action, 'selector')).first().hover({ timeout });
+      return page.hover(required(action, 'selector'), timeout);
     case 'type':
-      return page
-        .locator(required(action, 'selector'))
-        .first()
-        .pressSequentially(required(action, 'value'), { timeout });
-    case 'press': {
-      const key = required(action, 'value');
-      if (action.selector === undefined) return page.keyboard.press(key);
-      return page.locator(action.selector).first().press(key, { timeout });
-    }
-    case 'select': {
-      const locator = page.locator(required(action, 'selector')).first();
-      await locator.selectOption(required(action, 'value'), { timeout });
-      return;
-    }
+      return page.type(required(action, 'selector'), required(action, 'value'), timeout);
+    case 'press':
+      return page.press(action.selector, required(action, 'value'), timeout);
+    case 'select':
+      return page.select(required(action, 'selector'), required(action, 'value'), timeout);
     case 'check':
-      return page
-        .locator(required(action, 'selector'))
-        .first()
-        .setChecked(action.value !== 'false', { timeout });
+      return page.setChecked(required(action, 'selector'), action.value !== 'false', timeout);
     case 'scroll':
       if (action.selector === undefined) {
         return page.evaluate(() => {
@@ -125,12 +112,9 @@ async function runAction(runner: StepRunner, action: Action): Promise<void> {
           window.scrollTo(0, scroller.scrollHeight);
         });
       }
-      return page.locator(action.selector).first().scrollIntoViewIfNeeded({ timeout });
+      return page.scrollIntoView(action.selector, timeout);
     case 'waitForSelector':
-      return whileWaiting(
-        runner,
-        page.locator(required(action, 'selector')).first().waitFor({ state: 'visible', timeout }),
-      );
+      return whileWaiting(runner, page.waitForVisible(required(action, 'selector'), timeout));
     case 'waitForTimeout': {
       // A frozen page clock runs exactly as long as the wait, whatever the real time it takes.
       const ms = requiredMs(action);
@@ -166,7 +150,7 @@ async function runAction(runner: StepRunner, action: Action): Promise<void> {
     }
     case 'setCookie': {
       const [name, value] = keyValue(action);
-      await context.addCookies([{ name, value, url: page.url() }]);
+      await page.addCookies([{ name, value, url: page.url() }]);
       return;
     }
     case 'setLocalStorage': {
@@ -186,9 +170,9 @@ function whileWaiting<T>(runner: StepRunner, work: Promise<T>): Promise<T> {
 }
 
 /** The script runs as the body of an async function in the page; its result is ignored. */
-async function evaluateInPage(page: Page, script: string, timeoutMs: number): Promise<void> {
+async function evaluateInPage(page: ScriptPage, script: string, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  const evaluation = page.evaluate(`(async () => {\n${script}\n})()`);
+  const evaluation = page.evaluateScript(`(async () => {\n${script}\n})()`);
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () => reject(new Error(`script did not finish within ${timeoutMs} ms`)),
@@ -247,10 +231,7 @@ async function explainFailure(
   const selector = action?.selector;
   if (!isTimeout || selector === undefined || action === undefined) return shortMessage(error);
   const timeout = action.ms ?? runner.stepTimeoutMs;
-  const count = await runner.page
-    .locator(selector)
-    .count()
-    .catch(() => undefined);
+  const count = await runner.page.count(selector).catch(() => undefined);
   if (count === 0) return `no element matches ${JSON.stringify(selector)} after ${timeout} ms`;
   if (action.type === 'waitForSelector') {
     return `${JSON.stringify(selector)} did not become visible within ${timeout} ms`;

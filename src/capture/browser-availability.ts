@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { promisify } from 'node:util';
-import { findChromium } from './find-chromium.ts';
+import { findChromium, isExecutable } from './find-chromium.ts';
+import { firefoxCandidates, firefoxInstallCommand } from './find-firefox.ts';
+import { probeFirefoxCapture } from './firefox-browser.ts';
+import { webkitUnavailableReason } from './webkit-status.ts';
 import { supportedBrowsers, type BrowserName } from './browser-pool.ts';
 
 // Issue 18: which browsers this machine can really capture with, and why not. A browser is
@@ -21,46 +23,48 @@ export interface BrowserAvailability {
   install?: string;
 }
 
-export const firefoxCandidates = ['/usr/bin/firefox-esr', '/usr/bin/firefox'];
-export const webkitDriverCandidates = [
-  '/usr/bin/WebKitWebDriver',
-  '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/WebKitWebDriver',
-  '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.0/WebKitWebDriver',
-  '/usr/lib/aarch64-linux-gnu/webkit2gtk-4.1/WebKitWebDriver',
-];
-
 const cacheMs = 60_000;
-let cached: { at: number; key: string; answer: Promise<BrowserAvailability[]> } | undefined;
+let cached = new Map<string, { at: number; answer: Promise<BrowserAvailability> }>();
+let cachedKey = '';
 
 /**
- * Every supported browser with its availability on this machine. Asked of the executables at
- * most once a minute per process (a `--version` each), so launching runs stays cheap.
+ * Every supported browser (or those named in `only`) with its availability on this machine.
+ * Asked of the executables at most once a minute per process (a `--version` each), so launching
+ * runs stays cheap; Firefox is launched for a test capture once (see firefoxCaptureProbe), and
+ * only when it is asked about.
  */
-export function browserAvailability(options: {
+export async function browserAvailability(options: {
   chromiumPath?: string | undefined;
+  only?: readonly string[];
 }): Promise<BrowserAvailability[]> {
   const key = options.chromiumPath ?? '';
-  const now = Date.now();
-  if (!cached || cached.key !== key || now - cached.at > cacheMs) {
-    cached = { at: now, key, answer: probeAll(options.chromiumPath) };
+  if (key !== cachedKey) {
+    cached = new Map();
+    cachedKey = key;
   }
-  return cached.answer;
-}
-
-async function probeAll(chromiumPath: string | undefined): Promise<BrowserAvailability[]> {
-  const answers = await Promise.all(
-    supportedBrowsers.map((name) => {
-      switch (name) {
-        case 'chromium':
-          return probeChromium(chromiumPath);
-        case 'firefox':
-          return probeFirefox();
-        case 'webkit':
-          return Promise.resolve(probeWebkit());
+  const now = Date.now();
+  const names = supportedBrowsers.filter((name) => !options.only || options.only.includes(name));
+  return Promise.all(
+    names.map((name) => {
+      let entry = cached.get(name);
+      if (!entry || now - entry.at > cacheMs) {
+        entry = { at: now, answer: probe(name, options.chromiumPath) };
+        cached.set(name, entry);
       }
+      return entry.answer;
     }),
   );
-  return answers;
+}
+
+function probe(name: BrowserName, chromiumPath: string | undefined): Promise<BrowserAvailability> {
+  switch (name) {
+    case 'chromium':
+      return probeChromium(chromiumPath);
+    case 'firefox':
+      return probeFirefox();
+    case 'webkit':
+      return Promise.resolve(probeWebkit());
+  }
 }
 
 async function probeChromium(chromiumPath: string | undefined): Promise<BrowserAvailability> {
@@ -94,27 +98,48 @@ async function probeFirefox(): Promise<BrowserAvailability> {
       name: 'firefox',
       available: false,
       reason: `Firefox is not installed (looked in ${firefoxCandidates.join(', ')})`,
-      install: 'apt-get install -y firefox-esr',
+      install: firefoxInstallCommand,
     };
   }
   const version = await versionOf(executable);
-  return {
-    name: 'firefox',
-    available: false,
-    ...(version !== undefined && { version }),
-    reason: `${executable}${version ? ` (${version})` : ''} is installed, but this version of Scene has no Firefox driver yet (WebDriver BiDi through puppeteer-core is planned): it cannot capture with it`,
-  };
+  const failure = await firefoxCaptureProbe(`${executable}|${version ?? ''}`);
+  if (failure !== undefined) {
+    return {
+      name: 'firefox',
+      available: false,
+      ...(version !== undefined && { version }),
+      reason: `${executable}${version ? ` (${version})` : ''} is installed, but a test capture failed: ${failure}`,
+    };
+  }
+  return { name: 'firefox', available: true, ...(version !== undefined && { version }) };
+}
+
+let firefoxProbe: { key: string; at: number; failure: Promise<string | undefined> } | undefined;
+
+/**
+ * Whether Firefox really captures here: launched (throwaway profile) and asked for a screenshot,
+ * once per process and executable version when it works (a launch costs seconds); a failure is
+ * probed again with the next minute's availability check.
+ */
+function firefoxCaptureProbe(key: string): Promise<string | undefined> {
+  const now = Date.now();
+  if (!firefoxProbe || firefoxProbe.key !== key) {
+    firefoxProbe = { key, at: now, failure: probeFirefoxCapture() };
+  } else if (now - firefoxProbe.at > cacheMs) {
+    const previous = firefoxProbe;
+    firefoxProbe = {
+      key,
+      at: now,
+      failure: previous.failure.then((failure) =>
+        failure === undefined ? undefined : probeFirefoxCapture(),
+      ),
+    };
+  }
+  return firefoxProbe.failure;
 }
 
 function probeWebkit(): BrowserAvailability {
-  const driver = webkitDriverCandidates.find(isExecutable);
-  return {
-    name: 'webkit',
-    available: false,
-    reason: driver
-      ? `not available on this machine: WebKitGTK's driver is installed (${driver}), but Scene has no WebKit driver; Playwright's patched WebKit build cannot be downloaded here`
-      : "not available on this machine: Playwright's patched WebKit build cannot be downloaded here, WebKitGTK's WebKitWebDriver (Debian webkit2gtk-driver) is not installed, and Scene has no WebKit driver",
-  };
+  return { name: 'webkit', available: false, reason: `WebKit ${webkitUnavailableReason()}` };
 }
 
 /** "131.0.6778.85" from `chromium --version` / "128.3.1esr" from `firefox-esr --version`. */
@@ -124,15 +149,6 @@ async function versionOf(executable: string): Promise<string | undefined> {
     return /(\d+(?:\.\d+)+[a-z0-9]*)/.exec(stdout)?.[1];
   } catch {
     return undefined;
-  }
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -1,19 +1,12 @@
-import { existsSync } from 'node:fs';
-import {
-  chromium,
-  firefox,
-  webkit,
-  type Browser,
-  type BrowserContext,
-  type BrowserType,
-  type Page,
-} from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { Logger } from '../shared/logger.ts';
-import { captureContextOptions, deviceKey, type ContextSpec } from './capture-context.ts';
-import { chromiumArgs } from './chromium-args.ts';
-import { CaptureError, shortMessage } from './capture-error.ts';
-import { guardPlaywrightConnection } from './connection-guard.ts';
-import { findChromium } from './find-chromium.ts';
+import { deviceKey, type ContextSpec } from './capture-context.ts';
+import { CaptureError } from './capture-error.ts';
+import type { CapturePage } from './capture-page.ts';
+import { ChromiumBrowser, launchChromium } from './chromium-browser.ts';
+import { launchFirefox } from './firefox-browser.ts';
+import type { LaunchedBrowser } from './launched-browser.ts';
+import { webkitUnavailableReason } from './webkit-status.ts';
 
 export const supportedBrowsers = ['chromium', 'firefox', 'webkit'] as const;
 export type BrowserName = (typeof supportedBrowsers)[number];
@@ -34,14 +27,14 @@ export interface BrowserPoolOptions {
 
 /** A fresh context with its page, for one capture. */
 export interface CaptureContext {
-  browser: Browser;
-  context: BrowserContext;
-  page: Page;
+  page: CapturePage;
   /** Opened ahead of demand (a spare), rather than for this request. */
   prepared: boolean;
 }
 
-interface Spare extends CaptureContext {
+interface Spare {
+  browser: LaunchedBrowser;
+  page: CapturePage;
   viewport: ContextSpec['viewport'];
 }
 
@@ -51,8 +44,8 @@ interface Spare extends CaptureContext {
  */
 export class BrowserPool {
   readonly #options: BrowserPoolOptions;
-  readonly #browsers = new Map<BrowserName, Browser>();
-  readonly #launching = new Map<BrowserName, Promise<Browser>>();
+  readonly #browsers = new Map<BrowserName, LaunchedBrowser>();
+  readonly #launching = new Map<BrowserName, Promise<LaunchedBrowser>>();
   readonly #spares = new Map<BrowserName, Promise<Spare | undefined>[]>();
   #spareViewport: ContextSpec['viewport'] | undefined;
   #closed = false;
@@ -61,8 +54,18 @@ export class BrowserPool {
     this.#options = options;
   }
 
-  /** A connected browser for `name`, launching (or relaunching) it when needed. */
+  /**
+   * Playwright's Browser for Chromium (launching it when needed), for the tools that drive it
+   * directly (layout snapshots, tests, benchmarks). Captures go through openContext.
+   */
   async acquire(name: string): Promise<Browser> {
+    const launched = await this.launched(name);
+    if (launched instanceof ChromiumBrowser) return launched.browser;
+    throw new CaptureError('browser-unavailable', `${name} is not driven by Playwright`);
+  }
+
+  /** A connected browser for `name`, launching (or relaunching) it when needed. */
+  async launched(name: string): Promise<LaunchedBrowser> {
     if (this.#closed) throw new CaptureError('browser-unavailable', 'the browser pool is closed');
     const browserName = parseBrowserName(name);
     const current = this.#browsers.get(browserName);
@@ -78,7 +81,7 @@ export class BrowserPool {
 
   /** The exact version of the browser captures of `name` run in (launching it when needed). */
   async browserVersion(name: string): Promise<string> {
-    return (await this.acquire(name)).version();
+    return (await this.launched(name)).version;
   }
 
   /**
@@ -86,7 +89,7 @@ export class BrowserPool {
    * credentials are always created on demand), else created now.
    */
   async openContext(name: string, spec: ContextSpec): Promise<CaptureContext> {
-    const browser = await this.acquire(name);
+    const browser = await this.launched(name);
     const browserName = parseBrowserName(name);
     this.#spareViewport = spec.viewport;
     if (!spec.httpCredentials) {
@@ -97,27 +100,21 @@ export class BrowserPool {
           try {
             await spare.page.setViewportSize({ width, height });
           } catch (error) {
-            await spare.context.close().catch(() => undefined);
+            await spare.page.close();
             throw error;
           }
         }
-        return { ...spare, prepared: true };
+        return { page: spare.page, prepared: true };
       }
     }
-    const context = await browser.newContext(captureContextOptions(spec));
-    try {
-      const page = await context.newPage();
-      this.#fillSpares(browserName, browser);
-      return { browser, context, page, prepared: false };
-    } catch (error) {
-      await context.close().catch(() => undefined);
-      throw error;
-    }
+    const page = await browser.newPage(spec);
+    this.#fillSpares(browserName, browser);
+    return { page, prepared: false };
   }
 
   async #takeSpare(
     name: BrowserName,
-    browser: Browser,
+    browser: LaunchedBrowser,
     device: string,
   ): Promise<Spare | undefined> {
     const queue = this.#spares.get(name) ?? [];
@@ -134,13 +131,13 @@ export class BrowserPool {
         this.#fillSpares(name, browser);
         return spare;
       }
-      await spare.context.close().catch(() => undefined);
+      await spare.page.close();
     }
     this.#fillSpares(name, browser);
     return undefined;
   }
 
-  #fillSpares(name: BrowserName, browser: Browser): void {
+  #fillSpares(name: BrowserName, browser: LaunchedBrowser): void {
     const target = this.#options.spareContexts ?? defaultSpareContexts;
     const queue = this.#spares.get(name) ?? [];
     this.#spares.set(name, queue);
@@ -151,17 +148,16 @@ export class BrowserPool {
   }
 
   async #createSpare(
-    browser: Browser,
+    browser: LaunchedBrowser,
     viewport: ContextSpec['viewport'],
   ): Promise<Spare | undefined> {
     try {
-      const context = await browser.newContext(captureContextOptions({ viewport }));
-      const page = await context.newPage();
+      const page = await browser.newPage({ viewport });
       if (this.#closed) {
-        await context.close();
+        await page.close();
         return undefined;
       }
-      return { browser, context, page, viewport, prepared: true };
+      return { browser, page, viewport };
     } catch {
       return undefined;
     }
@@ -174,7 +170,7 @@ export class BrowserPool {
     await Promise.allSettled(
       spares.map(async (pending) => {
         const spare = await pending;
-        await spare?.context.close();
+        await spare?.page.close();
       }),
     );
     await Promise.allSettled(this.#launching.values());
@@ -183,34 +179,14 @@ export class BrowserPool {
     await Promise.allSettled(browsers.map((browser) => browser.close()));
   }
 
-  async #launch(name: BrowserName): Promise<Browser> {
-    const { type, executablePath, args } = this.#launchPlan(name);
+  async #launch(name: BrowserName): Promise<LaunchedBrowser> {
     const started = performance.now();
-    let browser: Browser;
-    try {
-      browser = await type.launch({
-        executablePath,
-        headless: true,
-        args,
-        timeout: 30_000,
-        // The process owner decides when to shut down; it calls close().
-        handleSIGINT: false,
-        handleSIGTERM: false,
-        handleSIGHUP: false,
-      });
-    } catch (error) {
-      throw new CaptureError(
-        'browser-unavailable',
-        `could not launch ${name} (${executablePath}): ${shortMessage(error)}`,
-        { cause: error },
-      );
-    }
+    const browser = await this.#start(name);
     if (this.#closed) {
       await browser.close();
       throw new CaptureError('browser-unavailable', 'the browser pool is closed');
     }
-    this.#guardConnection(browser);
-    browser.on('disconnected', () => {
+    browser.onDisconnected(() => {
       if (this.#browsers.get(name) !== browser) return;
       this.#browsers.delete(name);
       if (!this.#closed) {
@@ -222,50 +198,23 @@ export class BrowserPool {
     });
     this.#browsers.set(name, browser);
     this.#options.logger?.info(
-      { browser: name, version: browser.version(), ms: Math.round(performance.now() - started) },
+      { browser: name, version: browser.version, ms: Math.round(performance.now() - started) },
       'browser launched',
     );
     return browser;
   }
 
-  /** See connection-guard.ts: a context closed mid-call must not take the process down. */
-  #guardConnection(browser: Browser): void {
+  #start(name: BrowserName): Promise<LaunchedBrowser> {
     const logger = this.#options.logger;
-    const installed = guardPlaywrightConnection(browser, (error, message) => {
-      logger?.warn(
-        { err: error, ...message },
-        'playwright-core answered about an object already disposed (a context closed mid-call); dropped',
-      );
-    });
-    if (!installed) {
-      logger?.warn(
-        'playwright-core internals changed: the connection guard is not installed; a context ' +
-          'closed mid-call may crash the process (see src/capture/connection-guard.ts)',
-      );
-    }
-  }
-
-  #launchPlan(name: BrowserName): { type: BrowserType; executablePath: string; args: string[] } {
     switch (name) {
       case 'chromium':
-        return {
-          type: chromium,
-          executablePath: findChromium(this.#options.chromiumPath),
-          args: chromiumArgs,
-        };
+        return launchChromium({ chromiumPath: this.#options.chromiumPath, logger });
       case 'firefox':
-      case 'webkit': {
-        const type = name === 'firefox' ? firefox : webkit;
-        const executablePath = expectedExecutable(type);
-        if (!executablePath || !existsSync(executablePath)) {
-          throw new CaptureError(
-            'browser-unavailable',
-            `${name} is not available: its Playwright build is not installed${executablePath ? ` (expected at ${executablePath})` : ''}. ` +
-              `Install it with \`npx playwright install --with-deps ${name}\`, or capture with chromium.`,
-          );
-        }
-        return { type, executablePath, args: [] };
-      }
+        return launchFirefox({ logger });
+      case 'webkit':
+        return Promise.reject(
+          new CaptureError('browser-unavailable', `webkit ${webkitUnavailableReason()}`),
+        );
     }
   }
 }
@@ -277,12 +226,4 @@ function parseBrowserName(name: string): BrowserName {
     'browser-unavailable',
     `unknown browser '${name}'; supported: ${supportedBrowsers.join(', ')}`,
   );
-}
-
-function expectedExecutable(type: BrowserType): string | undefined {
-  try {
-    return type.executablePath();
-  } catch {
-    return undefined;
-  }
 }

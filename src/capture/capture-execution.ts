@@ -1,12 +1,12 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { sleep } from '../shared/clock.ts';
 import type { Rect } from '../shared/domain.ts';
 import { runActions, runScript, type StepRunner } from './actions.ts';
 import type { BrowserPool, CaptureContext } from './browser-pool.ts';
 import type { ContextSpec } from './capture-context.ts';
+import type { CapturePage } from './capture-page.ts';
 import { CaptureError, isTransientFailure, shortMessage } from './capture-error.ts';
 import { CaptureLog, elapsedMs } from './capture-log.ts';
 import {
@@ -22,7 +22,7 @@ import type {
   CaptureRequest,
   CaptureResult,
 } from './capture.types.ts';
-import { captureEnvironment, renderedFontsChromium, renderedFontsFromCss } from './environment.ts';
+import { captureEnvironment } from './environment.ts';
 import { NetworkTracker } from './network-tracker.ts';
 import { scrubTrace, traceSecretsOf } from './scrub-trace.ts';
 import {
@@ -33,7 +33,7 @@ import {
   waitForReadiness,
   watchForChanges,
 } from './readiness.ts';
-import { captureFullPage, resolveMaskRects, type FullPageShot } from './screenshot.ts';
+import { resolveMaskRects, type FullPageShot } from './screenshot.ts';
 import { finalizeAnimations, hideAndRemove, installStability } from './stability.ts';
 
 export const captureDefaults = {
@@ -127,11 +127,11 @@ async function captureTarget(
   signal: AbortSignal,
 ): Promise<TargetCapture> {
   const started = performance.now();
-  const { browser, context, page, prepared } = await openContext(pool, request, target.url, signal);
+  const { page, prepared } = await openContext(pool, request, target.url, signal);
   let closing: Promise<void> | undefined;
-  const closeContext = (): Promise<void> => (closing ??= context.close().catch(() => undefined));
+  const closeContext = (): Promise<void> => (closing ??= page.close());
   let stop: (() => void) | undefined;
-  let crashed: (() => void) | undefined;
+  const unsubscribe: (() => void)[] = [];
   const onAbort = (): void => {
     void closeContext();
     stop?.();
@@ -143,15 +143,16 @@ async function captureTarget(
     // Rejects as soon as the capture cannot go on, even while the page hangs. Its listeners
     // only settle this (handled) promise, so firing after the capture ended is harmless.
     const interrupted = new Promise<never>((_, reject) => {
-      stop = () => reject(toCaptureError(new Error('browser closed'), signal, browser));
-      crashed = () =>
-        reject(new CaptureError('transient', `the page crashed while capturing ${target.url}`));
-      context.on('close', stop);
-      page.on('crash', crashed);
+      stop = () => reject(toCaptureError(new Error('browser closed'), signal, page));
+      unsubscribe.push(
+        page.onClosed(stop),
+        page.onCrashed(() =>
+          reject(new CaptureError('transient', `the page crashed while capturing ${target.url}`)),
+        ),
+      );
     });
     interrupted.catch(() => undefined);
     const work = runPipeline({
-      context,
       page,
       request,
       target,
@@ -164,28 +165,26 @@ async function captureTarget(
     work.catch(() => undefined);
     return await Promise.race([work, interrupted]);
   } catch (error) {
-    const failure = toCaptureError(error, signal, browser);
+    const failure = toCaptureError(error, signal, page);
     if (failure.kind === 'action' || failure.kind === 'navigation') {
       // Failure evidence: the page as it was when the step, the answer or the wait failed.
       const screenshot = await failureScreenshot(page);
       if (screenshot) failure.screenshot = screenshot;
     }
     if (state.tracing && (failure.kind === 'action' || failure.kind === 'navigation')) {
-      const trace = await saveTrace(context, request).catch(() => undefined);
+      const trace = await saveTrace(page, request).catch(() => undefined);
       if (trace) failure.trace = trace;
     }
     throw failure;
   } finally {
     signal.removeEventListener('abort', onAbort);
-    if (stop) context.off('close', stop);
-    if (crashed) page.off('crash', crashed);
+    for (const off of unsubscribe) off();
     await settleWithin(closeContext(), captureDefaults.closeGraceMs);
   }
 }
 
 interface Pipeline {
-  context: BrowserContext;
-  page: Page;
+  page: CapturePage;
   request: CaptureRequest;
   target: Target;
   log: CaptureLog;
@@ -198,18 +197,22 @@ interface Pipeline {
 }
 
 async function runPipeline(pipeline: Pipeline): Promise<TargetCapture> {
-  const { context, page, request, target, log, signal, state, started, prepared } = pipeline;
+  const { page, request, target, log, signal, state, started, prepared } = pipeline;
   if (target.trace) {
-    await context.tracing.start({ snapshots: true, screenshots: false, sources: false });
-    state.tracing = true;
+    if (page.tracing) {
+      await page.tracing.start();
+      state.tracing = true;
+    } else {
+      log.warn('trace', `no trace recorded: ${page.browserName} has no Playwright tracing`);
+    }
   }
-  await installStability(context, {
+  await installStability(page, {
     suppressAnimations: request.suppressAnimations,
     hideCaret: request.hideCaret,
     removeSelectors: request.cookieBanner.removeSelectors,
   });
-  await context.addInitScript({ content: scrollWatchScript });
-  await presetCookies(context, request, target.url);
+  await page.addInitScript(scrollWatchScript);
+  await presetCookies(page, request, target.url);
   const network = new NetworkTracker(page);
   log.info(
     'context',
@@ -217,12 +220,8 @@ async function runPipeline(pipeline: Pipeline): Promise<TargetCapture> {
       (prepared ? ' (opened ahead of time)' : ''),
     elapsedMs(started),
   );
-  const determinism = await installDeterminism(
-    { context, page, network, browser: request.browser },
-    request.determinism,
-    log,
-    signal,
-  );
+  for (const limit of page.limits) log.warn('browser', limit);
+  const determinism = await installDeterminism({ page, network }, request.determinism, log, signal);
   const { clock } = determinism;
 
   const navigation = await navigate(
@@ -244,7 +243,6 @@ async function runPipeline(pipeline: Pipeline): Promise<TargetCapture> {
 
   const runner: StepRunner = {
     page,
-    context,
     network,
     log,
     signal,
@@ -272,7 +270,6 @@ async function runPipeline(pipeline: Pipeline): Promise<TargetCapture> {
 
   await scrollThroughPage(page, log);
   const shot = await settledScreenshot({
-    context,
     page,
     request,
     network,
@@ -312,17 +309,16 @@ async function runPipeline(pipeline: Pipeline): Promise<TargetCapture> {
     },
     maskRects,
   };
-  if (target.masks) capture.fonts = await renderedFonts(context, page, request.browser, log);
+  if (target.masks) capture.fonts = await renderedFonts(page, log);
   if (state.tracing) {
-    capture.trace = await log.timed('trace', 'trace saved', () => saveTrace(context, request));
+    capture.trace = await log.timed('trace', 'trace saved', () => saveTrace(page, request));
     state.tracing = false;
   }
   return capture;
 }
 
 interface Settling {
-  context: BrowserContext;
-  page: Page;
+  page: CapturePage;
   request: CaptureRequest;
   network: NetworkTracker;
   log: CaptureLog;
@@ -355,14 +351,14 @@ async function runClock(
  * screenshot's work instead of adding it.
  */
 async function settledScreenshot(settling: Settling): Promise<FullPageShot> {
-  const { context, page, request, network, log, signal, determinism } = settling;
+  const { page, request, network, log, signal, determinism } = settling;
   const { clock } = determinism;
   let media: MediaSettled | undefined;
   const shoot = async (): Promise<{ shot: FullPageShot; started: number; ms: number }> => {
     if (request.determinism.freezeTime) media = await settleMedia(page);
     if (request.suppressAnimations) await finalizeAnimations(page);
     const started = performance.now();
-    const shot = await screenshot(context, page, request);
+    const shot = await page.fullPageScreenshot(request.viewport.deviceScaleFactor ?? 1);
     return { shot, started, ms: elapsedMs(started) };
   };
   let early: Promise<Awaited<ReturnType<typeof shoot>> | undefined> | undefined;
@@ -446,7 +442,7 @@ async function openContext(
       return await untilAborted(opening, signal);
     } catch (error) {
       if (signal.aborted) {
-        void opening.then((opened) => opened.context.close()).catch(() => undefined);
+        void opening.then((opened) => opened.page.close()).catch(() => undefined);
         throw error;
       }
       if (error instanceof CaptureError) throw error;
@@ -457,14 +453,14 @@ async function openContext(
 }
 
 async function presetCookies(
-  context: BrowserContext,
+  page: CapturePage,
   request: CaptureRequest,
   url: string,
 ): Promise<void> {
   const { cookies } = request.cookieBanner;
   if (cookies.length === 0) return;
   const host = new URL(url).hostname;
-  await context.addCookies(
+  await page.addCookies(
     cookies.map((cookie) => ({
       name: cookie.name,
       value: cookie.value,
@@ -475,7 +471,7 @@ async function presetCookies(
 }
 
 async function navigate(
-  page: Page,
+  page: CapturePage,
   url: string,
   timeout: number,
   log: CaptureLog,
@@ -483,7 +479,7 @@ async function navigate(
   const started = performance.now();
   let response;
   try {
-    response = await page.goto(url, { waitUntil: 'domcontentloaded', timeout });
+    response = await page.goto(url, timeout);
   } catch (error) {
     if (isTransientFailure(error)) throw error;
     const message = error instanceof Error ? error.message : String(error);
@@ -497,11 +493,11 @@ async function navigate(
     const netError = /net::ERR_[A-Z_]+/.exec(message)?.[0];
     if (netError === 'net::ERR_INVALID_AUTH_CREDENTIALS') {
       // Chromium cancels the 401 challenge itself when it has no (or wrong) credentials.
-      throw new CaptureError(
-        'navigation',
-        `navigation to ${url} answered HTTP 401 Unauthorized (basic auth credentials missing or rejected)`,
-        { step: 'navigate', httpStatus: 401, cause: error },
-      );
+      throw new CaptureError('navigation', unauthorized(url), {
+        step: 'navigate',
+        httpStatus: 401,
+        cause: error,
+      });
     }
     const kind = netError && transientNetworkErrors.includes(netError) ? 'transient' : 'navigation';
     throw new CaptureError(
@@ -510,9 +506,13 @@ async function navigate(
       { step: 'navigate', cause: error },
     );
   }
-  const status = response?.status() ?? 0;
+  const status = response?.status ?? 0;
+  if (status === 401) {
+    // Firefox shows the 401 answer once its challenge is cancelled (firefox-page.ts).
+    throw new CaptureError('navigation', unauthorized(url), { step: 'navigate', httpStatus: 401 });
+  }
   if (status >= 400) {
-    const statusText = response?.statusText();
+    const statusText = response?.statusText;
     throw new CaptureError(
       'navigation',
       `navigation to ${url} answered HTTP ${status}${statusText ? ` ${statusText}` : ''}`,
@@ -520,7 +520,7 @@ async function navigate(
     );
   }
   try {
-    await page.waitForLoadState('load', { timeout: captureDefaults.loadTimeoutMs });
+    await page.waitForLoad(captureDefaults.loadTimeoutMs);
   } catch (error) {
     if (isTransientFailure(error) || page.isClosed()) throw error;
     log.warn(
@@ -537,44 +537,11 @@ async function navigate(
   return { status, finalUrl };
 }
 
-async function screenshot(
-  context: BrowserContext,
-  page: Page,
-  request: CaptureRequest,
-): Promise<FullPageShot> {
-  if (request.browser === 'chromium') {
-    const cdp = await context.newCDPSession(page);
-    try {
-      return await captureFullPage(cdp, request.viewport.deviceScaleFactor ?? 1);
-    } finally {
-      await cdp.detach().catch(() => undefined);
-    }
-  }
-  const png = await page.screenshot({ fullPage: true, animations: 'disabled', caret: 'hide' });
-  const size = page.viewportSize();
-  return { png, width: size?.width ?? 0, height: png.readUInt32BE(20) };
-}
-
 /** The font families the page rendered with; a failure to ask is logged, never fatal. */
-async function renderedFonts(
-  context: BrowserContext,
-  page: Page,
-  browserName: string,
-  log: CaptureLog,
-): Promise<string[]> {
+async function renderedFonts(page: CapturePage, log: CaptureLog): Promise<string[]> {
   const started = performance.now();
   try {
-    let fonts: string[];
-    if (browserName === 'chromium') {
-      const cdp = await context.newCDPSession(page);
-      try {
-        fonts = await renderedFontsChromium(page, cdp);
-      } finally {
-        await cdp.detach().catch(() => undefined);
-      }
-    } else {
-      fonts = await renderedFontsFromCss(page);
-    }
+    const fonts = await page.renderedFonts();
     log.info(
       'environment',
       `rendered with fonts: ${fonts.join(', ') || 'none'}`,
@@ -601,6 +568,10 @@ function scaleRects(rects: Rect[], scale: number): Rect[] {
   }));
 }
 
+function unauthorized(url: string): string {
+  return `navigation to ${url} answered HTTP 401 Unauthorized (basic auth credentials missing or rejected)`;
+}
+
 /** Selector lists from the page configuration: a bad one is the user's to fix, like a step. */
 async function selectorStep<T>(what: string, work: () => Promise<T>): Promise<T> {
   try {
@@ -615,19 +586,18 @@ async function selectorStep<T>(what: string, work: () => Promise<T>): Promise<T>
 }
 
 /** What the viewport shows now, or nothing when the page cannot say within a few seconds. */
-async function failureScreenshot(page: Page): Promise<Buffer | undefined> {
+async function failureScreenshot(page: CapturePage): Promise<Buffer | undefined> {
   if (page.isClosed()) return undefined;
-  return page
-    .screenshot({ timeout: captureDefaults.failureScreenshotTimeoutMs, caret: 'hide' })
-    .catch(() => undefined);
+  return page.viewportScreenshot(captureDefaults.failureScreenshotTimeoutMs).catch(() => undefined);
 }
 
 /** The trace of the capture, without the secrets it used (see scrub-trace.ts). */
-async function saveTrace(context: BrowserContext, request: CaptureRequest): Promise<Buffer> {
+async function saveTrace(page: CapturePage, request: CaptureRequest): Promise<Buffer> {
+  if (!page.tracing) throw new Error(`${page.browserName} has no Playwright tracing`);
   const dir = await mkdtemp(join(tmpdir(), 'scene-trace-'));
   const path = join(dir, 'trace.zip');
   try {
-    await context.tracing.stop({ path });
+    await page.tracing.stop(path);
     return scrubTrace(await readFile(path), traceSecretsOf(request));
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -653,7 +623,7 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
 export function toCaptureError(
   error: unknown,
   signal: AbortSignal,
-  browser?: Browser,
+  page?: Pick<CapturePage, 'browserConnected'>,
 ): CaptureError {
   if (signal.aborted) {
     if (error instanceof CaptureError && error.kind === 'aborted') return error;
@@ -662,7 +632,7 @@ export function toCaptureError(
     });
   }
   if (error instanceof CaptureError) return error;
-  if (browser && !browser.isConnected()) {
+  if (page && !page.browserConnected()) {
     return new CaptureError(
       'transient',
       `the browser crashed or was closed during the capture: ${shortMessage(error)}`,

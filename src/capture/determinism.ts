@@ -1,16 +1,17 @@
-import type { BrowserContext, Page } from 'playwright-core';
 import { sleep } from '../shared/clock.ts';
-import { freezeAnimatedImages, type AnimatedImageFreezer } from './animated-images.ts';
+import type { AnimatedImageFreezer } from './animated-images.ts';
 import { isTransientFailure, shortMessage } from './capture-error.ts';
 import type { CaptureLog } from './capture-log.ts';
+import type { CapturePage, ScriptPage } from './capture-page.ts';
 import type { PageDeterminism } from './capture.types.ts';
 import type { NetworkTracker } from './network-tracker.ts';
 
 // Issue 16: pages that move with things CSS cannot stop (Date, timers, requestAnimationFrame,
 // Math.random, animated images, SMIL, video) render the same pixels every run. The page's clock
 // is Playwright's (context.clock: Date, performance.now, timers, requestAnimationFrame, Intl,
-// in every frame), paused at a fixed instant before the page's first script and advanced only by
-// Scene, in fixed amounts, at fixed points of the pipeline. Randomness and media are handled by
+// in every frame; in Firefox the same clock script, in the main frame: see firefox-clock.ts),
+// paused at a fixed instant before the page's first script and advanced only by Scene, in fixed
+// amounts, at fixed points of the pipeline. Randomness and media are handled by
 // an init script that runs before the page's own code.
 
 export { defaultDeterminism, defaultFrozenTime } from './determinism-defaults.ts';
@@ -154,7 +155,7 @@ export const mediaLimits = {
  * SVG SMIL animations paused at time 0; video and audio paused at 0 (a video that never played
  * keeps its poster), waiting a bounded time for each video's first frame to be decoded.
  */
-export function settleMedia(page: Page): Promise<MediaSettled> {
+export function settleMedia(page: ScriptPage): Promise<MediaSettled> {
   return page.evaluate(
     async ({ key, waitMs }) => {
       const natives = (Reflect.get(window, Symbol.for(key)) ?? window) as Pick<
@@ -217,8 +218,7 @@ export function settleMedia(page: Page): Promise<MediaSettled> {
  * animation frames and Date see the same times in the same order every run.
  */
 export class PageClock {
-  readonly #context: BrowserContext;
-  readonly #page: Page;
+  readonly #page: CapturePage;
   readonly #network: NetworkTracker;
   readonly #log: CaptureLog;
   readonly #signal: AbortSignal;
@@ -228,14 +228,12 @@ export class PageClock {
   #pageErrors = 0;
 
   constructor(
-    context: BrowserContext,
-    page: Page,
+    page: CapturePage,
     network: NetworkTracker,
     log: CaptureLog,
     signal: AbortSignal,
     startedAt: number,
   ) {
-    this.#context = context;
     this.#page = page;
     this.#network = network;
     this.#log = log;
@@ -295,7 +293,7 @@ export class PageClock {
 
   async #runFor(ms: number): Promise<void> {
     try {
-      await this.#context.clock.runFor(ms);
+      await this.#page.runClockFor(ms);
       this.#ranMs += ms;
     } catch (error) {
       if (this.#page.isClosed() || isTransientFailure(error)) throw error;
@@ -313,7 +311,7 @@ export class PageClock {
 export interface DeterminismSession {
   /** Set when time is frozen. */
   clock?: PageClock;
-  /** Set when time is frozen and the browser lets Scene rewrite image responses (Chromium). */
+  /** Set when time is frozen and the driver can rewrite image responses. */
   images?: AnimatedImageFreezer;
 }
 
@@ -323,31 +321,32 @@ export interface DeterminismSession {
  * of animated images. Logs which mode is used.
  */
 export async function installDeterminism(
-  target: { context: BrowserContext; page: Page; network: NetworkTracker; browser: string },
+  target: { page: CapturePage; network: NetworkTracker },
   options: PageDeterminism,
   log: CaptureLog,
   signal: AbortSignal,
 ): Promise<DeterminismSession> {
-  const { context, page, network, browser } = target;
+  const { page, network } = target;
   const started = performance.now();
-  await context.addInitScript({ content: determinismScript(options) });
+  await page.addInitScript(determinismScript(options));
   const session: DeterminismSession = {};
   const notes: string[] = [];
   if (options.freezeTime) {
     const instant = Date.parse(options.frozenTime);
     if (!Number.isFinite(instant)) throw new Error(`invalid frozen time '${options.frozenTime}'`);
-    await context.clock.pauseAt(instant);
-    session.clock = new PageClock(context, page, network, log, signal, instant);
+    await page.pauseClockAt(instant);
+    session.clock = new PageClock(page, network, log, signal, instant);
     notes.push(
       `time frozen at ${new Date(instant).toISOString()} (Date, performance.now, timers and ` +
         `animation frames move only when Scene runs the clock)`,
       'video/audio kept paused, SVG animations paused at 0',
     );
-    if (browser === 'chromium') {
-      session.images = await freezeAnimatedImages(context, page);
+    const images = await page.freezeAnimatedImages();
+    if (images) {
+      session.images = images;
       notes.push('animated images (GIF, APNG, WebP, AVIF) shown at their first frame');
     } else {
-      notes.push(`animated images still animate: ${browser} has no response rewriting here`);
+      notes.push(`animated images: not rewritten by Scene in ${page.browserName}`);
     }
   } else {
     notes.push('time runs (freezeTime off): clock, animated images, SMIL and media move');

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { promisify } from 'node:util';
 import type { CDPSession, Page } from 'playwright-core';
+import type { ScriptPage } from './capture-page.ts';
 import type { ExecutionEnvironment } from '../shared/domain.ts';
 import { sceneVersion } from '../shared/scene-version.ts';
 import type { CaptureRequest } from './capture.types.ts';
@@ -114,8 +115,8 @@ export async function renderedFontsChromium(page: Page, cdp: CDPSession): Promis
  * text style that the document reports as available (document.fonts.check), i.e. what CSS asked
  * for and got, without what fallback chose for missing glyphs.
  */
-export async function renderedFontsFromCss(page: Page): Promise<string[]> {
-  return page.evaluate(`(() => {
+export async function renderedFontsFromCss(page: ScriptPage): Promise<string[]> {
+  const fonts = await page.evaluateScript(`(() => {
     const families = new Set();
     const walker = document.createTreeWalker(document.body ?? document.documentElement, NodeFilter.SHOW_TEXT);
     let count = 0;
@@ -129,6 +130,9 @@ export async function renderedFontsFromCss(page: Page): Promise<string[]> {
     }
     return [...families].sort();
   })()`);
+  return Array.isArray(fonts)
+    ? fonts.filter((font): font is string => typeof font === 'string')
+    : [];
 }
 
 /** The fingerprint of one capture, from the browser that rendered it and this machine. */

@@ -32,7 +32,7 @@ export function findChromium(override?: string, candidates = chromiumCandidates)
   );
 }
 
-function isExecutable(path: string): boolean {
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return true;

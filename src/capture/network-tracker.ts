@@ -1,22 +1,22 @@
-import type { Page, Request } from 'playwright-core';
+import type { CapturePage } from './capture-page.ts';
 import { sleep } from '../shared/clock.ts';
 
 /** Counts the page's requests in flight, so "network quiet" can be checked without sleeping. */
 export class NetworkTracker {
-  readonly #inflight = new Set<Request>();
+  readonly #inflight = new Set<object>();
   #lastActivity = performance.now();
 
-  constructor(page: Page) {
-    page.on('request', (request) => {
-      this.#inflight.add(request);
-      this.#lastActivity = performance.now();
+  constructor(page: Pick<CapturePage, 'onRequests'>) {
+    page.onRequests({
+      started: (request) => {
+        this.#inflight.add(request);
+        this.#lastActivity = performance.now();
+      },
+      settled: (request) => {
+        this.#inflight.delete(request);
+        this.#lastActivity = performance.now();
+      },
     });
-    const settle = (request: Request): void => {
-      this.#inflight.delete(request);
-      this.#lastActivity = performance.now();
-    };
-    page.on('requestfinished', settle);
-    page.on('requestfailed', settle);
   }
 
   get inflight(): number {

@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { ScriptPage } from './capture-page.ts';
 import { nativeTimersKey } from './determinism.ts';
 import type { CaptureLog } from './capture-log.ts';
 import { elapsedMs } from './capture-log.ts';
@@ -49,7 +49,7 @@ export const scrollWatchScript = `(() => {
  * loads, then back to the top — only when something on the page reacts to scrolling (each
  * step costs a rendered frame). Native lazy images and iframes are switched to eager.
  */
-export async function scrollThroughPage(page: Page, log: CaptureLog): Promise<void> {
+export async function scrollThroughPage(page: ScriptPage, log: CaptureLog): Promise<void> {
   const started = performance.now();
   const outcome = await page.evaluate(
     async ({ maxSteps, key, nativesKey }) => {
@@ -120,7 +120,7 @@ export async function scrollThroughPage(page: Page, log: CaptureLog): Promise<vo
  * repeats while a round found work (late content can bring new images).
  */
 export async function waitForReadiness(
-  page: Page,
+  page: ScriptPage,
   network: NetworkTracker,
   log: CaptureLog,
   signal: AbortSignal,
@@ -148,7 +148,7 @@ export async function waitForReadiness(
 }
 
 function waitForFontsAndImages(
-  page: Page,
+  page: ScriptPage,
   timeoutMs: number,
 ): Promise<{ settled: boolean; pendingImages: number }> {
   return page.evaluate(
@@ -176,7 +176,7 @@ function waitForFontsAndImages(
 }
 
 /** Whether web fonts are loaded and every image is complete, as things stand now. */
-export function assetsLoaded(page: Page): Promise<boolean> {
+export function assetsLoaded(page: ScriptPage): Promise<boolean> {
   return page.evaluate(
     () =>
       document.fonts.status === 'loaded' &&
@@ -195,7 +195,7 @@ interface ChangeWatch {
  * Starts counting DOM changes (nodes, attributes, text) anywhere in the document. (No named
  * functions in the page: transpilers may wrap them in helpers that do not exist there.)
  */
-export function watchForChanges(page: Page): Promise<void> {
+export function watchForChanges(page: ScriptPage): Promise<void> {
   return page.evaluate((key) => {
     const watch: ChangeWatch = { delivered: 0 };
     watch.observer = new MutationObserver((records) => {
@@ -212,7 +212,7 @@ export function watchForChanges(page: Page): Promise<void> {
 }
 
 /** Whether the document changed since watchForChanges; stops counting. */
-export function changedSinceWatch(page: Page): Promise<boolean> {
+export function changedSinceWatch(page: ScriptPage): Promise<boolean> {
   return page.evaluate((key) => {
     const watch = Reflect.get(window, Symbol.for(key)) as ChangeWatch | undefined;
     if (!watch?.observer) return true; // a navigation replaced the document

@@ -1,4 +1,5 @@
-import type { CDPSession, Page } from 'playwright-core';
+import type { CDPSession } from 'playwright-core';
+import type { ScriptPage } from './capture-page.ts';
 import sharp from 'sharp';
 import type { Rect } from '../shared/domain.ts';
 
@@ -45,7 +46,8 @@ export async function captureFullPage(
     });
     segments.push({ png: Buffer.from(data, 'base64'), top: Math.round(top * scale) });
   }
-  const png = segments.length === 1 && segments[0] ? segments[0].png : await stitch(segments);
+  const png =
+    segments.length === 1 && segments[0] ? segments[0].png : await stitchSegments(segments);
   const size = pngSize(png);
   const shot: FullPageShot = { png, width: size.width, height: size.height };
   if (documentHeight > height) shot.cutFromHeight = documentHeight;
@@ -53,7 +55,7 @@ export async function captureFullPage(
 }
 
 /** One image of the segments, each below the one before. */
-async function stitch(segments: { png: Buffer; top: number }[]): Promise<Buffer> {
+export async function stitchSegments(segments: { png: Buffer; top: number }[]): Promise<Buffer> {
   const sizes = segments.map((segment) => pngSize(segment.png));
   const width = Math.max(...sizes.map((size) => size.width));
   const last = segments.length - 1;
@@ -78,7 +80,7 @@ export function pngSize(png: Buffer): { width: number; height: number } {
 
 /** Document rectangles of every element matching the selectors, clipped to the capture. */
 export async function resolveMaskRects(
-  page: Page,
+  page: ScriptPage,
   selectors: string[],
   bounds: { width: number; height: number },
 ): Promise<Rect[]> {

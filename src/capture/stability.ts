@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { CapturePage, ScriptPage } from './capture-page.ts';
 
 export interface StabilityOptions {
   suppressAnimations: boolean;
@@ -31,14 +31,13 @@ export function stabilityCss(options: StabilityOptions): string {
 
 /** Installs the stability styles in every document of the context, before any page script runs. */
 export async function installStability(
-  context: BrowserContext,
+  page: Pick<CapturePage, 'addInitScript'>,
   options: StabilityOptions,
 ): Promise<void> {
   const css = stabilityCss(options);
   if (css === '') return;
   // A string, not a function: transpilers may add helpers (e.g. __name) that do not exist in the page.
-  await context.addInitScript({
-    content: `(() => {
+  await page.addInitScript(`(() => {
       const css = ${JSON.stringify(css)};
       const install = () => {
         const root = document.head || document.documentElement;
@@ -53,15 +52,14 @@ export async function installStability(
         const observer = new MutationObserver(() => { if (install()) observer.disconnect(); });
         observer.observe(document, { childList: true });
       }
-    })();`,
-  });
+    })();`);
 }
 
 /**
  * Settles what CSS cannot reach (Web Animations API, animations restarted by scripts):
  * finite animations jump to their end, infinite ones are cancelled. Returns how many it touched.
  */
-export function finalizeAnimations(page: Page): Promise<number> {
+export function finalizeAnimations(page: ScriptPage): Promise<number> {
   return page.evaluate(() => {
     const animations = document.getAnimations();
     for (const animation of animations) {
@@ -81,7 +79,7 @@ export function finalizeAnimations(page: Page): Promise<number> {
  * matching elements, now and for elements added later. Returns how many elements matched.
  */
 export async function hideAndRemove(
-  page: Page,
+  page: ScriptPage,
   hideSelectors: string[],
   removeSelectors: string[],
 ): Promise<{ hidden: number; removed: number }> {

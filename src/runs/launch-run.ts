@@ -37,11 +37,14 @@ export async function launchRun(
   input: LaunchRunInput,
   actor: Actor,
 ): Promise<Run> {
-  // What can capture here, probed outside the transaction (it runs the browsers' --version).
-  // Only where this process captures: a server without embedded worker leaves it to its
-  // workers' machines.
+  // What can capture here, probed outside the transaction (it runs the browsers' --version, and
+  // launches Firefox once when the batch names it). Only where this process captures: a server
+  // without embedded worker leaves it to its workers' machines.
   const availability = ctx.config.embeddedWorker
-    ? await browserAvailability({ chromiumPath: ctx.config.chromiumPath })
+    ? await browserAvailability({
+        chromiumPath: ctx.config.chromiumPath,
+        only: (await getBatch(ctx.db, batchId)).browsers,
+      })
     : [];
   const launched = await runTransaction(ctx, async (trx, changes) => {
     const batch = await getBatch(trx, batchId);

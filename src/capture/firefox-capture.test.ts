@@ -1,0 +1,243 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  deviceReports,
+  fixtureBasicAuth,
+  fixturePaths,
+  startFixtureSite,
+  type FixtureSite,
+} from '../../test/fixtures/site/fixture-site.ts';
+import { BrowserPool } from './browser-pool.ts';
+import { CaptureError } from './capture-error.ts';
+import { captureExecution } from './capture-execution.ts';
+import { captureRequest, hexToRgb, pixelAt } from './capture-test-helpers.ts';
+import type { CaptureRequest, CaptureResult } from './capture.types.ts';
+import { FirefoxBrowser } from './firefox-browser.ts';
+import { clockScriptSource } from './firefox-clock.ts';
+
+// Issue 18: the same capture pipeline in Firefox (Debian's firefox-esr over WebDriver BiDi) as
+// in Chromium — basic auth, actions, masks, a failing step, determinism, cancel and crash —
+// each checked against what Chromium does with the same request. One pool (one Firefox, one
+// Chromium) for the file.
+
+let site: FixtureSite;
+let pool: BrowserPool;
+const escaped: unknown[] = [];
+const onEscaped = (error: unknown): void => {
+  escaped.push(error);
+};
+
+beforeAll(async () => {
+  site = await startFixtureSite();
+  pool = new BrowserPool();
+  process.on('unhandledRejection', onEscaped);
+  await pool.launched('firefox');
+}, 120_000);
+
+afterAll(async () => {
+  process.off('unhandledRejection', onEscaped);
+  await pool.close();
+  await site.close();
+});
+
+function capture(
+  browser: 'chromium' | 'firefox',
+  path: string,
+  overrides: Partial<CaptureRequest> = {},
+  signal = new AbortController().signal,
+): Promise<CaptureResult> {
+  return captureExecution(pool, captureRequest(site.url + path, { browser, ...overrides }), {
+    signal,
+  });
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<CaptureError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof CaptureError) return error;
+    throw error;
+  }
+  throw new Error('expected the capture to fail');
+}
+
+describe('captures in Firefox', () => {
+  it("reads the frozen clock's script from playwright-core", () => {
+    expect(clockScriptSource()).toContain('function inject(');
+  });
+
+  it('captures the animated page byte-identically five times in a row', async () => {
+    const images = new Set<string>();
+    for (let i = 0; i < 5; i++) {
+      const result = await capture('firefox', fixturePaths.animated);
+      images.add(result.observed.png.toString('base64'));
+    }
+    expect(images.size).toBe(1);
+  }, 120_000);
+
+  it('records the environment and writes what Firefox does differently to the log', async () => {
+    const result = await capture('firefox', fixturePaths.home);
+    expect(result.observed).toMatchObject({ httpStatus: 200, width: 1280, height: 800 });
+    expect(result.environment).toMatchObject({ browser: 'firefox', deviceScaleFactor: 1 });
+    expect(result.environment.browserVersion).toMatch(/^\d+\.\d+/);
+    expect(result.environment.fonts.length).toBeGreaterThan(0);
+    const browserLines = result.log.filter((line) => line.step === 'browser');
+    expect(browserLines[0]).toMatchObject({ level: 'warn' });
+    expect(browserLines[0]?.message).toMatch(/animated images always show their first frame/);
+    expect(result.log.map((line) => line.step)).toEqual(
+      expect.arrayContaining(['context', 'determinism', 'navigate', 'clock', 'screenshot']),
+    );
+  }, 60_000);
+
+  it('signs in with basic auth (for the captured origin only), and fails with 401 without', async () => {
+    const signedIn = await capture('firefox', fixturePaths.auth, {
+      basicAuth: { ...fixtureBasicAuth },
+    });
+    expect(signedIn.observed.httpStatus).toBe(200);
+    for (const request of [{}, { basicAuth: { username: 'someone', password: 'wrong' } }]) {
+      const [firefox, chromium] = await Promise.all([
+        failureOf(capture('firefox', fixturePaths.auth, request)),
+        failureOf(capture('chromium', fixturePaths.auth, request)),
+      ]);
+      expect(firefox).toMatchObject({ kind: 'navigation', httpStatus: 401 });
+      expect(firefox.message).toBe(chromium.message);
+    }
+  }, 90_000);
+
+  it('runs every declarative action type, logging the same steps as Chromium', async () => {
+    const request: Partial<CaptureRequest> = {
+      pageActions: [
+        { type: 'setLocalStorage', value: 'note=hello' },
+        { type: 'setCookie', value: 'seen=yes' },
+        { type: 'waitForSelector', selector: '#menu-button' },
+        { type: 'hover', selector: '#menu-button' },
+      ],
+      taskActions: [
+        { type: 'type', selector: '#name', value: 'Ada' },
+        { type: 'press', selector: '#name', value: 'End' },
+        { type: 'select', selector: '#size', value: 'l' },
+        { type: 'check', selector: '#agree' },
+        { type: 'click', selector: '#submit' },
+        { type: 'scroll', selector: '#result' },
+        { type: 'scroll' },
+        { type: 'waitForTimeout', ms: 10 },
+        { type: 'waitForNetworkIdle', ms: 5000 },
+        { type: 'hide', selector: 'header' },
+        { type: 'remove', selector: '#menu' },
+        {
+          type: 'evaluate',
+          script: `
+            const text = document.querySelector('#result').textContent;
+            if (text !== 'Hello Ada (l, agreed)') throw new Error('unexpected result: ' + text);
+            if (localStorage.getItem('note') !== 'hello') throw new Error('no local storage');
+            if (!document.cookie.includes('seen=yes')) throw new Error('no cookie');`,
+        },
+      ],
+      taskScript: "document.querySelector('#title').textContent = 'Changed by a script';",
+    };
+    const steps = (result: CaptureResult): string[] =>
+      result.log
+        .filter((line) => line.step === 'action' || line.step === 'script')
+        .map((line) => line.message);
+    const [firefox, chromium] = await Promise.all([
+      capture('firefox', fixturePaths.menu, request),
+      capture('chromium', fixturePaths.menu, request),
+    ]);
+    expect(steps(firefox)).toHaveLength(17);
+    expect(steps(firefox)).toEqual(steps(chromium));
+
+    // A click changes the page as it does in Chromium: the menu opens.
+    const opened = await capture('firefox', fixturePaths.menu, {
+      taskActions: [{ type: 'click', selector: '#menu-button' }],
+      maskSelectors: ['#menu'],
+    });
+    const [menu] = opened.maskRects;
+    expect(await pixelAt(opened.observed.png, (menu?.x ?? 0) + 5, (menu?.y ?? 0) + 5)).toEqual(
+      hexToRgb('#1e40af'),
+    );
+  }, 120_000);
+
+  it('fails a failing step as Chromium does: kind, step, message, evidence screenshot', async () => {
+    const request: Partial<CaptureRequest> = {
+      taskActions: [
+        { type: 'click', selector: '#menu-button' },
+        { type: 'click', selector: '#missing', ms: 500 },
+      ],
+    };
+    const [firefox, chromium] = await Promise.all([
+      failureOf(capture('firefox', fixturePaths.menu, request)),
+      failureOf(capture('chromium', fixturePaths.menu, request)),
+    ]);
+    expect(firefox).toMatchObject({ kind: 'action', step: 'task step 2 (click "#missing")' });
+    expect(firefox.message).toBe(chromium.message);
+    expect(firefox.screenshot?.subarray(1, 4).toString()).toBe('PNG');
+    expect(firefox.log.at(-1)?.level).toBe('error');
+  }, 90_000);
+
+  it('hides, removes and masks the same rectangles as Chromium', async () => {
+    const request: Partial<CaptureRequest> = {
+      removeSelectors: ['#intro'],
+      maskSelectors: ['#ad-slot'],
+    };
+    const [firefox, chromium] = await Promise.all([
+      capture('firefox', fixturePaths.home, request),
+      capture('chromium', fixturePaths.home, request),
+    ]);
+    expect(firefox.maskRects).toEqual(chromium.maskRects);
+    const [ad] = firefox.maskRects;
+    expect(await pixelAt(firefox.observed.png, (ad?.x ?? 0) + 5, (ad?.y ?? 0) + 5)).toEqual(
+      hexToRgb('#7c3aed'),
+    );
+    const hidden = await capture('firefox', fixturePaths.home, {
+      ...request,
+      hideSelectors: ['#ad-slot'],
+    });
+    expect(await pixelAt(hidden.observed.png, (ad?.x ?? 0) + 5, (ad?.y ?? 0) + 5)).toEqual([
+      255, 255, 255,
+    ]);
+  }, 90_000);
+
+  it('captures a DPR 2 viewport at twice the CSS size, with the user agent the page sees', async () => {
+    site.clearRequests();
+    const result = await capture('firefox', fixturePaths.device, {
+      viewport: { width: 400, height: 300, deviceScaleFactor: 2, userAgent: 'SceneTest/1.0' },
+    });
+    expect(result.observed).toMatchObject({ width: 800, height: 600 });
+    const report = deviceReports(site).at(-1) ?? {};
+    expect(report['devicePixelRatio']).toBe('2');
+    expect(JSON.stringify(report)).toContain('SceneTest/1.0');
+  }, 60_000);
+
+  it('rejects with aborted within 2 s when cancelled on a hung page; nothing escapes', async () => {
+    const controller = new AbortController();
+    const capturing = capture('firefox', fixturePaths.hung, {}, controller.signal);
+    setTimeout(() => controller.abort('user'), 1500);
+    const started = performance.now();
+    const failure = await failureOf(capturing);
+    expect(failure).toMatchObject({ kind: 'aborted', message: 'capture aborted: user' });
+    expect(performance.now() - started).toBeLessThan(1500 + 2000);
+    const after = await capture('firefox', fixturePaths.about);
+    expect(after.observed.httpStatus).toBe(200);
+    expect(escaped).toEqual([]);
+  }, 90_000);
+
+  it('a Firefox killed mid-capture fails that capture as transient; the next one relaunches it', async () => {
+    const firefox = await pool.launched('firefox');
+    expect(firefox).toBeInstanceOf(FirefoxBrowser);
+    const pid = (firefox as FirefoxBrowser).pid;
+    expect(pid).toBeTypeOf('number');
+    const capturing = capture('firefox', fixturePaths.hung);
+    setTimeout(() => execFileSync('kill', ['-9', String(pid)]), 1500);
+    const failure = await failureOf(capturing);
+    expect(failure.kind, failure.message).toBe('transient');
+    // As the run engine does with a transient failure: the next attempt (at most one more, if
+    // it met the dying browser before the pool heard it was gone) captures in a new Firefox.
+    const after = await capture('firefox', fixturePaths.about).catch(async (error: unknown) => {
+      expect(error).toMatchObject({ kind: 'transient' });
+      return capture('firefox', fixturePaths.about);
+    });
+    expect(after.observed.httpStatus).toBe(200);
+    expect((await pool.launched('firefox')) === firefox).toBe(false);
+    expect(escaped).toEqual([]);
+  }, 120_000);
+});
