@@ -189,17 +189,20 @@ async function evaluateInPage(page: ScriptPage, script: string, timeoutMs: numbe
 
 /**
  * A readiness condition: a JavaScript expression, evaluated in the page every 50 ms until it is
- * truthy (an exception it throws fails the step with its message at once). Polled on an interval
- * rather than per animation frame: a frozen page clock (determinism.ts) may hold frames back.
+ * truthy (an exception it throws fails the step with its message at once). Polled from here,
+ * not by a page timer: a frozen page clock (determinism.ts) holds the page's timers and frames
+ * back, and the same loop serves every browser.
  */
-async function waitForCondition(page: Page, expression: string, timeoutMs: number): Promise<void> {
-  try {
-    await page.waitForFunction(expression, undefined, { polling: 50, timeout: timeoutMs });
-  } catch (error) {
-    if (error instanceof Error && error.name === 'TimeoutError') {
-      throw new Error(`the condition was not met within ${timeoutMs} ms`, { cause: error });
-    }
-    throw error;
+async function waitForCondition(
+  page: ScriptPage,
+  expression: string,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await page.evaluateScript(`Boolean(${expression}\n)`)) return;
+    if (Date.now() >= deadline) throw new Error(`the condition was not met within ${timeoutMs} ms`);
+    await sleep(50);
   }
 }
 
