@@ -33,7 +33,9 @@ import {
   waitForReadiness,
   watchForChanges,
 } from './readiness.ts';
+import { captureLayoutSnapshot } from './layout-snapshot.ts';
 import { captureFullPage, resolveMaskRects, type FullPageShot } from './screenshot.ts';
+import type { LayoutSnapshot } from '../shared/layout-snapshot.ts';
 import { finalizeAnimations, hideAndRemove, installStability } from './stability.ts';
 
 export const captureDefaults = {
@@ -309,6 +311,7 @@ async function runPipeline(pipeline: Pipeline): Promise<TargetCapture> {
       height: shot.height,
       httpStatus: navigation.status,
       finalUrl: navigation.finalUrl,
+      ...(shot.layout && { layout: shot.layout }),
     },
     maskRects,
   };
@@ -354,11 +357,11 @@ async function runClock(
  * DOM changed since (else it is taken again). That overlaps the window's idle time with the
  * screenshot's work instead of adding it.
  */
-async function settledScreenshot(settling: Settling): Promise<FullPageShot> {
+async function settledScreenshot(settling: Settling): Promise<Shot> {
   const { context, page, request, network, log, signal, determinism } = settling;
   const { clock } = determinism;
   let media: MediaSettled | undefined;
-  const shoot = async (): Promise<{ shot: FullPageShot; started: number; ms: number }> => {
+  const shoot = async (): Promise<{ shot: Shot; started: number; ms: number }> => {
     if (request.determinism.freezeTime) media = await settleMedia(page);
     if (request.suppressAnimations) await finalizeAnimations(page);
     const started = performance.now();
@@ -408,6 +411,15 @@ async function settledScreenshot(settling: Settling): Promise<FullPageShot> {
       (whileSettling ? ' (taken while the page settled)' : ''),
     ms,
   );
+  if (shot.layout) {
+    log.info(
+      'layout',
+      `layout snapshot of ${shot.layout.elements.length} element(s)`,
+      shot.layoutMs,
+    );
+  } else if (shot.layoutError) {
+    log.warn('layout', `no layout snapshot (changes cannot be explained): ${shot.layoutError}`);
+  }
   if (clock || media) {
     const parts: string[] = [];
     if (clock) parts.push(`page clock ran ${clock.ranMs} ms in all (page time ${clock.pageNow})`);
@@ -537,15 +549,34 @@ async function navigate(
   return { status, finalUrl };
 }
 
+/** A screenshot and the layout snapshot taken with it (same page state, same moment). */
+interface Shot extends FullPageShot {
+  layout?: LayoutSnapshot;
+  layoutMs?: number;
+  /** Why there is no layout snapshot, when taking it failed. */
+  layoutError?: string;
+}
+
 async function screenshot(
   context: BrowserContext,
   page: Page,
   request: CaptureRequest,
-): Promise<FullPageShot> {
+): Promise<Shot> {
   if (request.browser === 'chromium') {
     const cdp = await context.newCDPSession(page);
     try {
-      return await captureFullPage(cdp, request.viewport.deviceScaleFactor ?? 1);
+      const shot: Shot = await captureFullPage(cdp, request.viewport.deviceScaleFactor ?? 1);
+      // Right after the pixels, in the same session: nothing runs in between that could move
+      // the layout (a frozen page clock stands still; a live one would move both anyway).
+      const started = performance.now();
+      try {
+        shot.layout = await captureLayoutSnapshot(cdp);
+        shot.layoutMs = elapsedMs(started);
+      } catch (error) {
+        if (isTransientFailure(error)) throw error;
+        shot.layoutError = shortMessage(error);
+      }
+      return shot;
     } finally {
       await cdp.detach().catch(() => undefined);
     }
