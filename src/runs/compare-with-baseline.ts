@@ -171,16 +171,20 @@ async function diffImages(
   const file = { projectId: run.projectId, runId: run.id, executionId: execution.id };
   const explanation =
     before.layout && after.layout && result.diffPixels > 0
-      ? await explainComparison(ctx, differ, {
-          before: before.layout,
-          after: after.layout,
-          baselinePng: before.png,
-          observedPng: after.png,
-          diff: result,
-          ignoreRegions,
-          scale: execution.viewport.deviceScaleFactor ?? 1,
+      ? await explainComparison(
+          ctx,
+          differ,
+          {
+            before: before.layout,
+            after: after.layout,
+            baselinePng: before.png,
+            observedPng: after.png,
+            diff: result,
+            ignoreRegions,
+            scale: execution.viewport.deviceScaleFactor ?? 1,
+          },
           file,
-        })
+        )
       : undefined;
   if (explanation) artifacts.push(...explanation.artifacts);
   const level =

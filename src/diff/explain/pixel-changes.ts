@@ -8,7 +8,7 @@ const MAX_PIXEL_CHANGES = 20;
 /**
  * The changes with `pixels` changes added for the changed pixels that no element change
  * explains (a canvas, a video, a rendering difference): each region of changed pixels (CSS
- * px) that touches no box of a change that is not a consequence of another, named after the
+ * px) that touches no box of a change (see below), named after the
  * smallest observed element around it. They are root causes: inserted after the other root
  * causes, with every `causedBy` renumbered.
  */
@@ -17,9 +17,13 @@ export function withPixelChanges(
   regions: readonly Rect[],
   after: LayoutSnapshot,
 ): Change[] {
-  const boxes = changes
-    .filter((c) => c.rootCause || c.kind !== 'moved')
-    .flatMap((c) => [c.before, c.after].filter((r): r is Rect => r !== undefined));
+  // Where a change is now (unless it only followed another: its pixels should have aligned),
+  // and where any change was (a moved element leaves its old place empty).
+  const boxes = changes.flatMap((c) =>
+    [c.before, c.rootCause || c.kind !== 'moved' ? c.after : undefined].filter(
+      (r): r is Rect => r !== undefined,
+    ),
+  );
   const unexplained = regions
     .filter((region) => !boxes.some((box) => intersects(box, region)))
     .slice(0, MAX_PIXEL_CHANGES);

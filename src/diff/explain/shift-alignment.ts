@@ -4,7 +4,7 @@ import type { Change } from './explain-changes.ts';
 
 /**
  * The moves to undo before comparing pixels (see align-baseline.ts), from the moved elements
- * of a list of changes: a vertical shift per band of rows (the largest moved element over a
+ * of a list of changes: a vertical shift per band of rows (the largest pushed element over a
  * row decides; rows over none keep the shift of the rows above them, so the margins between
  * pushed elements shift with them), then a block for each moved element the bands do not
  * already place (a horizontal move, a different vertical one). Undefined when nothing moved.
@@ -29,7 +29,8 @@ export function shiftAlignment(
     if (change.kind === 'moved' || !change.after) continue;
     forRows(change.after, height, (y) => (still[y] = 1));
   }
-  for (const change of moved) {
+  // Only pushed elements shift rows: an element that moved by itself takes nothing along.
+  for (const change of moved.filter((c) => !c.rootCause)) {
     forRows(change.after, height, (y) => {
       if (rowDy[y] === undefined) rowDy[y] = change.dy ?? 0;
     });
