@@ -5,6 +5,7 @@ import { changedBannerHeight, changePaths } from '../fixtures/site/change-pages.
 import { startCaptureHarness, type CaptureHarness } from '../support/capture-harness.ts';
 import { createBatch, pollRun } from '../support/scene-client.ts';
 import { dialects } from '../support/test-app.ts';
+import { TestReceiver } from '../webhooks/support.ts';
 
 /**
  * Issue 15 through real runs: every screenshot comes with its layout snapshot, kept with the
@@ -45,7 +46,7 @@ describe.each(dialects)('change explanations through runs on %s', (dialect) => {
   it('explains an inserted banner, grades by changedPercent when told, keeps snapshots with baselines', async () => {
     const { api, site, t } = harness;
     site.setVariant('original');
-    const { batchId } = await createBatch(api, {
+    const { projectId, batchId } = await createBatch(api, {
       pages: [{ name: 'banner', url: site.url + changePaths.banner }],
       executionDiffThreshold: 2,
     });
@@ -59,6 +60,11 @@ describe.each(dialects)('change explanations through runs on %s', (dialect) => {
     expect(decodeLayoutSnapshot(served.rawPayload)?.elements.length).toBeGreaterThan(30);
     expect(await layoutEntryOf(baseline.execution.id)).not.toBeNull();
 
+    const receiver = await TestReceiver.start();
+    const webhook = await api.createWebhook(projectId, {
+      url: receiver.url(),
+      events: ['run.finished'],
+    });
     site.setVariant('changed');
     const compare = await run(batchId, 'compare');
     const execution = await api.getExecution(compare.execution.id);
@@ -85,8 +91,26 @@ describe.each(dialects)('change explanations through runs on %s', (dialect) => {
     expect(changedPercent).toBeGreaterThan(bannerShare * 0.8);
     expect(changedPercent).toBeLessThan(bannerShare * 1.2);
     expect(execution.artifacts.aligned).toBeDefined();
-    // The list view carries the summary too.
+    // The list view carries the summary too, and so does the run.finished webhook.
     expect(compare.execution.changeSummary).toBe(execution.changeSummary);
+    const delivery = await t.app.db
+      .selectFrom('webhook_deliveries')
+      .select('payload')
+      .where('webhook_id', '=', webhook.id)
+      .where('event_type', '=', 'run.finished')
+      .executeTakeFirstOrThrow();
+    const payload = JSON.parse(delivery.payload) as {
+      data: { run: { id: string }; changes?: { executionId: string; changeSummary: string }[] };
+    };
+    expect(payload.data.run.id).toBe(compare.run.id);
+    expect(payload.data.changes).toEqual([
+      expect.objectContaining({
+        executionId: execution.id,
+        changeSummary: execution.changeSummary,
+      }),
+    ]);
+    await api.updateWebhook(webhook.id, { active: false });
+    await receiver.stop();
 
     // ignoreMoves: graded by changedPercent (about 1 %, under the 2 % threshold).
     await api.updateBatch(batchId, { ignoreMoves: true });
