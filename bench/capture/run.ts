@@ -41,6 +41,7 @@ import {
 } from '../../src/capture/index.ts';
 import { fixturePaths, startFixtureSite } from '../../test/fixtures/site/fixture-site.ts';
 import { captureRequest } from '../../src/capture/capture-test-helpers.ts';
+import { encodeLayoutSnapshot } from '../../src/shared/layout-snapshot.ts';
 import { browserPid } from '../../test/support/browser-pid.ts';
 import { recordTestVideo } from '../../test/fixtures/site/deterministic-pages.ts';
 import { printDeterminismCost } from './determinism-cost.ts';
@@ -115,12 +116,35 @@ async function naiveCapture(browser: Browser, path: string): Promise<Buffer> {
 }
 
 const stepTotals = new Map<string, { ms: number; count: number }>();
+/** Issue 15: what the layout snapshot taken with each screenshot costs, per page. */
+const layoutCost = new Map<
+  string,
+  { snapshotMs: number; captureMs: number; bytes: number; elements: number; count: number }
+>();
 
 async function sceneCapture(path: string): Promise<Buffer> {
+  const started = performance.now();
   const result = await captureExecution(pool, captureRequest(site.url + path, { viewport }), {
     signal: new AbortController().signal,
   });
+  const captureMs = performance.now() - started;
   recordHash('scene', path, result.observed.png);
+  const layout = result.observed.layout;
+  if (layout) {
+    const cost = layoutCost.get(path) ?? {
+      snapshotMs: 0,
+      captureMs: 0,
+      bytes: 0,
+      elements: 0,
+      count: 0,
+    };
+    cost.snapshotMs += result.log.find((l) => l.step === 'layout')?.durationMs ?? 0;
+    cost.captureMs += captureMs;
+    cost.bytes += encodeLayoutSnapshot(layout).length;
+    cost.elements += layout.elements.length;
+    cost.count++;
+    layoutCost.set(path, cost);
+  }
   for (const line of result.log) {
     const total = stepTotals.get(line.step) ?? { ms: 0, count: 0 };
     total.ms += line.durationMs ?? 0;
@@ -251,6 +275,18 @@ console.log(
       .map(([step, total]) => `${step} ${(total.ms / Math.max(1, total.count)).toFixed(0)}`)
       .join(', '),
 );
+
+console.log('');
+console.log(
+  'layout snapshot per capture (DOMSnapshot.captureSnapshot, taken with every screenshot):',
+);
+console.log('page            elements  snapshot ms  capture ms  share  stored bytes (gzip)');
+for (const [path, cost] of layoutCost) {
+  const n = Math.max(1, cost.count);
+  console.log(
+    `${path.padEnd(15)} ${(cost.elements / n).toFixed(0).padStart(8)}  ${(cost.snapshotMs / n).toFixed(1).padStart(11)}  ${(cost.captureMs / n).toFixed(0).padStart(10)}  ${((cost.snapshotMs / Math.max(1, cost.captureMs)) * 100).toFixed(1).padStart(4)} %  ${(cost.bytes / n).toFixed(0).padStart(10)}`,
+  );
+}
 
 if (Number(values.firefox) > 0) {
   const mix = mixes[0] ?? allMixes[0];

@@ -21,6 +21,9 @@ const contentTypes: Record<string, string> = {
   zip: 'application/zip',
   txt: 'text/plain; charset=utf-8',
   json: 'application/json',
+  /** A gzipped JSON document (layout snapshots): served as is, the client inflates it. */
+  'json.gz': 'application/gzip',
+  gz: 'application/gzip',
 };
 
 export function contentTypeOf(storageKey: string): string {
@@ -47,7 +50,15 @@ export interface ArtifactFiles {
 }
 
 /** Kinds stored by content: images repeat byte for byte (a settled page, the diff of the same two images). */
-const contentAddressedKinds = new Set(['screenshot', 'reference', 'diff', 'heatmap']);
+const contentAddressedKinds = new Set([
+  'screenshot',
+  'reference',
+  'diff',
+  'heatmap',
+  'aligned',
+  // A settled page's snapshot repeats byte for byte too (gzip without a timestamp).
+  'layout',
+]);
 
 /**
  * How long a writer's pin keeps a blob from being deleted between storing its bytes and

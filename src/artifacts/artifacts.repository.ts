@@ -163,8 +163,18 @@ export async function listArtifactsOfExecutions(
   );
 }
 
+/** Every artifact a baseline entry uses: its image and its layout snapshot. */
 function referencedByBaseline(conn: Conn) {
-  return conn.selectFrom('baseline_entries').select('baseline_entries.artifact_id');
+  return conn
+    .selectFrom('baseline_entries')
+    .select('baseline_entries.artifact_id')
+    .union(
+      conn
+        .selectFrom('baseline_entries')
+        .select('baseline_entries.layout_artifact_id as artifact_id')
+        .where('baseline_entries.layout_artifact_id', 'is not', null)
+        .$narrowType<{ artifact_id: string }>(),
+    );
 }
 
 /**
@@ -243,6 +253,22 @@ export async function detachArtifactsFromRun(conn: Conn, ids: readonly string[])
   }
 }
 
+/** The images and layout snapshots of the entries of the baselines `op` baselineId. */
+function artifactsOfBaselines(conn: Conn, op: '=' | '!=', baselineId: string) {
+  return conn
+    .selectFrom('baseline_entries')
+    .select('artifact_id')
+    .where('baseline_id', op, baselineId)
+    .union(
+      conn
+        .selectFrom('baseline_entries')
+        .select('layout_artifact_id as artifact_id')
+        .where('baseline_id', op, baselineId)
+        .where('layout_artifact_id', 'is not', null)
+        .$narrowType<{ artifact_id: string }>(),
+    );
+}
+
 /**
  * Artifacts of a baseline that nothing else needs once it is deleted: detached from any run
  * and referenced by no entry of another baseline.
@@ -255,22 +281,8 @@ export async function listArtifactsOnlyInBaseline(
     .selectFrom('artifacts')
     .select(['artifacts.id', 'artifacts.storage_key', 'artifacts.blob_key', 'artifacts.byte_size'])
     .where('artifacts.run_id', 'is', null)
-    .where(
-      'artifacts.id',
-      'in',
-      conn
-        .selectFrom('baseline_entries')
-        .select('artifact_id')
-        .where('baseline_id', '=', baselineId),
-    )
-    .where(
-      'artifacts.id',
-      'not in',
-      conn
-        .selectFrom('baseline_entries')
-        .select('artifact_id')
-        .where('baseline_id', '!=', baselineId),
-    )
+    .where('artifacts.id', 'in', artifactsOfBaselines(conn, '=', baselineId))
+    .where('artifacts.id', 'not in', artifactsOfBaselines(conn, '!=', baselineId))
     .execute();
   return rows.map(toReleased);
 }
@@ -293,6 +305,15 @@ export async function listArtifactsOfBatch(conn: Conn, batchId: string): Promise
             .selectFrom('baseline_entries')
             .innerJoin('baselines', 'baselines.id', 'baseline_entries.baseline_id')
             .select('baseline_entries.artifact_id')
+            .where('baselines.batch_id', '=', batchId),
+        ),
+        eb(
+          'id',
+          'in',
+          eb
+            .selectFrom('baseline_entries')
+            .innerJoin('baselines', 'baselines.id', 'baseline_entries.baseline_id')
+            .select('baseline_entries.layout_artifact_id')
             .where('baselines.batch_id', '=', batchId),
         ),
       ]),

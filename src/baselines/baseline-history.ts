@@ -124,6 +124,7 @@ export async function revertToEntry(
         viewportName: cell.viewportName,
         artifactId: entry.artifactId,
         sha256: entry.sha256,
+        layoutArtifactId: entry.layoutArtifactId,
         sourceExecutionId: entry.sourceExecutionId,
         approvedBy: actor,
         environment: entry.environment,

@@ -55,4 +55,8 @@ export interface BaselineEntry {
   supersededAt: string | null;
   /** The fingerprint of the execution the image came from (null before Scene kept them). */
   environment: ExecutionEnvironment | null;
+  /** The layout snapshot taken with the image (null: none was taken, e.g. before issue 15). */
+  layoutArtifactId: string | null;
+  /** Where the snapshot's bytes are in the store. */
+  layoutFileKey: string | null;
 }

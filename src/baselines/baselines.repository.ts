@@ -166,6 +166,7 @@ function selectEntries(conn: Conn) {
   return conn
     .selectFrom('baseline_entries')
     .innerJoin('artifacts', 'artifacts.id', 'baseline_entries.artifact_id')
+    .leftJoin('artifacts as layouts', 'layouts.id', 'baseline_entries.layout_artifact_id')
     .select([
       'baseline_entries.id',
       'baseline_entries.baseline_id',
@@ -179,6 +180,9 @@ function selectEntries(conn: Conn) {
       'baseline_entries.environment',
       'artifacts.storage_key',
       'artifacts.blob_key',
+      'baseline_entries.layout_artifact_id',
+      'layouts.storage_key as layout_storage_key',
+      'layouts.blob_key as layout_blob_key',
     ]);
 }
 
@@ -198,6 +202,8 @@ function rowToEntry(row: EntryRow): BaselineEntry {
     createdAt: row.created_at,
     supersededAt: row.superseded_at,
     environment: fromJson<ExecutionEnvironment | null>(row.environment, null),
+    layoutArtifactId: row.layout_artifact_id,
+    layoutFileKey: row.layout_blob_key ?? row.layout_storage_key,
   };
 }
 
@@ -352,6 +358,11 @@ export interface NewBaselineEntry {
   viewportName: string;
   artifactId: string;
   sha256: string;
+  /**
+   * The layout snapshot taken with the image; required (null: none exists) so that no writer
+   * can forget it: a baseline image and its snapshot travel together.
+   */
+  layoutArtifactId: string | null;
   sourceExecutionId: string | null;
   /** Who approved it; absent or null: recorded by a baseline run. */
   approvedBy?: string | null;
@@ -373,6 +384,7 @@ export async function insertBaselineEntry(conn: Conn, entry: NewBaselineEntry): 
       viewport_name: entry.viewportName,
       artifact_id: entry.artifactId,
       sha256: entry.sha256,
+      layout_artifact_id: entry.layoutArtifactId,
       source_execution_id: entry.sourceExecutionId,
       approved_by: entry.approvedBy ?? null,
       created_at: entry.createdAt,

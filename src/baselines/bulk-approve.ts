@@ -239,6 +239,7 @@ async function undoCell(
         viewportName: execution.viewport.name,
         artifactId: previous.artifactId,
         sha256: previous.sha256,
+        layoutArtifactId: previous.layoutArtifactId,
         sourceExecutionId: previous.sourceExecutionId,
         approvedBy: previous.approvedBy,
         environment: previous.environment,

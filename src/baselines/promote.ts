@@ -104,9 +104,9 @@ export async function approveInTransaction(
   if (run.baselineId === null) {
     throw unprocessable('the baseline this run compared against has been deleted');
   }
-  const screenshot = (await listArtifactsOfExecutions(trx, [executionId]))
-    .filter((a) => a.kind === 'screenshot')
-    .at(-1);
+  const artifacts = await listArtifactsOfExecutions(trx, [executionId]);
+  const screenshot = artifacts.filter((a) => a.kind === 'screenshot').at(-1);
+  const layout = artifacts.filter((a) => a.kind === 'layout').at(-1);
   invariant(screenshot, `finished execution ${executionId} has a screenshot`);
 
   const compared = await findBaseline(trx, run.baselineId);
@@ -141,6 +141,7 @@ export async function approveInTransaction(
       viewportName: execution.viewport.name,
       artifactId: screenshot.id,
       sha256: screenshot.sha256,
+      layoutArtifactId: layout?.id ?? null,
       sourceExecutionId: executionId,
       approvedBy: actor,
       environment: execution.environment,

@@ -84,6 +84,11 @@ const fields = {
     .describe(
       'When a compare’s rendering environment (browser version, OS, fonts, pixel ratio, Scene, capture flags) differs from its baseline image’s: fail the cell, warn (default), or ignore',
     ),
+  ignoreMoves: z
+    .boolean()
+    .describe(
+      'Grade compare executions by changedPercent (pixels changed beyond what merely moved: an inserted banner counts, the content it pushed down does not) instead of diffPercent; the moves are still listed. Default false',
+    ),
 };
 
 export const batchSchema = z.object({
@@ -104,6 +109,7 @@ export const batchSchema = z.object({
     .optional()
     .describe(`The instant frozen pages see as now; absent: ${defaultFrozenTime}`),
   onEnvironmentDrift: fields.onEnvironmentDrift,
+  ignoreMoves: fields.ignoreMoves,
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -122,6 +128,7 @@ export const createBatchSchema = z.strictObject({
   seedRandom: fields.seedRandom.optional(),
   frozenTime: fields.frozenTime.optional(),
   onEnvironmentDrift: fields.onEnvironmentDrift.optional(),
+  ignoreMoves: fields.ignoreMoves.optional(),
 });
 export type CreateBatchInput = z.infer<typeof createBatchSchema>;
 
@@ -138,5 +145,6 @@ export const updateBatchSchema = z.strictObject({
   seedRandom: fields.seedRandom.optional(),
   frozenTime: fields.frozenTime.nullable().optional().describe('null: back to the default instant'),
   onEnvironmentDrift: fields.onEnvironmentDrift.optional(),
+  ignoreMoves: fields.ignoreMoves.optional(),
 });
 export type UpdateBatchInput = z.infer<typeof updateBatchSchema>;

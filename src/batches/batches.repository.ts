@@ -68,6 +68,7 @@ function rowToBatch(row: Selectable<BatchesTable>, selection: Selection | undefi
     seedRandom: Boolean(row.seed_random),
     ...(row.frozen_time !== null && { frozenTime: row.frozen_time }),
     onEnvironmentDrift: driftPolicyOf(row.on_environment_drift),
+    ignoreMoves: row.ignore_moves === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -153,6 +154,7 @@ function batchToColumns(batch: Batch) {
     frozen_time: batch.frozenTime ?? null,
     on_environment_drift:
       batch.onEnvironmentDrift === defaultEnvironmentDriftPolicy ? null : batch.onEnvironmentDrift,
+    ignore_moves: batch.ignoreMoves ? 1 : null,
     updated_at: batch.updatedAt,
   };
 }
@@ -185,6 +187,7 @@ export async function findRunBatchDeterminism(
       seedRandom: boolean;
       frozenTime?: string;
       onEnvironmentDrift: EnvironmentDriftPolicy;
+      ignoreMoves: boolean;
     }
   | undefined
 > {
@@ -196,6 +199,7 @@ export async function findRunBatchDeterminism(
       'batches.seed_random',
       'batches.frozen_time',
       'batches.on_environment_drift',
+      'batches.ignore_moves',
     ])
     .where('runs.id', '=', runId)
     .executeTakeFirst();
@@ -205,6 +209,7 @@ export async function findRunBatchDeterminism(
     seedRandom: Boolean(row.seed_random),
     ...(row.frozen_time !== null && { frozenTime: row.frozen_time }),
     onEnvironmentDrift: driftPolicyOf(row.on_environment_drift),
+    ignoreMoves: row.ignore_moves === 1,
   };
 }
 

@@ -134,6 +134,7 @@ export function createBatch(
       seedRandom: input.seedRandom ?? true,
       ...(input.frozenTime !== undefined && { frozenTime: normalizeInstant(input.frozenTime) }),
       onEnvironmentDrift: input.onEnvironmentDrift ?? defaultEnvironmentDriftPolicy,
+      ignoreMoves: input.ignoreMoves ?? false,
       createdAt: now,
       updatedAt: now,
     };
@@ -185,6 +186,7 @@ export function updateBatch(
         before.frozenTime,
       ),
       onEnvironmentDrift: input.onEnvironmentDrift ?? before.onEnvironmentDrift,
+      ignoreMoves: input.ignoreMoves ?? before.ignoreMoves,
       updatedAt: nowIso(),
     });
     const after = await getBatch(trx, id);

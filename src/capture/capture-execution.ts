@@ -34,6 +34,7 @@ import {
   watchForChanges,
 } from './readiness.ts';
 import { resolveMaskRects, type FullPageShot } from './screenshot.ts';
+import type { LayoutSnapshot } from '../shared/layout-snapshot.ts';
 import { finalizeAnimations, hideAndRemove, installStability } from './stability.ts';
 
 export const captureDefaults = {
@@ -306,6 +307,7 @@ async function runPipeline(pipeline: Pipeline): Promise<TargetCapture> {
       height: shot.height,
       httpStatus: navigation.status,
       finalUrl: navigation.finalUrl,
+      ...(shot.layout && { layout: shot.layout }),
     },
     maskRects,
   };
@@ -350,15 +352,15 @@ async function runClock(
  * DOM changed since (else it is taken again). That overlaps the window's idle time with the
  * screenshot's work instead of adding it.
  */
-async function settledScreenshot(settling: Settling): Promise<FullPageShot> {
+async function settledScreenshot(settling: Settling): Promise<Shot> {
   const { page, request, network, log, signal, determinism } = settling;
   const { clock } = determinism;
   let media: MediaSettled | undefined;
-  const shoot = async (): Promise<{ shot: FullPageShot; started: number; ms: number }> => {
+  const shoot = async (): Promise<{ shot: Shot; started: number; ms: number }> => {
     if (request.determinism.freezeTime) media = await settleMedia(page);
     if (request.suppressAnimations) await finalizeAnimations(page);
     const started = performance.now();
-    const shot = await page.fullPageScreenshot(request.viewport.deviceScaleFactor ?? 1);
+    const shot = await screenshot(page, request);
     return { shot, started, ms: elapsedMs(started) };
   };
   let early: Promise<Awaited<ReturnType<typeof shoot>> | undefined> | undefined;
@@ -404,6 +406,15 @@ async function settledScreenshot(settling: Settling): Promise<FullPageShot> {
       (whileSettling ? ' (taken while the page settled)' : ''),
     ms,
   );
+  if (shot.layout) {
+    log.info(
+      'layout',
+      `layout snapshot of ${shot.layout.elements.length} element(s)`,
+      shot.layoutMs,
+    );
+  } else if (shot.layoutError) {
+    log.warn('layout', `no layout snapshot (changes cannot be explained): ${shot.layoutError}`);
+  }
   if (clock || media) {
     const parts: string[] = [];
     if (clock) parts.push(`page clock ran ${clock.ranMs} ms in all (page time ${clock.pageNow})`);
@@ -535,6 +546,32 @@ async function navigate(
     elapsedMs(started),
   );
   return { status, finalUrl };
+}
+
+/** A screenshot and the layout snapshot taken with it (same page state, same moment). */
+interface Shot extends FullPageShot {
+  layout?: LayoutSnapshot;
+  layoutMs?: number;
+  /** Why there is no layout snapshot, when taking it failed. */
+  layoutError?: string;
+}
+
+async function screenshot(page: CapturePage, request: CaptureRequest): Promise<Shot> {
+  const shot: Shot = await page.fullPageScreenshot(request.viewport.deviceScaleFactor ?? 1);
+  // Right after the pixels: nothing runs in between that could move the layout (a frozen page
+  // clock stands still; a live one would move both anyway).
+  const started = performance.now();
+  try {
+    const layout = await page.layoutSnapshot();
+    if (layout) {
+      shot.layout = layout;
+      shot.layoutMs = elapsedMs(started);
+    }
+  } catch (error) {
+    if (isTransientFailure(error)) throw error;
+    shot.layoutError = shortMessage(error);
+  }
+  return shot;
 }
 
 /** The font families the page rendered with; a failure to ask is logged, never fatal. */

@@ -1,4 +1,5 @@
 import type { AnimatedImageFreezer } from './animated-images.ts';
+import type { LayoutSnapshot } from '../shared/layout-snapshot.ts';
 import type { FullPageShot } from './screenshot.ts';
 
 // Issue 18: the capture pipeline (capture-execution.ts) drives Chromium through Playwright and
@@ -61,6 +62,11 @@ export interface CapturePage extends ScriptPage {
 
   /** The whole document; `scale` device pixels per CSS pixel. */
   fullPageScreenshot(scale: number): Promise<FullPageShot>;
+  /**
+   * The visible elements' boxes and rendering styles, to explain a diff in words; undefined where
+   * the driver cannot take it (said in `limits`).
+   */
+  layoutSnapshot(): Promise<LayoutSnapshot | undefined>;
   /** What the viewport shows now (failure evidence). */
   viewportScreenshot(timeoutMs: number): Promise<Buffer>;
   /** The font families the page rendered text with. */

@@ -5,6 +5,7 @@ import type {
   ExecutionEnvironment,
   Rect,
 } from '../shared/domain.ts';
+import type { LayoutSnapshot } from '../shared/layout-snapshot.ts';
 
 // The contract between the run engine and the capture engine. The engine knows nothing of
 // runs, databases or HTTP: it receives everything it needs in a CaptureRequest.
@@ -68,6 +69,11 @@ export interface CapturedImage {
   height: number;
   httpStatus: number;
   finalUrl: string;
+  /**
+   * The page's layout at the moment of the screenshot (Chromium only; absent when the browser
+   * gives none or taking it failed, which is logged).
+   */
+  layout?: LayoutSnapshot;
 }
 
 export interface CaptureResult {

@@ -2,6 +2,8 @@ import type { Browser, BrowserContext, CDPSession, Page, Request } from 'playwri
 import { freezeAnimatedImages, type AnimatedImageFreezer } from './animated-images.ts';
 import type { CapturePage, NavigationAnswer, RequestListener } from './capture-page.ts';
 import { renderedFontsChromium } from './environment.ts';
+import { captureLayoutSnapshot } from './layout-snapshot.ts';
+import type { LayoutSnapshot } from '../shared/layout-snapshot.ts';
 import { captureFullPage, type FullPageShot } from './screenshot.ts';
 
 /** A Playwright page in its own context, in Chromium: the pipeline's reference driver. */
@@ -125,6 +127,10 @@ export class ChromiumPage implements CapturePage {
 
   fullPageScreenshot(scale: number): Promise<FullPageShot> {
     return this.#withCdp((cdp) => captureFullPage(cdp, scale));
+  }
+
+  layoutSnapshot(): Promise<LayoutSnapshot> {
+    return this.#withCdp(captureLayoutSnapshot);
   }
 
   viewportScreenshot(timeoutMs: number): Promise<Buffer> {

@@ -97,7 +97,8 @@ export class FirefoxPage implements CapturePage {
         'styles (Chromium bypasses it); animated images always show their first frame ' +
         '(image.animation_mode, browser-wide, whatever freezeTime says); the frozen clock ' +
         "runs in the main frame only (iframes' timers stay paused); step selectors are CSS " +
-        '(Playwright-only selectors such as text= do not work); no Playwright trace',
+        '(Playwright-only selectors such as text= do not work); no Playwright trace; no layout ' +
+        'snapshot (changes are not explained element by element)',
     ];
     if (isMobile === true || hasTouch === true) {
       limits.push(
@@ -299,6 +300,11 @@ export class FirefoxPage implements CapturePage {
     const shot: FullPageShot = { png, width: pixelWidth, height: pixelHeight };
     if (documentHeight > height) shot.cutFromHeight = documentHeight;
     return shot;
+  }
+
+  /** WebDriver BiDi has no DOM snapshot: Firefox compares are not explained (see `limits`). */
+  layoutSnapshot(): Promise<undefined> {
+    return Promise.resolve(undefined);
   }
 
   async viewportScreenshot(timeoutMs: number): Promise<Buffer> {

@@ -68,6 +68,8 @@ export interface BatchesTable {
   frozen_time: string | null;
   /** 'fail' | 'warn' | 'ignore'; null: warn. */
   on_environment_drift: string | null;
+  /** 1: grade executions by changedPercent; null or 0: by diffPercent. */
+  ignore_moves: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -145,6 +147,8 @@ export interface BaselineEntriesTable {
   approved_by: string | null;
   /** JSON fingerprint of the execution the entry came from (see the devices migration). */
   environment: string | null;
+  /** The layout snapshot taken with the image (see the layout-snapshots migration). */
+  layout_artifact_id: string | null;
 }
 
 export interface RunsTable {

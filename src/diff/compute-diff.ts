@@ -1,4 +1,5 @@
 import type { Rect } from '../shared/domain.ts';
+import { alignBaseline } from './align-baseline.ts';
 import { createChangeGrid } from './change-grid.ts';
 import type { ChangeGrid } from './change-grid.ts';
 import { findChangedRegions } from './changed-regions.ts';
@@ -33,10 +34,13 @@ export async function computeDiff(
   ]);
   if (baselineBytes.equals(observedBytes)) return identicalResult(baselineBytes);
 
-  const [baselineImage, observedImage] = await Promise.all([
+  const [decodedBaseline, observedImage] = await Promise.all([
     decodePng(baselineBytes, 'baseline'),
     decodePng(observedBytes, 'observed'),
   ]);
+  const baselineImage = options.alignment
+    ? alignBaseline(decodedBaseline, observedImage.width, observedImage.height, options.alignment)
+    : decodedBaseline;
   return compareImages(baselineImage, observedImage, sensitivity, options);
 }
 

@@ -17,6 +17,19 @@ export interface DiffOptions {
   ignoreRegions?: Rect[];
   /** Which images to produce; both by default. */
   outputs?: { diffImage?: boolean; heatmap?: boolean };
+  /**
+   * Undo these moves in the baseline before comparing (align-baseline.ts): the result counts
+   * what changed beyond them (the aligned diff). Image pixels.
+   */
+  alignment?: Alignment;
+}
+
+/** Where observed pixels came from in the baseline: shifted row bands, then shifted blocks. */
+export interface Alignment {
+  /** Observed rows [y, y + height) show baseline rows y - dy. Rows in no band: dy 0. */
+  rows: { y: number; height: number; dy: number }[];
+  /** Observed rectangles that show the baseline's pixels at (x - dx, y - dy); later win. */
+  blocks: (Rect & { dx: number; dy: number })[];
 }
 
 export interface ImageSize {

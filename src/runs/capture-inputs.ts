@@ -17,6 +17,8 @@ export interface CaptureInputs {
   confirmChanges: boolean;
   /** The batch's answer to a compare rendered elsewhere than its baseline image. */
   onEnvironmentDrift: EnvironmentDriftPolicy;
+  /** The batch grades by changedPercent (pixels changed beyond the moves). */
+  ignoreMoves: boolean;
 }
 
 /** Thrown when an execution cannot even start: its page or task is gone. */
@@ -86,6 +88,7 @@ export async function loadCaptureInputs(
     executionTimeoutMs: settings.executionTimeoutSeconds * 1000,
     confirmChanges: settings.confirmChanges,
     onEnvironmentDrift: batch?.onEnvironmentDrift ?? 'warn',
+    ignoreMoves: batch?.ignoreMoves ?? false,
   };
 }
 

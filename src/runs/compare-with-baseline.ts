@@ -4,6 +4,8 @@ import type { ArtifactRecord } from '../artifacts/artifacts.repository.ts';
 import { findCurrentEntry } from '../baselines/baselines.repository.ts';
 import { diffLevel } from '../diff/diff-level.ts';
 import type { DiffLevel, ExecutionEnvironment, Rect } from '../shared/domain.ts';
+import type { LayoutSnapshot } from '../shared/layout-snapshot.ts';
+import { explainComparison, loadLayoutSnapshot } from './explain-comparison.ts';
 import type { ExecutionRecord } from './executions.repository.ts';
 import type { ImageDiffer } from './image-differ.ts';
 import type { DiffDetails } from './run.schema.ts';
@@ -19,6 +21,20 @@ export interface Comparison {
   artifacts: ArtifactRecord[];
   /** The fingerprint of the baseline entry compared against (null: none, or not kept). */
   baselineEnvironment: ExecutionEnvironment | null;
+}
+
+/** An image compared, with the layout snapshot taken with it (when there is one). */
+export interface ComparedImage {
+  png: Buffer;
+  sha256: string;
+  layout?: LayoutSnapshot | undefined;
+}
+
+export interface CompareOptions {
+  /** Also keep the diff image and heatmap of a `none` (confirm-change.ts). */
+  writeImagesWhenNone?: boolean;
+  /** Grade by changedPercent (what changed beyond the moves) instead of diffPercent. */
+  ignoreMoves?: boolean;
 }
 
 /** Raised when the comparison cannot be made; the execution fails with this message. */
@@ -37,10 +53,9 @@ export async function compareWithBaseline(
   differ: ImageDiffer,
   run: RunRecord,
   execution: ExecutionRecord,
-  observed: { png: Buffer; sha256: string },
+  observed: ComparedImage,
   ignoreRegions: Rect[],
-  /** writeImagesWhenNone: also keep the diff image and heatmap of a `none` (confirm-change.ts). */
-  options: { writeImagesWhenNone?: boolean } = {},
+  options: CompareOptions = {},
 ): Promise<Comparison> {
   if (run.baselineId === null) {
     throw new ComparisonError('the baseline this run compares against has been deleted');
@@ -80,8 +95,11 @@ export async function compareWithBaseline(
       differ,
       run,
       execution,
-      baselinePng,
-      observed.png,
+      {
+        png: baselinePng,
+        layout: observed.layout && (await loadLayoutSnapshot(ctx, entry.layoutFileKey)),
+      },
+      observed,
       ignoreRegions,
       options,
     )),
@@ -98,9 +116,10 @@ export async function compareWithReference(
   differ: ImageDiffer,
   run: RunRecord,
   execution: ExecutionRecord,
-  reference: { png: Buffer; sha256: string } | undefined,
-  observed: { png: Buffer; sha256: string },
+  reference: ComparedImage | undefined,
+  observed: ComparedImage,
   ignoreRegions: Rect[],
+  options: CompareOptions = {},
 ): Promise<Comparison> {
   if (!reference) {
     return {
@@ -127,26 +146,51 @@ export async function compareWithReference(
   return {
     baselineEntryId: null,
     baselineEnvironment: null,
-    ...(await diffImages(ctx, differ, run, execution, reference.png, observed.png, ignoreRegions)),
+    ...(await diffImages(ctx, differ, run, execution, reference, observed, ignoreRegions, options)),
   };
 }
 
-/** The diff of two images with the run's thresholds; the diff image and heatmap are written. */
+/**
+ * The diff of two images with the run's thresholds; the diff image and heatmap are written.
+ * When both images have layout snapshots, a diff is explained as element changes (issue 15).
+ */
 async function diffImages(
   ctx: AppContext,
   differ: ImageDiffer,
   run: RunRecord,
   execution: ExecutionRecord,
-  before: Parameters<ImageDiffer['computeDiff']>[0],
-  after: Buffer,
+  before: { png: Parameters<ImageDiffer['computeDiff']>[0]; layout?: LayoutSnapshot | undefined },
+  after: ComparedImage,
   ignoreRegions: Rect[],
-  options: { writeImagesWhenNone?: boolean } = {},
+  options: CompareOptions = {},
 ): Promise<Omit<Comparison, 'baselineEntryId' | 'baselineEnvironment'>> {
-  const result = await differ.computeDiff(before, after, { ignoreRegions });
-  const level = diffLevel(result.diffPercent, run.executionDiffThreshold);
+  const result = await differ.computeDiff(before.png, after.png, { ignoreRegions });
+  const pixelLevel = diffLevel(result.diffPercent, run.executionDiffThreshold);
   const artifacts: ArtifactRecord[] = [];
-  const keepImages = level !== 'none' || options.writeImagesWhenNone === true;
+  const keepImages = pixelLevel !== 'none' || options.writeImagesWhenNone === true;
   const file = { projectId: run.projectId, runId: run.id, executionId: execution.id };
+  const explanation =
+    before.layout && after.layout && result.diffPixels > 0
+      ? await explainComparison(
+          ctx,
+          differ,
+          {
+            before: before.layout,
+            after: after.layout,
+            baselinePng: before.png,
+            observedPng: after.png,
+            diff: result,
+            ignoreRegions,
+            scale: execution.viewport.deviceScaleFactor ?? 1,
+          },
+          file,
+        )
+      : undefined;
+  if (explanation) artifacts.push(...explanation.artifacts);
+  const level =
+    options.ignoreMoves && explanation
+      ? diffLevel(explanation.changedPercent, run.executionDiffThreshold)
+      : pixelLevel;
   if (result.diffImage && keepImages) {
     artifacts.push(
       await writeArtifactFile(ctx, {
@@ -178,6 +222,11 @@ async function diffImages(
       changedRegions: result.changedRegions,
       sizeChange: result.sizeChange,
       dimensionsChanged: result.dimensionsChanged,
+      ...(explanation && {
+        changes: explanation.changes,
+        changeSummary: explanation.changeSummary,
+        changedPercent: explanation.changedPercent,
+      }),
     },
     artifacts,
   };

@@ -145,9 +145,13 @@ export async function confirmChange(
     deps.differ,
     run,
     execution,
-    { png: capture.observed.png, sha256: sha256Of(capture.observed.png) },
+    {
+      png: capture.observed.png,
+      sha256: sha256Of(capture.observed.png),
+      layout: capture.observed.layout,
+    },
     [...ignoreRegions, ...unstableRegions],
-    { writeImagesWhenNone: true },
+    { writeImagesWhenNone: true, ignoreMoves: inputs.ignoreMoves },
   );
   await ctx.artifacts.remove(comparison.artifacts.map((a) => a.storageKey));
   log(

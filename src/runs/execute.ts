@@ -18,6 +18,7 @@ import type {
   ExecutionEnvironment,
 } from '../shared/domain.ts';
 import { invariant } from '../shared/errors.ts';
+import { encodeLayoutSnapshot } from '../shared/layout-snapshot.ts';
 import { observeCaptureStep, timeComparison, type DiffResult } from '../metrics/metrics.ts';
 import { ExecutionSetupError, loadCaptureInputs, type CaptureInputs } from './capture-inputs.ts';
 import {
@@ -187,9 +188,15 @@ async function runClaimedExecution(
                   capture.reference && {
                     png: capture.reference.png,
                     sha256: sha256Of(capture.reference.png),
+                    layout: capture.reference.layout,
                   },
-                  { png: capture.observed.png, sha256: observedSha },
+                  {
+                    png: capture.observed.png,
+                    sha256: observedSha,
+                    layout: capture.observed.layout,
+                  },
                   [...inputs.ignoreRegions, ...capture.maskRects],
+                  { ignoreMoves: inputs.ignoreMoves },
                 ),
               comparisonResult,
             )
@@ -201,8 +208,13 @@ async function runClaimedExecution(
                     deps.differ,
                     run,
                     execution,
-                    { png: capture.observed.png, sha256: observedSha },
+                    {
+                      png: capture.observed.png,
+                      sha256: observedSha,
+                      layout: capture.observed.layout,
+                    },
                     [...inputs.ignoreRegions, ...capture.maskRects],
+                    { ignoreMoves: inputs.ignoreMoves },
                   ),
                 comparisonResult,
               )
@@ -363,6 +375,16 @@ async function writeCaptureFiles(
         bytes: capture.reference.png,
         width: capture.reference.width,
         height: capture.reference.height,
+      }),
+    );
+  }
+  if (capture.observed.layout) {
+    records.push(
+      await writeArtifactFile(ctx, {
+        ...file,
+        kind: 'layout',
+        extension: 'json.gz',
+        bytes: encodeLayoutSnapshot(capture.observed.layout),
       }),
     );
   }
@@ -590,6 +612,7 @@ function recordSuccessOnce(
           viewportName: execution.viewport.name,
           artifactId: screenshot.id,
           sha256: screenshot.sha256,
+          layoutArtifactId: artifacts.find((a) => a.kind === 'layout')?.id ?? null,
           sourceExecutionId: execution.id,
           approvedBy: null,
           environment: capture.environment,

@@ -7,7 +7,11 @@ import type { RunStatus } from '../shared/domain.ts';
 import { invariant } from '../shared/errors.ts';
 import { recordWebhookEvent } from '../webhooks/outbox.ts';
 import type { WebhookEventType } from '../webhooks/webhook-events.ts';
-import { findExecution, type ExecutionRecord } from './executions.repository.ts';
+import {
+  findExecution,
+  listExecutionsOfRun,
+  type ExecutionRecord,
+} from './executions.repository.ts';
 import { insertRunLogLines } from './run-log.repository.ts';
 import { absoluteUrls, executionLinks, runLinks } from './run-links.ts';
 import type { NewRunLogLine } from './run.schema.ts';
@@ -218,11 +222,45 @@ async function recordRunWebhook(
 ): Promise<void> {
   const [view] = await toRuns(trx, [run]);
   invariant(view, 'a run maps to its view');
+  const changes = type === 'run.started' ? [] : await changeSummaries(trx, ctx, run.id);
   await recordWebhookEvent(trx, {
     projectId: run.projectId,
     type,
-    data: { run: view, links: runLinks(ctx.config, run.id) },
+    data: {
+      run: view,
+      links: runLinks(ctx.config, run.id),
+      ...(changes.length > 0 && { changes }),
+    },
   });
+}
+
+/** Cells listed at most in a run webhook's `changes`. */
+const maxChangeSummaries = 100;
+
+/**
+ * Issue 15: the compared cells whose diff was explained, with their one-line summary, for the
+ * run's terminal webhook (biggest diff first).
+ */
+async function changeSummaries(trx: Conn, ctx: AppContext, runId: string) {
+  const executions = await listExecutionsOfRun(trx, runId);
+  return executions
+    .filter((e) => e.diffDetails?.changeSummary)
+    .sort((a, b) => (b.diffPercent ?? 0) - (a.diffPercent ?? 0))
+    .slice(0, maxChangeSummaries)
+    .map((e) => ({
+      executionId: e.id,
+      page: e.pageName,
+      ...(e.taskName !== null && { task: e.taskName }),
+      browser: e.browser,
+      viewport: e.viewport.name,
+      diffLevel: e.diffLevel,
+      diffPercent: e.diffPercent,
+      ...(e.diffDetails?.changedPercent !== undefined && {
+        changedPercent: e.diffDetails.changedPercent,
+      }),
+      changeSummary: e.diffDetails?.changeSummary ?? '',
+      links: executionLinks(ctx.config, e.id),
+    }));
 }
 
 /** The execution.failed webhook, in the transaction that failed it. */

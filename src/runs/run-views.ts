@@ -73,6 +73,8 @@ const artifactKinds: readonly ArtifactKind[] = [
   'video',
   'log',
   'failure',
+  'layout',
+  'aligned',
 ];
 
 function isArtifactKind(kind: string): kind is ArtifactKind {
@@ -137,6 +139,9 @@ export function toExecution(
     ...(record.diffPixels !== null && { diffPixels: record.diffPixels }),
     ...(record.diffPercent !== null && { diffPercent: record.diffPercent }),
     ...(record.diffLevel !== null && { diffLevel: record.diffLevel }),
+    ...(details?.changedPercent !== undefined && { changedPercent: details.changedPercent }),
+    ...(details?.changes !== undefined && { changes: details.changes }),
+    ...(details?.changeSummary !== undefined && { changeSummary: details.changeSummary }),
     ...(details?.changedRegions !== undefined && { changedRegions: details.changedRegions }),
     ...(details?.sizeChange !== undefined && { sizeChange: details.sizeChange }),
     ...(details?.noBaseline === true && { noBaseline: true }),

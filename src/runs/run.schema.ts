@@ -10,6 +10,7 @@ import type {
 import { jiraIssueSchema } from '../batches/batch.schema.ts';
 import { branchNameSchema, commitShaSchema } from '../baselines/branches.ts';
 import { idSchema, listQuerySchema, rectSchema } from '../shared/schemas.ts';
+import type { Change } from '../diff/explain/explain-changes.ts';
 
 export const runStatuses = ['queued', 'running', 'finished', 'failed', 'cancelled'] as const;
 export const terminalStatuses = ['finished', 'failed', 'cancelled'] as const;
@@ -108,6 +109,18 @@ export const executionArtifactsSchema = z.object({
     .describe(
       'a failed execution: a screenshot of the page as it was when the step, the HTTP answer or the navigation failed',
     ),
+  layout: z
+    .string()
+    .optional()
+    .describe(
+      'the layout snapshot taken with the screenshot (gzipped JSON: element boxes, selectors, key computed styles)',
+    ),
+  aligned: z
+    .string()
+    .optional()
+    .describe(
+      'compare: the aligned diff, the observed image against the baseline with the detected moves undone (what changed beyond the moves)',
+    ),
 });
 export type ExecutionArtifacts = z.infer<typeof executionArtifactsSchema>;
 export type ArtifactKind = keyof ExecutionArtifacts;
@@ -140,6 +153,36 @@ export const executionEnvironmentSchema = z.object({
     })
     .describe('the capture flags that change pixels'),
 }) satisfies z.ZodType<ExecutionEnvironment>;
+
+const pageRectSchema = z.object({
+  x: z.number(),
+  y: z.number(),
+  width: z.number(),
+  height: z.number(),
+});
+
+export const changeSchema = z
+  .object({
+    kind: z.enum(['added', 'removed', 'moved', 'resized', 'restyled', 'text', 'image', 'pixels']),
+    selector: z.string().describe('unique in its page at capture time'),
+    label: z.string().optional().describe('short human name: tag, id, text excerpt'),
+    rootCause: z.boolean().describe('no other change explains this one'),
+    causedBy: z
+      .number()
+      .int()
+      .optional()
+      .describe('index in `changes` of the root cause this change follows from'),
+    before: pageRectSchema.optional().describe('page coordinates, CSS pixels'),
+    after: pageRectSchema.optional().describe('page coordinates, CSS pixels'),
+    dx: z.number().optional(),
+    dy: z.number().optional(),
+    properties: z
+      .array(z.object({ name: z.string(), before: z.string(), after: z.string() }))
+      .optional()
+      .describe('restyled: the computed styles that changed'),
+    pixels: z.number().int().describe('changed pixels this change accounts for'),
+  })
+  .describe('one element change (issue 15)');
 
 export const environmentDriftSchema = z.object({
   field: z.string().describe('e.g. browserVersion, fonts, flags.freezeTime'),
@@ -176,6 +219,19 @@ export const executionSchema = z.object({
   diffPixels: z.number().int().optional(),
   diffPercent: z.number().optional(),
   diffLevel: diffLevelSchema.optional(),
+  changedPercent: z
+    .number()
+    .optional()
+    .describe(
+      'compare: percent of pixels that differ once the detected moves are undone (the aligned diff): what changed beyond what merely moved',
+    ),
+  changes: z
+    .array(changeSchema)
+    .optional()
+    .describe(
+      'compare with a diff: the diff as element changes, root causes first, then by area; absent when either image has no layout snapshot',
+    ),
+  changeSummary: z.string().optional().describe('compare with a diff: the changes in one line'),
   changedRegions: z.array(rectSchema).optional(),
   sizeChange: z.object({ width: z.number().int(), height: z.number().int() }).optional(),
   noBaseline: z
@@ -228,6 +284,10 @@ export interface DiffDetails {
   /** Confirm before flagging: the cell's two captures differed in unstableRegions. */
   unstable?: boolean;
   unstableRegions?: { x: number; y: number; width: number; height: number }[];
+  /** Issue 15: the diff as element changes (both images had layout snapshots). */
+  changes?: Change[];
+  changeSummary?: string;
+  changedPercent?: number;
 }
 
 export const launchRunSchema = z.strictObject({

@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Rect } from './domain.ts';
 
 /**
@@ -50,3 +51,19 @@ export const layoutStyleProperties = [
   'border-radius',
   'transform',
 ] as const;
+
+/** How a snapshot is stored: gzipped JSON. The same snapshot gives the same bytes. */
+export function encodeLayoutSnapshot(snapshot: LayoutSnapshot): Buffer {
+  return gzipSync(JSON.stringify(snapshot), { level: 6 });
+}
+
+/** The stored snapshot, or undefined when the bytes are not one (a later version, damage). */
+export function decodeLayoutSnapshot(bytes: Buffer): LayoutSnapshot | undefined {
+  try {
+    const parsed = JSON.parse(gunzipSync(bytes).toString('utf8')) as Partial<LayoutSnapshot>;
+    if (parsed.version !== 1 || !Array.isArray(parsed.elements)) return undefined;
+    return parsed as LayoutSnapshot;
+  } catch {
+    return undefined;
+  }
+}

@@ -36,6 +36,7 @@ describe.each(dialects)('branches API on %s', (dialect) => {
     });
     await insertArtifact(t.app.db, { ...artifact, runId: null, executionId: null });
     await insertBaselineEntry(t.app.db, {
+      layoutArtifactId: null,
       id: newId(),
       baselineId,
       matrixKey: 'x||chromium|desktop',

@@ -265,6 +265,7 @@ describe.each(dialects)('runs API on %s', (dialect) => {
     });
     await insertArtifact(t.app.db, { ...artifact, runId: null, executionId: null });
     await insertBaselineEntry(t.app.db, {
+      layoutArtifactId: null,
       id: `e${baselineId}`,
       baselineId,
       matrixKey: 'x||chromium|desktop',

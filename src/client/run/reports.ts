@@ -38,7 +38,8 @@ function seconds(execution: Execution): string {
 }
 
 function changeMessage(execution: Execution, outcome: CellOutcome, url: string): string {
-  return `${outcome} change: ${formatPercent(execution.diffPercent)} of pixels differ (${execution.diffPixels ?? 0} px); review: ${url}`;
+  const what = execution.changeSummary ? `; ${execution.changeSummary}` : '';
+  return `${outcome} change: ${formatPercent(execution.diffPercent)} of pixels differ (${execution.diffPixels ?? 0} px)${what}; review: ${url}`;
 }
 
 /**
@@ -159,7 +160,8 @@ export function markdownReport(report: RunReport): string {
       const detail =
         outcome === 'failed'
           ? markdownCell(execution.error ?? '')
-          : formatPercent(execution.diffPercent);
+          : formatPercent(execution.diffPercent) +
+            (execution.changeSummary ? ` — ${markdownCell(execution.changeSummary)}` : '');
       lines.push(
         `| ${markdownCell(cellName(execution))} | ${outcomeLabels[outcome]} | ${detail} | [view](${report.executionUrl(execution.id)}) |`,
       );

@@ -181,7 +181,12 @@ function attributeCauses(
   // In the order of the baseline page (an added element: where it appeared), top to bottom.
   const topOf = (d: Draft): number => (d.previous ?? d.element).rect.y;
   const inPageOrder = drafts.map((d, k) => ({ d, k }));
-  inPageOrder.sort((p, q) => topOf(p.d) - topOf(q.d) || p.k - q.k);
+  // At the same height, what made or took room comes before what moved (a removed card before
+  // the cards of its row that slid into its place).
+  const movedLast = (d: Draft): number => (d.kind === 'moved' ? 1 : 0);
+  inPageOrder.sort(
+    (p, q) => topOf(p.d) - topOf(q.d) || movedLast(p.d) - movedLast(q.d) || p.k - q.k,
+  );
   for (const { d: draft } of inPageOrder) {
     if (draft.kind === 'removed') {
       growth.push(draft);

@@ -32,6 +32,7 @@ export interface BatchFormValues {
   seedRandom: boolean;
   frozenTime: string;
   onEnvironmentDrift: string;
+  ignoreMoves: boolean;
 }
 
 export function batchFormValues(batch: Batch | undefined, settings: Settings): BatchFormValues {
@@ -48,6 +49,7 @@ export function batchFormValues(batch: Batch | undefined, settings: Settings): B
     seedRandom: batch?.seedRandom ?? true,
     frozenTime: batch?.frozenTime ?? '',
     onEnvironmentDrift: batch?.onEnvironmentDrift ?? defaultEnvironmentDriftPolicy,
+    ignoreMoves: batch?.ignoreMoves ?? false,
   };
 }
 
@@ -65,6 +67,7 @@ export function batchFormValuesOf(body: FormBody): BatchFormValues {
     seedRandom: checkboxField(body, 'seedRandom'),
     frozenTime: textField(body, 'frozenTime'),
     onEnvironmentDrift: textField(body, 'onEnvironmentDrift'),
+    ignoreMoves: checkboxField(body, 'ignoreMoves'),
   };
 }
 
@@ -85,6 +88,7 @@ export function batchInputOf(body: FormBody, mode: 'create' | 'update') {
     seedRandom: checkboxField(body, 'seedRandom'),
     frozenTime: mode === 'update' ? (frozenTime ?? null) : frozenTime,
     onEnvironmentDrift: optionalText(body, 'onEnvironmentDrift'),
+    ignoreMoves: checkboxField(body, 'ignoreMoves'),
   };
 }
 
@@ -109,6 +113,7 @@ const placed = [
   'seedRandom',
   'frozenTime',
   'onEnvironmentDrift',
+  'ignoreMoves',
 ];
 
 export function BatchForm(props: {
@@ -241,6 +246,13 @@ export function BatchForm(props: {
         ]}
         errors={errors}
         hint="Another browser version, OS, font set, pixel ratio or Scene version than the baseline image’s."
+      />
+      <CheckboxField
+        name="ignoreMoves"
+        label="Ignore moves when grading"
+        checked={values.ignoreMoves}
+        errors={errors}
+        hint="Grade by the pixels that changed beyond what merely moved (an inserted banner counts, the content it pushed down does not)."
       />
     </RecordModalForm>
   );

@@ -56,6 +56,11 @@ export function ExecutionCard(props: { execution: Execution }) {
               ''
             )}
           </div>
+          {e.changeSummary && (
+            <p class="exec-changes" title={e.changeSummary} safe>
+              {e.changeSummary}
+            </p>
+          )}
           {e.error && (
             <p class="exec-error" safe>
               {e.error}

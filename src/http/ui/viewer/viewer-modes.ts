@@ -9,6 +9,8 @@ export const viewerModes = [
   { id: 'slider', label: 'Slider', needs: ['baseline', 'screenshot'] },
   { id: 'onion', label: 'Onion skin', needs: ['baseline', 'screenshot'] },
   { id: 'reference', label: 'Reference vs observed', needs: ['reference', 'screenshot'] },
+  // Issue 15: the diff with the detected moves undone: what changed beyond what moved.
+  { id: 'aligned', label: 'Aligned diff', needs: ['aligned'] },
 ] as const;
 
 export type ViewerMode = (typeof viewerModes)[number]['id'];

@@ -16,6 +16,7 @@ import { Layout, type PageContext } from '../layout/layout.tsx';
 import { historyHref } from '../baselines/baseline-views.tsx';
 import { traceViewerHref } from '../trace-viewer/trace-viewer.routes.ts';
 import { cellText, executionTitle } from '../run-detail/executions-grid.tsx';
+import { ChangesPanel } from './changes-panel.tsx';
 import { availableModes, defaultMode, viewerModes, type ViewerMode } from './viewer-modes.ts';
 
 function reviewText(execution: Execution): string {
@@ -204,6 +205,8 @@ const artifactLabels: Record<string, string> = {
   video: 'Video',
   log: 'Capture log',
   failure: 'Screenshot at the failure',
+  layout: 'Layout snapshot (.json.gz)',
+  aligned: 'Aligned diff image',
 };
 
 function Downloads(props: { execution: Execution }) {
@@ -334,6 +337,7 @@ export function ViewerPage(props: {
           {`This execution was ${cancelReasonText[e.cancelReason]}.`}
         </p>
       )}
+      <ChangesPanel execution={e} />
       <div
         id="viewer"
         class="viewer"
@@ -341,6 +345,7 @@ export function ViewerPage(props: {
         data-zoom="fit"
         data-regions={JSON.stringify(e.changedRegions ?? [])}
         data-unstable-regions={JSON.stringify(e.unstableRegions ?? [])}
+        data-scale={String(e.viewport.deviceScaleFactor ?? 1)}
         data-run-href={runHref}
         data-previous-href={props.previous ? `/executions/${props.previous.id}` : undefined}
         data-next-href={props.next ? `/executions/${props.next.id}` : undefined}
@@ -452,6 +457,9 @@ export function ViewerPage(props: {
           <p class="mode-legend muted" data-for-modes="diff">
             Red: pixels that differ. Faded: unchanged.
           </p>
+          <p class="mode-legend muted" data-for-modes="aligned">
+            Red: what differs once the detected moves are undone (the baseline shifted to match).
+          </p>
           <p class="mode-legend muted" data-for-modes="side-by-side">
             Baseline (left) and observed (right) scroll together.
           </p>
@@ -481,10 +489,16 @@ export function ViewerPage(props: {
                 <Layer layer="observed" src={a.screenshot} alt="Observed screenshot" />
                 <Layer layer="diff" src={a.diff} alt="Diff: differing pixels in red" />
                 <Layer layer="heatmap" src={a.heatmap} alt="Heatmap of the differences" />
+                <Layer
+                  layer="aligned"
+                  src={a.aligned}
+                  alt="Aligned diff: what differs once the moves are undone"
+                />
                 <div class="divider" data-divider aria-hidden="true">
                   <span class="divider-handle"></span>
                 </div>
                 <div class="regions" data-regions-layer aria-hidden="true"></div>
+                <div class="outlines" data-outlines="main" aria-hidden="true"></div>
               </div>
             </div>
             <div class="stage-pair" data-pair>
@@ -494,6 +508,7 @@ export function ViewerPage(props: {
                 </p>
                 <div class="canvas">
                   {a.baseline && <img src={a.baseline} alt="Baseline screenshot (side by side)" />}
+                  <div class="outlines" data-outlines="left" aria-hidden="true"></div>
                 </div>
               </div>
               <div class="stage" data-stage="right" tabindex="0" aria-label="Observed image">
@@ -504,6 +519,7 @@ export function ViewerPage(props: {
                   {a.screenshot && (
                     <img src={a.screenshot} alt="Observed screenshot (side by side)" />
                   )}
+                  <div class="outlines" data-outlines="right" aria-hidden="true"></div>
                 </div>
               </div>
             </div>
@@ -511,7 +527,7 @@ export function ViewerPage(props: {
         )}
         <p class="keys-help muted">
           Keys: <kbd>a</kbd> approve · <kbd>r</kbd> reject · <kbd>→</kbd> next change · <kbd>←</kbd>{' '}
-          previous execution · <kbd>1</kbd>–<kbd>8</kbd> modes · <kbd>n</kbd>/<kbd>p</kbd>{' '}
+          previous execution · <kbd>1</kbd>–<kbd>9</kbd> modes · <kbd>n</kbd>/<kbd>p</kbd>{' '}
           next/previous change · <kbd>z</kbd> zoom · <kbd>Esc</kbd> back to the run
         </p>
       </div>

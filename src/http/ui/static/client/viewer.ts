@@ -28,6 +28,7 @@ const modes: Record<string, ModeConfig> = {
   slider: { base: 'baseline', top: 'observed', effect: 'clip', regions: true },
   onion: { base: 'baseline', top: 'observed', effect: 'opacity', regions: true },
   reference: { base: 'reference', top: 'observed', effect: 'clip', regions: false },
+  aligned: { base: 'aligned', regions: true },
 };
 
 const storageKey = 'scene.viewer';
@@ -269,7 +270,7 @@ function setupViewer(viewer: HTMLElement): void {
     else if (event.key === 'a') review('approve');
     else if (event.key === 'r') review('reject');
     else if (event.key === 'Escape') go(viewer.dataset['runHref']);
-    else if (/^[1-8]$/.test(event.key)) applyMode(modeNames[Number(event.key) - 1] ?? '', true);
+    else if (/^[1-9]$/.test(event.key)) applyMode(modeNames[Number(event.key) - 1] ?? '', true);
     else if (event.key === 'n') goToChange(1);
     else if (event.key === 'p') goToChange(-1);
     else if (event.key === 'z')
@@ -277,6 +278,8 @@ function setupViewer(viewer: HTMLElement): void {
     else return;
     event.preventDefault();
   });
+
+  setupChangeOutlines(viewer, { layer, config, scale, mainStage, left, right });
 
   const remembered = stored();
   const requested = new URLSearchParams(window.location.search).get('mode');
@@ -286,6 +289,111 @@ function setupViewer(viewer: HTMLElement): void {
   applyMode(initial ?? viewer.dataset['mode'] ?? 'observed', false);
   applyZoom(remembered.zoom === 'actual' ? 'actual' : 'fit', false);
   viewer.dataset['ready'] = 'true';
+}
+
+interface OutlineContext {
+  layer: (name: string | undefined) => HTMLImageElement | null;
+  config: () => ModeConfig | undefined;
+  scale: () => number;
+  mainStage: HTMLElement | null;
+  left: HTMLElement | null;
+  right: HTMLElement | null;
+}
+
+/**
+ * The Changes panel (issue 15): hovering, focusing or selecting a change outlines its element
+ * on both images — dashed where it was (baseline), solid where it is (observed) — and scrolls
+ * the image to it. Rectangles come in CSS px; the images are `data-scale` px per CSS px.
+ */
+function setupChangeOutlines(viewer: HTMLElement, context: OutlineContext): void {
+  const panel = document.getElementById('changes');
+  if (!panel) return;
+  const dpr = Number(viewer.dataset['scale'] ?? '1') || 1;
+  let selected: HTMLElement | null = null;
+  let shown: HTMLElement | null = null;
+  const rectOf = (item: HTMLElement, key: 'before' | 'after'): Rect | null =>
+    item.dataset[key] ? (JSON.parse(item.dataset[key] ?? 'null') as Rect) : null;
+  const outline = (rect: Rect, scale: number, className: string): HTMLElement => {
+    const element = document.createElement('div');
+    element.className = className;
+    element.style.left = `${rect.x * dpr * scale - 2}px`;
+    element.style.top = `${rect.y * dpr * scale - 2}px`;
+    element.style.width = `${Math.max(rect.width * dpr * scale, 2) + 4}px`;
+    element.style.height = `${Math.max(rect.height * dpr * scale, 2) + 4}px`;
+    return element;
+  };
+  const paneScale = (stage: HTMLElement | null): number => {
+    const img = stage?.querySelector('img');
+    const canvas = stage?.querySelector<HTMLElement>('.canvas');
+    if (!img || !canvas || img.naturalWidth === 0) return 1;
+    return viewer.dataset['zoom'] === 'actual' ? 1 : canvas.clientWidth / img.naturalWidth;
+  };
+  const draw = (item: HTMLElement | null, scroll: boolean): void => {
+    shown = item;
+    const layers = {
+      main: viewer.querySelector<HTMLElement>('[data-outlines="main"]'),
+      left: viewer.querySelector<HTMLElement>('[data-outlines="left"]'),
+      right: viewer.querySelector<HTMLElement>('[data-outlines="right"]'),
+    };
+    for (const layer of Object.values(layers)) layer?.replaceChildren();
+    for (const button of panel.querySelectorAll('[data-change-index]')) {
+      button.classList.toggle('shown', button === item);
+    }
+    if (!item) return;
+    const before = rectOf(item, 'before');
+    const after = rectOf(item, 'after');
+    const pair = context.config()?.pair === true;
+    if (pair) {
+      const ls = paneScale(context.left);
+      const rs = paneScale(context.right);
+      if (before) layers.left?.append(outline(before, ls, 'outline outline-before'));
+      if (after) layers.right?.append(outline(after, rs, 'outline outline-after'));
+    } else {
+      const s = context.scale();
+      if (before) layers.main?.append(outline(before, s, 'outline outline-before'));
+      if (after) layers.main?.append(outline(after, s, 'outline outline-after'));
+    }
+    if (!scroll) return;
+    const target = after ?? before;
+    if (!target) return;
+    const stages = pair ? [context.left, context.right] : [context.mainStage];
+    for (const stage of stages) {
+      if (!stage) continue;
+      const s = pair ? paneScale(stage) : context.scale();
+      stage.scrollTo({
+        top: Math.max(0, target.y * dpr * s - stage.clientHeight / 3),
+        left: Math.max(0, target.x * dpr * s - stage.clientWidth / 3),
+        behavior: 'smooth',
+      });
+    }
+  };
+  const itemOf = (event: Event): HTMLElement | null =>
+    (event.target as Element | null)?.closest<HTMLElement>('[data-change-index]') ?? null;
+  panel.addEventListener('mouseover', (event) => {
+    const item = itemOf(event);
+    if (item && item !== shown) draw(item, false);
+  });
+  panel.addEventListener('mouseleave', () => draw(selected, false));
+  panel.addEventListener('focusin', (event) => {
+    const item = itemOf(event);
+    if (item) draw(item, true);
+  });
+  panel.addEventListener('click', (event) => {
+    const item = itemOf(event);
+    if (!item) return;
+    selected = selected === item ? null : item;
+    for (const button of panel.querySelectorAll('[data-change-index]')) {
+      button.setAttribute('aria-pressed', String(button === selected));
+    }
+    draw(selected ?? item, true);
+  });
+  // Redrawn on a mode or zoom change and when images load (their size sets the scale).
+  new MutationObserver(() => draw(shown, false)).observe(viewer, {
+    attributes: true,
+    attributeFilter: ['data-mode', 'data-zoom'],
+  });
+  for (const img of viewer.querySelectorAll('img'))
+    img.addEventListener('load', () => draw(shown, false));
 }
 
 const viewer = document.getElementById('viewer');
