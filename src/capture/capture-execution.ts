@@ -33,7 +33,15 @@ import {
   waitForReadiness,
   watchForChanges,
 } from './readiness.ts';
-import { captureFullPage, resolveMaskRects, type FullPageShot } from './screenshot.ts';
+import {
+  captureFullPage,
+  captureRegion,
+  elementRegion,
+  resolveMaskRects,
+  viewportRegion,
+  pngSize,
+  type FullPageShot,
+} from './screenshot.ts';
 import { finalizeAnimations, hideAndRemove, installStability } from './stability.ts';
 
 export const captureDefaults = {
@@ -289,11 +297,11 @@ async function runPipeline(pipeline: Pipeline): Promise<TargetCapture> {
 
   // Rectangles of the image: CSS pixels times the device scale factor.
   const scale = request.viewport.deviceScaleFactor ?? 1;
-  const cssBounds = { width: shot.width / scale, height: shot.height / scale };
+  const region = { ...shot.origin, width: shot.width / scale, height: shot.height / scale };
   const maskRects = target.masks
     ? scaleRects(
         await selectorStep('maskSelectors', () =>
-          resolveMaskRects(page, request.maskSelectors, cssBounds),
+          resolveMaskRects(page, request.maskSelectors, region),
         ),
         scale,
       )
@@ -309,6 +317,7 @@ async function runPipeline(pipeline: Pipeline): Promise<TargetCapture> {
       height: shot.height,
       httpStatus: navigation.status,
       finalUrl: navigation.finalUrl,
+      origin: { x: shot.origin.x * scale, y: shot.origin.y * scale },
     },
     maskRects,
   };
@@ -404,7 +413,7 @@ async function settledScreenshot(settling: Settling): Promise<FullPageShot> {
   const { shot, ms } = taken;
   log.info(
     'screenshot',
-    `full page ${shot.width}x${shot.height}, ${Math.round(shot.png.length / 1024)} KiB` +
+    `${describeCapture(request)} ${shot.width}x${shot.height}, ${Math.round(shot.png.length / 1024)} KiB` +
       (whileSettling ? ' (taken while the page settled)' : ''),
     ms,
   );
@@ -542,17 +551,50 @@ async function screenshot(
   page: Page,
   request: CaptureRequest,
 ): Promise<FullPageShot> {
+  const capture = request.capture ?? { scope: 'fullPage' };
+  const scale = request.viewport.deviceScaleFactor ?? 1;
+  const region =
+    capture.scope === 'element'
+      ? await selectorStep(`capture selector "${capture.selector}"`, () =>
+          elementRegion(page, capture.selector),
+        )
+      : capture.scope === 'viewport'
+        ? await viewportRegion(page)
+        : undefined;
   if (request.browser === 'chromium') {
     const cdp = await context.newCDPSession(page);
     try {
-      return await captureFullPage(cdp, request.viewport.deviceScaleFactor ?? 1);
+      if (!region) return await captureFullPage(cdp, scale);
+      return await captureRegion(cdp, region, scale, capture.scope === 'element');
     } finally {
       await cdp.detach().catch(() => undefined);
     }
   }
-  const png = await page.screenshot({ fullPage: true, animations: 'disabled', caret: 'hide' });
-  const size = page.viewportSize();
-  return { png, width: size?.width ?? 0, height: png.readUInt32BE(20) };
+  const options = { animations: 'disabled', caret: 'hide' } as const;
+  if (capture.scope === 'viewport') {
+    const png = await page.screenshot(options);
+    return { ...pngSize(png), png, origin: { x: 0, y: 0 } };
+  }
+  const png = await page.screenshot({
+    ...options,
+    fullPage: true,
+    ...(region && {
+      clip: { x: region.x, y: region.y, width: region.width, height: region.height },
+    }),
+  });
+  return { ...pngSize(png), png, origin: region ? { x: region.x, y: region.y } : { x: 0, y: 0 } };
+}
+
+function describeCapture(request: CaptureRequest): string {
+  const capture = request.capture ?? { scope: 'fullPage' };
+  switch (capture.scope) {
+    case 'fullPage':
+      return 'full page';
+    case 'viewport':
+      return 'viewport';
+    case 'element':
+      return `element "${capture.selector}"`;
+  }
 }
 
 /** The font families the page rendered with; a failure to ask is logged, never fatal. */

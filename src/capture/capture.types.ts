@@ -1,5 +1,6 @@
 import type {
   Action,
+  CellCapture,
   Cookie,
   DeviceEmulation,
   ExecutionEnvironment,
@@ -30,6 +31,8 @@ export interface CaptureRequest {
   cookieBanner: { removeSelectors: string[]; cookies: Cookie[] };
   /** Record a Playwright trace (zip) of the capture. */
   trace: boolean;
+  /** The full page (default), what the viewport shows, or one element (its first match). */
+  capture?: CellCapture;
   /** Per declarative step / script, unless the step's `ms` says otherwise. Default 10 s. */
   stepTimeoutMs?: number;
   /** Until the document answers (DOMContentLoaded). Default 30 s. */
@@ -68,6 +71,11 @@ export interface CapturedImage {
   height: number;
   httpStatus: number;
   finalUrl: string;
+  /**
+   * Where the image's top-left corner is on the page, in image pixels: (0, 0) but for an
+   * element capture. Page-coordinate ignore regions move by it.
+   */
+  origin?: { x: number; y: number };
 }
 
 export interface CaptureResult {

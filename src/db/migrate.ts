@@ -10,6 +10,7 @@ import * as usersAndTokens from './migrations/2026-11-30T0300-users-and-tokens.t
 import * as devicesAndEnvironment from './migrations/2026-11-30T0310-devices-and-environment.ts';
 import * as review from './migrations/2026-11-30T0320-review.ts';
 import * as schedules from './migrations/2026-11-30T0330-schedules.ts';
+import * as captureScopeAndVideo from './migrations/2026-11-30T0430-capture-scope-and-video.ts';
 
 // Migrations are listed here rather than read from disk, so they run the same from source,
 // from a bundle, and in tests. Names sort by date: add new ones at the end.
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30T0310-devices-and-environment': devicesAndEnvironment,
   '2026-11-30T0320-review': review,
   '2026-11-30T0330-schedules': schedules,
+  '2026-11-30T0430-capture-scope-and-video': captureScopeAndVideo,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -19,7 +19,12 @@ import type {
 } from '../shared/domain.ts';
 import { invariant } from '../shared/errors.ts';
 import { observeCaptureStep, timeComparison, type DiffResult } from '../metrics/metrics.ts';
-import { ExecutionSetupError, loadCaptureInputs, type CaptureInputs } from './capture-inputs.ts';
+import {
+  ExecutionSetupError,
+  ignoredRegionsOf,
+  loadCaptureInputs,
+  type CaptureInputs,
+} from './capture-inputs.ts';
 import {
   ComparisonError,
   compareWithBaseline,
@@ -188,7 +193,7 @@ async function runClaimedExecution(
                     sha256: sha256Of(capture.reference.png),
                   },
                   { png: capture.observed.png, sha256: observedSha },
-                  [...inputs.ignoreRegions, ...capture.maskRects],
+                  ignoredRegionsOf(inputs, capture),
                 ),
               comparisonResult,
             )
@@ -201,7 +206,7 @@ async function runClaimedExecution(
                     run,
                     execution,
                     { png: capture.observed.png, sha256: observedSha },
-                    [...inputs.ignoreRegions, ...capture.maskRects],
+                    ignoredRegionsOf(inputs, capture),
                   ),
                 comparisonResult,
               )
