@@ -16,7 +16,13 @@ import { Layout, type PageContext } from '../layout/layout.tsx';
 import { historyHref } from '../baselines/baseline-views.tsx';
 import { traceViewerHref } from '../trace-viewer/trace-viewer.routes.ts';
 import { cellText, executionTitle } from '../run-detail/executions-grid.tsx';
-import { availableModes, defaultMode, viewerModes, type ViewerMode } from './viewer-modes.ts';
+import {
+  availableModes,
+  defaultMode,
+  sideBySideBefore,
+  viewerModes,
+  type ViewerMode,
+} from './viewer-modes.ts';
 
 function reviewText(execution: Execution): string {
   const r = execution.review;
@@ -252,6 +258,7 @@ export function ViewerPage(props: {
   const mode: ViewerMode = defaultMode(e, available);
   const title = executionTitle(e);
   const a = e.artifacts;
+  const before = sideBySideBefore(e);
   const runHref = `/runs/${run.id}`;
   return (
     <Layout
@@ -452,8 +459,8 @@ export function ViewerPage(props: {
           <p class="mode-legend muted" data-for-modes="diff">
             Red: pixels that differ. Faded: unchanged.
           </p>
-          <p class="mode-legend muted" data-for-modes="side-by-side">
-            Baseline (left) and observed (right) scroll together.
+          <p class="mode-legend muted" data-for-modes="side-by-side" safe>
+            {`${before?.label ?? 'Baseline'} (left) and observed (right) scroll together.`}
           </p>
         </div>
         {available.size === 0 ? (
@@ -488,12 +495,19 @@ export function ViewerPage(props: {
               </div>
             </div>
             <div class="stage-pair" data-pair>
-              <div class="stage" data-stage="left" tabindex="0" aria-label="Baseline image">
+              <div
+                class="stage"
+                data-stage="left"
+                tabindex="0"
+                aria-label={`${before?.label ?? 'Baseline'} image`}
+              >
                 <p class="pane-label">
-                  <span>Baseline</span>
+                  <span safe>{before?.label ?? 'Baseline'}</span>
                 </p>
                 <div class="canvas">
-                  {a.baseline && <img src={a.baseline} alt="Baseline screenshot (side by side)" />}
+                  {before && (
+                    <img src={before.src} alt={`${before.label} screenshot (side by side)`} />
+                  )}
                 </div>
               </div>
               <div class="stage" data-stage="right" tabindex="0" aria-label="Observed image">
