@@ -53,6 +53,11 @@ export const captureDefaults = {
   closeGraceMs: 1_500,
   /** A failed capture's screenshot of the page as it was (failure evidence) gets this long. */
   failureScreenshotTimeoutMs: 5_000,
+  /**
+   * A capture aborted by its execution timeout screenshots the page before closing it, for this
+   * long at most: a page hung in a script cannot paint, and the context must still close soon.
+   */
+  timeoutScreenshotTimeoutMs: 2_000,
 };
 
 /** Network errors worth a retry: the connection dropped rather than the site refusing. */
@@ -140,9 +145,19 @@ async function captureTarget(
   const closeContext = (): Promise<void> => (closing ??= context.close().catch(() => undefined));
   let stop: (() => void) | undefined;
   let crashed: (() => void) | undefined;
+  // Failure evidence of a timeout: the page as it was when time ran out, taken before closing.
+  let timeoutShot: Promise<Buffer | undefined> | undefined;
   const onAbort = (): void => {
-    void closeContext();
-    stop?.();
+    if (signal.reason !== 'timeout') {
+      void closeContext();
+      stop?.();
+      return;
+    }
+    timeoutShot = failureScreenshot(page, captureDefaults.timeoutScreenshotTimeoutMs);
+    void timeoutShot.finally(() => {
+      void closeContext();
+      stop?.();
+    });
   };
   signal.addEventListener('abort', onAbort, { once: true });
   const state = { tracing: false };
@@ -176,6 +191,9 @@ async function captureTarget(
     if (failure.kind === 'action' || failure.kind === 'navigation') {
       // Failure evidence: the page as it was when the step, the answer or the wait failed.
       const screenshot = await failureScreenshot(page);
+      if (screenshot) failure.screenshot = screenshot;
+    } else if (failure.kind === 'aborted' && timeoutShot) {
+      const screenshot = await timeoutShot;
       if (screenshot) failure.screenshot = screenshot;
     }
     if (state.tracing && (failure.kind === 'action' || failure.kind === 'navigation')) {
@@ -657,11 +675,12 @@ async function selectorStep<T>(what: string, work: () => Promise<T>): Promise<T>
 }
 
 /** What the viewport shows now, or nothing when the page cannot say within a few seconds. */
-async function failureScreenshot(page: Page): Promise<Buffer | undefined> {
+async function failureScreenshot(
+  page: Page,
+  timeout = captureDefaults.failureScreenshotTimeoutMs,
+): Promise<Buffer | undefined> {
   if (page.isClosed()) return undefined;
-  return page
-    .screenshot({ timeout: captureDefaults.failureScreenshotTimeoutMs, caret: 'hide' })
-    .catch(() => undefined);
+  return page.screenshot({ timeout, caret: 'hide' }).catch(() => undefined);
 }
 
 /** The trace of the capture, without the secrets it used (see scrub-trace.ts). */

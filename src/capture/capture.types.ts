@@ -102,7 +102,11 @@ export type CaptureFailureKind =
   | 'internal';
 
 export interface CaptureHooks {
-  /** Aborting closes the context; the capture rejects with kind 'aborted' promptly (< 2 s). */
+  /**
+   * Aborting closes the context; the capture rejects with kind 'aborted' promptly (< 2 s). With
+   * the reason 'timeout' (the execution's time ran out) the page is first screenshot, within
+   * 2 s, as the error's failure evidence (`CaptureError.screenshot`).
+   */
   signal: AbortSignal;
   onLog?: (line: CaptureLogLine) => void;
 }

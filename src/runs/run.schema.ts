@@ -109,7 +109,7 @@ export const executionArtifactsSchema = z.object({
     .string()
     .optional()
     .describe(
-      'a failed execution: a screenshot of the page as it was when the step, the HTTP answer or the navigation failed',
+      'a failed execution: a screenshot of the page as it was when the step, the HTTP answer or the navigation failed; a timed-out one: the page when its time ran out',
     ),
 });
 export type ExecutionArtifacts = z.infer<typeof executionArtifactsSchema>;
