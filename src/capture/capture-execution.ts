@@ -43,6 +43,7 @@ import {
   type FullPageShot,
 } from './screenshot.ts';
 import { finalizeAnimations, hideAndRemove, installStability } from './stability.ts';
+import { ffmpegCandidates, findFfmpeg, finishVideo, startScreencast } from './video.ts';
 
 export const captureDefaults = {
   navigationTimeoutMs: 30_000,
@@ -72,6 +73,7 @@ interface Target {
   url: string;
   trace: boolean;
   masks: boolean;
+  video: boolean;
 }
 
 interface TargetCapture {
@@ -80,6 +82,7 @@ interface TargetCapture {
   trace?: Buffer;
   /** The page's rendered fonts: asked for the observed target only. */
   fonts?: string[];
+  video?: Buffer;
 }
 
 /**
@@ -98,7 +101,7 @@ export async function captureExecution(
     const observed = await captureTarget(
       pool,
       request,
-      { url: request.url, trace: request.trace, masks: true },
+      { url: request.url, trace: request.trace, masks: true, video: request.video !== undefined },
       log,
       signal,
     );
@@ -113,11 +116,12 @@ export async function captureExecution(
       log: log.lines,
     };
     if (observed.trace) result.trace = observed.trace;
+    if (observed.video) result.video = observed.video;
     if (request.referenceUrl !== undefined) {
       const reference = await captureTarget(
         pool,
         request,
-        { url: request.referenceUrl, trace: false, masks: false },
+        { url: request.referenceUrl, trace: false, masks: false, video: false },
         log.withPrefix('reference: '),
         signal,
       );
@@ -250,6 +254,7 @@ async function runPipeline(pipeline: Pipeline): Promise<TargetCapture> {
     signal,
   );
   const { clock } = determinism;
+  const video = target.video ? await startVideo(context, page, request, log) : undefined;
 
   const navigation = await navigate(
     page,
@@ -340,11 +345,42 @@ async function runPipeline(pipeline: Pipeline): Promise<TargetCapture> {
     maskRects,
   };
   if (target.masks) capture.fonts = await renderedFonts(context, page, request.browser, log);
+  if (video) {
+    const encoded = await finishVideo(video.recorder, video.ffmpeg, log);
+    await video.cdp.detach().catch(() => undefined);
+    if (encoded) capture.video = encoded;
+  }
   if (state.tracing) {
     capture.trace = await log.timed('trace', 'trace saved', () => saveTrace(context, request));
     state.tracing = false;
   }
   return capture;
+}
+
+/** Starts the screencast of the capture; when it cannot, says why in the log and goes on. */
+async function startVideo(
+  context: BrowserContext,
+  page: Page,
+  request: CaptureRequest,
+  log: CaptureLog,
+) {
+  const ffmpeg = findFfmpeg(request.video?.ffmpegPath);
+  if (!ffmpeg) {
+    const looked = request.video?.ffmpegPath ?? ffmpegCandidates.join(', ');
+    log.warn(
+      'video',
+      `no video recorded: ffmpeg not found (looked in ${looked}); install Debian's ffmpeg with \`apt-get install -y ffmpeg\``,
+    );
+    return undefined;
+  }
+  if (request.browser !== 'chromium') {
+    log.warn('video', `no video recorded: videos are recorded in Chromium only`);
+    return undefined;
+  }
+  const cdp = await context.newCDPSession(page);
+  const recorder = await startScreencast(cdp, request.viewport);
+  log.info('video', 'recording the capture (CDP screencast)');
+  return { cdp, recorder, ffmpeg };
 }
 
 interface Settling {

@@ -33,6 +33,11 @@ export interface CaptureRequest {
   trace: boolean;
   /** The full page (default), what the viewport shows, or one element (its first match). */
   capture?: CellCapture;
+  /**
+   * Record a video of the capture (Chromium: CDP screencast encoded by ffmpeg to WebM).
+   * `ffmpegPath` overrides the usual locations. Without ffmpeg the capture logs it and succeeds.
+   */
+  video?: { ffmpegPath?: string };
   /** Per declarative step / script, unless the step's `ms` says otherwise. Default 10 s. */
   stepTimeoutMs?: number;
   /** Until the document answers (DOMContentLoaded). Default 30 s. */
@@ -90,6 +95,8 @@ export interface CaptureResult {
   environment: ExecutionEnvironment;
   /** Playwright trace zip, when requested. */
   trace?: Buffer;
+  /** WebM video of the observed capture, when requested and ffmpeg could encode it. */
+  video?: Buffer;
   log: CaptureLogLine[];
 }
 
