@@ -66,6 +66,7 @@ function rowToBatch(row: Selectable<BatchesTable>, selection: Selection | undefi
     runDiffThreshold: Number(row.run_diff_threshold),
     freezeTime: Boolean(row.freeze_time),
     seedRandom: Boolean(row.seed_random),
+    recordVideo: Boolean(row.record_video),
     ...(row.frozen_time !== null && { frozenTime: row.frozen_time }),
     onEnvironmentDrift: driftPolicyOf(row.on_environment_drift),
     createdAt: row.created_at,
@@ -150,6 +151,7 @@ function batchToColumns(batch: Batch) {
     run_diff_threshold: batch.runDiffThreshold,
     freeze_time: batch.freezeTime ? 1 : 0,
     seed_random: batch.seedRandom ? 1 : 0,
+    record_video: batch.recordVideo ? 1 : 0,
     frozen_time: batch.frozenTime ?? null,
     on_environment_drift:
       batch.onEnvironmentDrift === defaultEnvironmentDriftPolicy ? null : batch.onEnvironmentDrift,
@@ -185,6 +187,7 @@ export async function findRunBatchDeterminism(
       seedRandom: boolean;
       frozenTime?: string;
       onEnvironmentDrift: EnvironmentDriftPolicy;
+      recordVideo: boolean;
     }
   | undefined
 > {
@@ -196,6 +199,7 @@ export async function findRunBatchDeterminism(
       'batches.seed_random',
       'batches.frozen_time',
       'batches.on_environment_drift',
+      'batches.record_video',
     ])
     .where('runs.id', '=', runId)
     .executeTakeFirst();
@@ -205,6 +209,7 @@ export async function findRunBatchDeterminism(
     seedRandom: Boolean(row.seed_random),
     ...(row.frozen_time !== null && { frozenTime: row.frozen_time }),
     onEnvironmentDrift: driftPolicyOf(row.on_environment_drift),
+    recordVideo: Boolean(row.record_video),
   };
 }
 

@@ -134,6 +134,7 @@ export function createBatch(
       seedRandom: input.seedRandom ?? true,
       ...(input.frozenTime !== undefined && { frozenTime: normalizeInstant(input.frozenTime) }),
       onEnvironmentDrift: input.onEnvironmentDrift ?? defaultEnvironmentDriftPolicy,
+      recordVideo: input.recordVideo ?? false,
       createdAt: now,
       updatedAt: now,
     };
@@ -185,6 +186,7 @@ export function updateBatch(
         before.frozenTime,
       ),
       onEnvironmentDrift: input.onEnvironmentDrift ?? before.onEnvironmentDrift,
+      recordVideo: input.recordVideo ?? before.recordVideo,
       updatedAt: nowIso(),
     });
     const after = await getBatch(trx, id);

@@ -297,6 +297,7 @@ async function applyBatches(
           freezeTime: entry.freezeTime ?? true,
           seedRandom: entry.seedRandom ?? true,
           frozenTime: entry.frozenTime ?? null,
+          recordVideo: entry.recordVideo ?? false,
         },
         actor,
       ),

@@ -150,6 +150,7 @@ export function batchEntry(
     }),
     ...(!batch.freezeTime && { freezeTime: false }),
     ...(!batch.seedRandom && { seedRandom: false }),
+    ...(batch.recordVideo && { recordVideo: true }),
     ...(batch.frozenTime !== undefined && { frozenTime: batch.frozenTime }),
     ...(nonEmpty(schedules) && { schedules: schedules.map(scheduleEntry) }),
   };

@@ -72,6 +72,7 @@ export async function loadCaptureInputs(
     cookieBanner: settings.cookieBanner,
     trace: options.trace,
     capture: execution.capture,
+    ...(batch?.recordVideo === true && { video: {} }),
     determinism: {
       freezeTime: page.freezeTime && (batch?.freezeTime ?? true),
       frozenTime: batch?.frozenTime ?? defaultFrozenTime,

@@ -365,6 +365,16 @@ async function writeCaptureFiles(
       }),
     );
   }
+  if (capture.video) {
+    records.push(
+      await writeArtifactFile(ctx, {
+        ...file,
+        kind: 'video',
+        extension: 'webm',
+        bytes: capture.video,
+      }),
+    );
+  }
   if (capture.trace) {
     records.push(
       await writeArtifactFile(ctx, {

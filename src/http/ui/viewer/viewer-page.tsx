@@ -569,6 +569,14 @@ export function ViewerPage(props: {
             )}
           </div>
         </section>
+        {a.video && (
+          <section class="card execution-video" aria-labelledby="video-title">
+            <h2 id="video-title">Video of the capture</h2>
+            <video src={a.video} controls muted width="100%">
+              <a href={a.video}>Download the video</a>
+            </video>
+          </section>
+        )}
         <section class="card" aria-labelledby="downloads-title">
           <h2 id="downloads-title">Artifacts</h2>
           <Downloads execution={e} />
