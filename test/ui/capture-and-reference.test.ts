@@ -120,4 +120,24 @@ describe('capture scope and reference runs in the UI', () => {
     ).resolves.toBe('true');
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it('turns on a batch’s video recording in the batch form', async () => {
+    const project = await api.createProject({ name: 'Videos' });
+    const home = await api.createPage(project.id, { name: 'Home', url: `${site.url}/` });
+    const batch = await api.createBatch(project.id, {
+      name: 'Nightly',
+      pageIds: [home.id],
+      browsers: ['chromium'],
+      viewports: ['desktop'],
+    });
+    expect(batch.recordVideo).toBe(false);
+    const { page, errors } = await openPage(browser);
+    await page.goto(`${scene.url}/projects/${project.id}/batches`);
+    await page.getByRole('button', { name: 'Edit batch Nightly' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('checkbox', { name: 'Record a video of each execution' }).check();
+    await dialog.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(async () => (await api.getBatch(batch.id)).recordVideo).toBe(true);
+    expect(errors).toEqual([]);
+  }, 60_000);
 });

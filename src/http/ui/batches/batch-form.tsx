@@ -30,6 +30,7 @@ export interface BatchFormValues {
   runDiffThreshold: string;
   freezeTime: boolean;
   seedRandom: boolean;
+  recordVideo: boolean;
   frozenTime: string;
   onEnvironmentDrift: string;
 }
@@ -46,6 +47,7 @@ export function batchFormValues(batch: Batch | undefined, settings: Settings): B
     runDiffThreshold: String(batch?.runDiffThreshold ?? defaultDiffThreshold),
     freezeTime: batch?.freezeTime ?? true,
     seedRandom: batch?.seedRandom ?? true,
+    recordVideo: batch?.recordVideo ?? false,
     frozenTime: batch?.frozenTime ?? '',
     onEnvironmentDrift: batch?.onEnvironmentDrift ?? defaultEnvironmentDriftPolicy,
   };
@@ -63,6 +65,7 @@ export function batchFormValuesOf(body: FormBody): BatchFormValues {
     runDiffThreshold: textField(body, 'runDiffThreshold'),
     freezeTime: checkboxField(body, 'freezeTime'),
     seedRandom: checkboxField(body, 'seedRandom'),
+    recordVideo: checkboxField(body, 'recordVideo'),
     frozenTime: textField(body, 'frozenTime'),
     onEnvironmentDrift: textField(body, 'onEnvironmentDrift'),
   };
@@ -83,6 +86,7 @@ export function batchInputOf(body: FormBody, mode: 'create' | 'update') {
     runDiffThreshold: numberField(body, 'runDiffThreshold'),
     freezeTime: checkboxField(body, 'freezeTime'),
     seedRandom: checkboxField(body, 'seedRandom'),
+    recordVideo: checkboxField(body, 'recordVideo'),
     frozenTime: mode === 'update' ? (frozenTime ?? null) : frozenTime,
     onEnvironmentDrift: optionalText(body, 'onEnvironmentDrift'),
   };
@@ -107,6 +111,7 @@ const placed = [
   'runDiffThreshold',
   'freezeTime',
   'seedRandom',
+  'recordVideo',
   'frozenTime',
   'onEnvironmentDrift',
 ];
@@ -220,6 +225,13 @@ export function BatchForm(props: {
           label="Seed randomness in its pages"
           checked={values.seedRandom}
           errors={errors}
+        />
+        <CheckboxField
+          name="recordVideo"
+          label="Record a video of each execution"
+          checked={values.recordVideo}
+          errors={errors}
+          hint="Chromium only; encoded by the machine's ffmpeg and shown in the viewer."
         />
       </div>
       <TextField
