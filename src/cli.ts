@@ -179,6 +179,7 @@ Exit codes:
 Examples:
   scene run shop/nightly --wait --junit scene-junit.xml
   scene run 9f2k3l --mode baseline --wait
+  scene run shop/staging-vs-prod --mode reference --wait --fail-on major
   SCENE_SERVER=https://scene.example.com scene run shop/nightly --wait --fail-on minor`;
 
 function buildProgram(setExitCode: (code: number) => void): Command {
@@ -244,8 +245,11 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       new Option('--token <token>', 'API token, sent as Authorization: Bearer').env('SCENE_TOKEN'),
     )
     .addOption(
-      new Option('--mode <mode>', 'compare against a baseline, or record a new baseline')
-        .choices(['compare', 'baseline'])
+      new Option(
+        '--mode <mode>',
+        'compare against a baseline, record a new baseline, or compare each page with its referenceUrl (reference)',
+      )
+        .choices(['compare', 'baseline', 'reference'])
         .default('compare'),
     )
     .option('--baseline <id>', 'compare against this baseline (id or unique prefix)')

@@ -73,6 +73,11 @@ const fields = {
   seedRandom: z
     .boolean()
     .describe('Seed Math.random and crypto.getRandomValues in its pages; default true'),
+  recordVideo: z
+    .boolean()
+    .describe(
+      "Record a WebM video of each execution (Chromium, encoded by the machine's ffmpeg), shown in the viewer; default false",
+    ),
   frozenTime: z.iso
     .datetime({
       offset: true,
@@ -104,6 +109,7 @@ export const batchSchema = z.object({
   runDiffThreshold: z.number(),
   freezeTime: z.boolean(),
   seedRandom: z.boolean(),
+  recordVideo: fields.recordVideo,
   frozenTime: z
     .string()
     .optional()
@@ -129,6 +135,7 @@ export const createBatchSchema = z.strictObject({
   frozenTime: fields.frozenTime.optional(),
   onEnvironmentDrift: fields.onEnvironmentDrift.optional(),
   ignoreMoves: fields.ignoreMoves.optional(),
+  recordVideo: fields.recordVideo.optional(),
 });
 export type CreateBatchInput = z.infer<typeof createBatchSchema>;
 
@@ -146,5 +153,6 @@ export const updateBatchSchema = z.strictObject({
   frozenTime: fields.frozenTime.nullable().optional().describe('null: back to the default instant'),
   onEnvironmentDrift: fields.onEnvironmentDrift.optional(),
   ignoreMoves: fields.ignoreMoves.optional(),
+  recordVideo: fields.recordVideo.optional(),
 });
 export type UpdateBatchInput = z.infer<typeof updateBatchSchema>;

@@ -66,6 +66,7 @@ function rowToBatch(row: Selectable<BatchesTable>, selection: Selection | undefi
     runDiffThreshold: Number(row.run_diff_threshold),
     freezeTime: Boolean(row.freeze_time),
     seedRandom: Boolean(row.seed_random),
+    recordVideo: Boolean(row.record_video),
     ...(row.frozen_time !== null && { frozenTime: row.frozen_time }),
     onEnvironmentDrift: driftPolicyOf(row.on_environment_drift),
     ignoreMoves: row.ignore_moves === 1,
@@ -151,6 +152,7 @@ function batchToColumns(batch: Batch) {
     run_diff_threshold: batch.runDiffThreshold,
     freeze_time: batch.freezeTime ? 1 : 0,
     seed_random: batch.seedRandom ? 1 : 0,
+    record_video: batch.recordVideo ? 1 : 0,
     frozen_time: batch.frozenTime ?? null,
     on_environment_drift:
       batch.onEnvironmentDrift === defaultEnvironmentDriftPolicy ? null : batch.onEnvironmentDrift,
@@ -188,6 +190,7 @@ export async function findRunBatchDeterminism(
       frozenTime?: string;
       onEnvironmentDrift: EnvironmentDriftPolicy;
       ignoreMoves: boolean;
+      recordVideo: boolean;
     }
   | undefined
 > {
@@ -200,6 +203,7 @@ export async function findRunBatchDeterminism(
       'batches.frozen_time',
       'batches.on_environment_drift',
       'batches.ignore_moves',
+      'batches.record_video',
     ])
     .where('runs.id', '=', runId)
     .executeTakeFirst();
@@ -210,6 +214,7 @@ export async function findRunBatchDeterminism(
     ...(row.frozen_time !== null && { frozenTime: row.frozen_time }),
     onEnvironmentDrift: driftPolicyOf(row.on_environment_drift),
     ignoreMoves: row.ignore_moves === 1,
+    recordVideo: Boolean(row.record_video),
   };
 }
 

@@ -135,6 +135,7 @@ export function createBatch(
       ...(input.frozenTime !== undefined && { frozenTime: normalizeInstant(input.frozenTime) }),
       onEnvironmentDrift: input.onEnvironmentDrift ?? defaultEnvironmentDriftPolicy,
       ignoreMoves: input.ignoreMoves ?? false,
+      recordVideo: input.recordVideo ?? false,
       createdAt: now,
       updatedAt: now,
     };
@@ -187,6 +188,7 @@ export function updateBatch(
       ),
       onEnvironmentDrift: input.onEnvironmentDrift ?? before.onEnvironmentDrift,
       ignoreMoves: input.ignoreMoves ?? before.ignoreMoves,
+      recordVideo: input.recordVideo ?? before.recordVideo,
       updatedAt: nowIso(),
     });
     const after = await getBatch(trx, id);

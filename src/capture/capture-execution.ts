@@ -33,9 +33,15 @@ import {
   waitForReadiness,
   watchForChanges,
 } from './readiness.ts';
-import { resolveMaskRects, type FullPageShot } from './screenshot.ts';
 import type { LayoutSnapshot } from '../shared/layout-snapshot.ts';
+import {
+  elementRegion,
+  resolveMaskRects,
+  viewportRegion,
+  type FullPageShot,
+} from './screenshot.ts';
 import { finalizeAnimations, hideAndRemove, installStability } from './stability.ts';
+import { ffmpegCandidates, findFfmpeg, finishVideo } from './video.ts';
 
 export const captureDefaults = {
   navigationTimeoutMs: 30_000,
@@ -46,6 +52,11 @@ export const captureDefaults = {
   closeGraceMs: 1_500,
   /** A failed capture's screenshot of the page as it was (failure evidence) gets this long. */
   failureScreenshotTimeoutMs: 5_000,
+  /**
+   * A capture aborted by its execution timeout screenshots the page before closing it, for this
+   * long at most: a page hung in a script cannot paint, and the context must still close soon.
+   */
+  timeoutScreenshotTimeoutMs: 2_000,
 };
 
 /** Network errors worth a retry: the connection dropped rather than the site refusing. */
@@ -60,6 +71,7 @@ interface Target {
   url: string;
   trace: boolean;
   masks: boolean;
+  video: boolean;
 }
 
 interface TargetCapture {
@@ -68,6 +80,7 @@ interface TargetCapture {
   trace?: Buffer;
   /** The page's rendered fonts: asked for the observed target only. */
   fonts?: string[];
+  video?: Buffer;
 }
 
 /**
@@ -86,7 +99,7 @@ export async function captureExecution(
     const observed = await captureTarget(
       pool,
       request,
-      { url: request.url, trace: request.trace, masks: true },
+      { url: request.url, trace: request.trace, masks: true, video: request.video !== undefined },
       log,
       signal,
     );
@@ -101,11 +114,12 @@ export async function captureExecution(
       log: log.lines,
     };
     if (observed.trace) result.trace = observed.trace;
+    if (observed.video) result.video = observed.video;
     if (request.referenceUrl !== undefined) {
       const reference = await captureTarget(
         pool,
         request,
-        { url: request.referenceUrl, trace: false, masks: false },
+        { url: request.referenceUrl, trace: false, masks: false, video: false },
         log.withPrefix('reference: '),
         signal,
       );
@@ -133,9 +147,19 @@ async function captureTarget(
   const closeContext = (): Promise<void> => (closing ??= page.close());
   let stop: (() => void) | undefined;
   const unsubscribe: (() => void)[] = [];
+  // Failure evidence of a timeout: the page as it was when time ran out, taken before closing.
+  let timeoutShot: Promise<Buffer | undefined> | undefined;
   const onAbort = (): void => {
-    void closeContext();
-    stop?.();
+    if (signal.reason !== 'timeout') {
+      void closeContext();
+      stop?.();
+      return;
+    }
+    timeoutShot = failureScreenshot(page, captureDefaults.timeoutScreenshotTimeoutMs);
+    void timeoutShot.finally(() => {
+      void closeContext();
+      stop?.();
+    });
   };
   signal.addEventListener('abort', onAbort, { once: true });
   const state = { tracing: false };
@@ -170,6 +194,9 @@ async function captureTarget(
     if (failure.kind === 'action' || failure.kind === 'navigation') {
       // Failure evidence: the page as it was when the step, the answer or the wait failed.
       const screenshot = await failureScreenshot(page);
+      if (screenshot) failure.screenshot = screenshot;
+    } else if (failure.kind === 'aborted' && timeoutShot) {
+      const screenshot = await timeoutShot;
       if (screenshot) failure.screenshot = screenshot;
     }
     if (state.tracing && (failure.kind === 'action' || failure.kind === 'navigation')) {
@@ -224,6 +251,7 @@ async function runPipeline(pipeline: Pipeline): Promise<TargetCapture> {
   for (const limit of page.limits) log.warn('browser', limit);
   const determinism = await installDeterminism({ page, network }, request.determinism, log, signal);
   const { clock } = determinism;
+  const video = target.video ? await startVideo(page, request, log) : undefined;
 
   const navigation = await navigate(
     page,
@@ -287,11 +315,11 @@ async function runPipeline(pipeline: Pipeline): Promise<TargetCapture> {
 
   // Rectangles of the image: CSS pixels times the device scale factor.
   const scale = request.viewport.deviceScaleFactor ?? 1;
-  const cssBounds = { width: shot.width / scale, height: shot.height / scale };
+  const region = { ...shot.origin, width: shot.width / scale, height: shot.height / scale };
   const maskRects = target.masks
     ? scaleRects(
         await selectorStep('maskSelectors', () =>
-          resolveMaskRects(page, request.maskSelectors, cssBounds),
+          resolveMaskRects(page, request.maskSelectors, region),
         ),
         scale,
       )
@@ -307,16 +335,41 @@ async function runPipeline(pipeline: Pipeline): Promise<TargetCapture> {
       height: shot.height,
       httpStatus: navigation.status,
       finalUrl: navigation.finalUrl,
+      origin: { x: shot.origin.x * scale, y: shot.origin.y * scale },
       ...(shot.layout && { layout: shot.layout }),
     },
     maskRects,
   };
   if (target.masks) capture.fonts = await renderedFonts(page, log);
+  if (video) {
+    const encoded = await finishVideo(video.recorder, video.ffmpeg, log);
+    if (encoded) capture.video = encoded;
+  }
   if (state.tracing) {
     capture.trace = await log.timed('trace', 'trace saved', () => saveTrace(page, request));
     state.tracing = false;
   }
   return capture;
+}
+
+/** Starts the screencast of the capture; when it cannot, says why in the log and goes on. */
+async function startVideo(page: CapturePage, request: CaptureRequest, log: CaptureLog) {
+  const ffmpeg = findFfmpeg(request.video?.ffmpegPath);
+  if (!ffmpeg) {
+    const looked = request.video?.ffmpegPath ?? ffmpegCandidates.join(', ');
+    log.warn(
+      'video',
+      `no video recorded: ffmpeg not found (looked in ${looked}); install Debian's ffmpeg with \`apt-get install -y ffmpeg\``,
+    );
+    return undefined;
+  }
+  if (!page.startScreencast) {
+    log.warn('video', `no video recorded: ${page.browserName} has no screencast (Chromium only)`);
+    return undefined;
+  }
+  const recorder = await page.startScreencast(request.viewport);
+  log.info('video', 'recording the capture (CDP screencast)');
+  return { recorder, ffmpeg };
 }
 
 interface Settling {
@@ -402,7 +455,7 @@ async function settledScreenshot(settling: Settling): Promise<Shot> {
   const { shot, ms } = taken;
   log.info(
     'screenshot',
-    `full page ${shot.width}x${shot.height}, ${Math.round(shot.png.length / 1024)} KiB` +
+    `${describeCapture(request)} ${shot.width}x${shot.height}, ${Math.round(shot.png.length / 1024)} KiB` +
       (whileSettling ? ' (taken while the page settled)' : ''),
     ms,
   );
@@ -556,8 +609,21 @@ interface Shot extends FullPageShot {
   layoutError?: string;
 }
 
+/** What the request's capture scope asks for: the full page, the viewport or one element. */
 async function screenshot(page: CapturePage, request: CaptureRequest): Promise<Shot> {
-  const shot: Shot = await page.fullPageScreenshot(request.viewport.deviceScaleFactor ?? 1);
+  const capture = request.capture ?? { scope: 'fullPage' };
+  const scale = request.viewport.deviceScaleFactor ?? 1;
+  const region =
+    capture.scope === 'element'
+      ? await selectorStep(`capture selector "${capture.selector}"`, () =>
+          elementRegion(page, capture.selector),
+        )
+      : capture.scope === 'viewport'
+        ? await viewportRegion(page)
+        : undefined;
+  const shot: Shot = region
+    ? await page.regionScreenshot(region, scale, capture.scope === 'element')
+    : await page.fullPageScreenshot(scale);
   // Right after the pixels: nothing runs in between that could move the layout (a frozen page
   // clock stands still; a live one would move both anyway).
   const started = performance.now();
@@ -572,6 +638,18 @@ async function screenshot(page: CapturePage, request: CaptureRequest): Promise<S
     shot.layoutError = shortMessage(error);
   }
   return shot;
+}
+
+function describeCapture(request: CaptureRequest): string {
+  const capture = request.capture ?? { scope: 'fullPage' };
+  switch (capture.scope) {
+    case 'fullPage':
+      return 'full page';
+    case 'viewport':
+      return 'viewport';
+    case 'element':
+      return `element "${capture.selector}"`;
+  }
 }
 
 /** The font families the page rendered with; a failure to ask is logged, never fatal. */
@@ -623,9 +701,12 @@ async function selectorStep<T>(what: string, work: () => Promise<T>): Promise<T>
 }
 
 /** What the viewport shows now, or nothing when the page cannot say within a few seconds. */
-async function failureScreenshot(page: CapturePage): Promise<Buffer | undefined> {
+async function failureScreenshot(
+  page: CapturePage,
+  timeout = captureDefaults.failureScreenshotTimeoutMs,
+): Promise<Buffer | undefined> {
   if (page.isClosed()) return undefined;
-  return page.viewportScreenshot(captureDefaults.failureScreenshotTimeoutMs).catch(() => undefined);
+  return page.viewportScreenshot(timeout).catch(() => undefined);
 }
 
 /** The trace of the capture, without the secrets it used (see scrub-trace.ts). */

@@ -1,6 +1,7 @@
 import type { AnimatedImageFreezer } from './animated-images.ts';
+import type { ScreencastRecorder } from './video.ts';
 import type { LayoutSnapshot } from '../shared/layout-snapshot.ts';
-import type { FullPageShot } from './screenshot.ts';
+import type { DocumentRegion, FullPageShot } from './screenshot.ts';
 
 // Issue 18: the capture pipeline (capture-execution.ts) drives Chromium through Playwright and
 // Firefox through puppeteer-core over WebDriver BiDi. This is what it needs of one page in a
@@ -63,12 +64,23 @@ export interface CapturePage extends ScriptPage {
   /** The whole document; `scale` device pixels per CSS pixel. */
   fullPageScreenshot(scale: number): Promise<FullPageShot>;
   /**
+   * A region of the document (an element, the viewport), `scale` device pixels per CSS pixel;
+   * `beyondViewport` false for what the viewport shows.
+   */
+  regionScreenshot(
+    region: DocumentRegion,
+    scale: number,
+    beyondViewport: boolean,
+  ): Promise<FullPageShot>;
+  /**
    * The visible elements' boxes and rendering styles, to explain a diff in words; undefined where
    * the driver cannot take it (said in `limits`).
    */
   layoutSnapshot(): Promise<LayoutSnapshot | undefined>;
   /** What the viewport shows now (failure evidence). */
   viewportScreenshot(timeoutMs: number): Promise<Buffer>;
+  /** Records the page's repaints for a video; absent where the driver has no screencast. */
+  startScreencast?(size: { width: number; height: number }): Promise<ScreencastRecorder>;
   /** The font families the page rendered text with. */
   renderedFonts(): Promise<string[]>;
   /** Playwright tracing, when the driver has it. */

@@ -1,5 +1,6 @@
 import type {
   Action,
+  CellCapture,
   Cookie,
   DeviceEmulation,
   ExecutionEnvironment,
@@ -31,6 +32,13 @@ export interface CaptureRequest {
   cookieBanner: { removeSelectors: string[]; cookies: Cookie[] };
   /** Record a Playwright trace (zip) of the capture. */
   trace: boolean;
+  /** The full page (default), what the viewport shows, or one element (its first match). */
+  capture?: CellCapture;
+  /**
+   * Record a video of the capture (Chromium: CDP screencast encoded by ffmpeg to WebM).
+   * `ffmpegPath` overrides the usual locations. Without ffmpeg the capture logs it and succeeds.
+   */
+  video?: { ffmpegPath?: string };
   /** Per declarative step / script, unless the step's `ms` says otherwise. Default 10 s. */
   stepTimeoutMs?: number;
   /** Until the document answers (DOMContentLoaded). Default 30 s. */
@@ -74,6 +82,11 @@ export interface CapturedImage {
    * gives none or taking it failed, which is logged).
    */
   layout?: LayoutSnapshot;
+  /**
+   * Where the image's top-left corner is on the page, in image pixels: (0, 0) but for an
+   * element capture. Page-coordinate ignore regions move by it.
+   */
+  origin?: { x: number; y: number };
 }
 
 export interface CaptureResult {
@@ -88,6 +101,8 @@ export interface CaptureResult {
   environment: ExecutionEnvironment;
   /** Playwright trace zip, when requested. */
   trace?: Buffer;
+  /** WebM video of the observed capture, when requested and ffmpeg could encode it. */
+  video?: Buffer;
   log: CaptureLogLine[];
 }
 
@@ -100,7 +115,11 @@ export type CaptureFailureKind =
   | 'internal';
 
 export interface CaptureHooks {
-  /** Aborting closes the context; the capture rejects with kind 'aborted' promptly (< 2 s). */
+  /**
+   * Aborting closes the context; the capture rejects with kind 'aborted' promptly (< 2 s). With
+   * the reason 'timeout' (the execution's time ran out) the page is first screenshot, within
+   * 2 s, as the error's failure evidence (`CaptureError.screenshot`).
+   */
   signal: AbortSignal;
   onLog?: (line: CaptureLogLine) => void;
 }

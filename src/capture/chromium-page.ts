@@ -3,8 +3,14 @@ import { freezeAnimatedImages, type AnimatedImageFreezer } from './animated-imag
 import type { CapturePage, NavigationAnswer, RequestListener } from './capture-page.ts';
 import { renderedFontsChromium } from './environment.ts';
 import { captureLayoutSnapshot } from './layout-snapshot.ts';
+import { startScreencast, type ScreencastRecorder } from './video.ts';
 import type { LayoutSnapshot } from '../shared/layout-snapshot.ts';
-import { captureFullPage, type FullPageShot } from './screenshot.ts';
+import {
+  captureFullPage,
+  captureRegion,
+  type DocumentRegion,
+  type FullPageShot,
+} from './screenshot.ts';
 
 /** A Playwright page in its own context, in Chromium: the pipeline's reference driver. */
 export class ChromiumPage implements CapturePage {
@@ -129,12 +135,34 @@ export class ChromiumPage implements CapturePage {
     return this.#withCdp((cdp) => captureFullPage(cdp, scale));
   }
 
+  regionScreenshot(
+    region: DocumentRegion,
+    scale: number,
+    beyondViewport: boolean,
+  ): Promise<FullPageShot> {
+    return this.#withCdp((cdp) => captureRegion(cdp, region, scale, beyondViewport));
+  }
+
   layoutSnapshot(): Promise<LayoutSnapshot> {
     return this.#withCdp(captureLayoutSnapshot);
   }
 
   viewportScreenshot(timeoutMs: number): Promise<Buffer> {
     return this.page.screenshot({ timeout: timeoutMs, caret: 'hide' });
+  }
+
+  async startScreencast(size: { width: number; height: number }): Promise<ScreencastRecorder> {
+    const cdp = await this.context.newCDPSession(this.page);
+    const recorder = await startScreencast(cdp, size);
+    return {
+      async stop() {
+        try {
+          return await recorder.stop();
+        } finally {
+          await cdp.detach().catch(() => undefined);
+        }
+      },
+    };
   }
 
   renderedFonts(): Promise<string[]> {

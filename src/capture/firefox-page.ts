@@ -10,6 +10,7 @@ import {
   pngSize,
   segmentHeight,
   stitchSegments,
+  type DocumentRegion,
   type FullPageShot,
 } from './screenshot.ts';
 
@@ -268,37 +269,63 @@ export class FirefoxPage implements CapturePage {
    * The document, at its own size (not resized to it): one BiDi screenshot up to segmentHeight
    * device pixels, taller pages in segments stitched together, cut at maxCaptureHeight.
    */
-  fullPageScreenshot(scale: number): Promise<FullPageShot> {
-    // Shown while it is taken (see ShownPageLock), so that focus is drawn the same every time.
-    return this.#shown.run(async () => {
-      await this.#page.bringToFront();
-      return this.#fullPageScreenshot(scale);
-    });
-  }
-
-  async #fullPageScreenshot(scale: number): Promise<FullPageShot> {
+  async fullPageScreenshot(scale: number): Promise<FullPageShot> {
     const size = await this.evaluate(() => {
       const scroller = document.scrollingElement ?? document.documentElement;
       return { width: scroller.scrollWidth, height: scroller.scrollHeight };
     });
-    const width = Math.max(1, Math.ceil(size.width));
-    const documentHeight = Math.max(1, Math.ceil(size.height));
-    const height = Math.min(documentHeight, Math.floor(maxCaptureHeight / scale));
+    const region = {
+      x: 0,
+      y: 0,
+      width: Math.max(1, Math.ceil(size.width)),
+      height: Math.max(1, Math.ceil(size.height)),
+    };
+    return this.regionScreenshot(region, scale, true);
+  }
+
+  regionScreenshot(
+    region: DocumentRegion,
+    scale: number,
+    beyondViewport: boolean,
+  ): Promise<FullPageShot> {
+    // Shown while it is taken (see ShownPageLock), so that focus is drawn the same every time.
+    return this.#shown.run(async () => {
+      await this.#page.bringToFront();
+      return this.#regionScreenshot(region, scale, beyondViewport);
+    });
+  }
+
+  async #regionScreenshot(
+    region: DocumentRegion,
+    scale: number,
+    beyondViewport: boolean,
+  ): Promise<FullPageShot> {
+    const height = Math.min(region.height, Math.floor(maxCaptureHeight / scale));
     const segmentCss = Math.floor(segmentHeight / scale);
     const segments: { png: Buffer; top: number }[] = [];
     for (let top = 0; top < height; top += segmentCss) {
       const png = await this.#page.screenshot({
         type: 'png',
-        captureBeyondViewport: true,
-        clip: { x: 0, y: top, width, height: Math.min(segmentCss, height - top) },
+        captureBeyondViewport: beyondViewport,
+        clip: {
+          x: region.x,
+          y: region.y + top,
+          width: region.width,
+          height: Math.min(segmentCss, height - top),
+        },
       });
       segments.push({ png: Buffer.from(png), top: Math.round(top * scale) });
     }
     const png =
       segments.length === 1 && segments[0] ? segments[0].png : await stitchSegments(segments);
     const { width: pixelWidth, height: pixelHeight } = pngSize(png);
-    const shot: FullPageShot = { png, width: pixelWidth, height: pixelHeight };
-    if (documentHeight > height) shot.cutFromHeight = documentHeight;
+    const shot: FullPageShot = {
+      png,
+      width: pixelWidth,
+      height: pixelHeight,
+      origin: { x: region.x, y: region.y },
+    };
+    if (region.height > height) shot.cutFromHeight = region.height;
     return shot;
   }
 

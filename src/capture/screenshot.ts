@@ -14,14 +14,25 @@ export interface FullPageShot {
   height: number;
   /** The document height, when it exceeded maxCaptureHeight. */
   cutFromHeight?: number;
+  /**
+   * Where the image's top-left corner is in the document, in CSS pixels: (0, 0) for a full page,
+   * the element's corner for an element capture. Mask and ignore rectangles move by it.
+   */
+  origin: { x: number; y: number };
+}
+
+/** A rectangle of the document, in CSS pixels. */
+export interface DocumentRegion {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
 }
 
 /**
  * Full-page PNG: captureBeyondViewport renders the document without resizing the viewport (so
  * 100vh layouts keep their height), and optimizeForSpeed trades PNG size for a much cheaper
- * encode. One CDP call up to segmentHeight; a taller page is captured in segments of at most
- * segmentHeight px, stitched into one image. The encoding is deterministic: same pixels, same
- * bytes.
+ * encode. The encoding is deterministic: same pixels, same bytes.
  */
 export async function captureFullPage(
   cdp: CDPSession,
@@ -30,28 +41,105 @@ export async function captureFullPage(
 ): Promise<FullPageShot> {
   const metrics = await cdp.send('Page.getLayoutMetrics');
   const width = Math.ceil(metrics.cssContentSize.width);
-  const documentHeight = Math.ceil(metrics.cssContentSize.height);
+  const height = Math.ceil(metrics.cssContentSize.height);
+  return captureRegion(cdp, { x: 0, y: 0, width, height }, scale);
+}
+
+/**
+ * A region of the document (a full page, an element): one CDP call up to segmentHeight; a
+ * taller region is captured in segments of at most segmentHeight px, stitched into one image.
+ * `beyondViewport` false captures what the viewport shows (the region must lie within it).
+ */
+export async function captureRegion(
+  cdp: CDPSession,
+  region: DocumentRegion,
+  scale = 1,
+  beyondViewport = true,
+): Promise<FullPageShot> {
   // Heights in CSS px; the image has `scale` device pixels per CSS pixel, and both limits are
   // in device pixels (the texture size per segment, the stitched image's height).
-  const height = Math.min(documentHeight, Math.floor(maxCaptureHeight / scale));
+  const height = Math.min(region.height, Math.floor(maxCaptureHeight / scale));
   const segmentCss = Math.floor(segmentHeight / scale);
   const segments: { png: Buffer; top: number }[] = [];
   for (let top = 0; top < height; top += segmentCss) {
     const { data } = await cdp.send('Page.captureScreenshot', {
       format: 'png',
       optimizeForSpeed: true,
-      captureBeyondViewport: true,
+      captureBeyondViewport: beyondViewport,
       fromSurface: true,
-      clip: { x: 0, y: top, width, height: Math.min(segmentCss, height - top), scale },
+      clip: {
+        x: region.x,
+        y: region.y + top,
+        width: region.width,
+        height: Math.min(segmentCss, height - top),
+        scale,
+      },
     });
     segments.push({ png: Buffer.from(data, 'base64'), top: Math.round(top * scale) });
   }
   const png =
     segments.length === 1 && segments[0] ? segments[0].png : await stitchSegments(segments);
   const size = pngSize(png);
-  const shot: FullPageShot = { png, width: size.width, height: size.height };
-  if (documentHeight > height) shot.cutFromHeight = documentHeight;
+  const shot: FullPageShot = {
+    png,
+    width: size.width,
+    height: size.height,
+    origin: { x: region.x, y: region.y },
+  };
+  if (region.height > height) shot.cutFromHeight = region.height;
   return shot;
+}
+
+/**
+ * The document region of the first element matching a CSS selector, rounded out to whole
+ * pixels; throws a message for the user when it matches nothing, has no size or is not CSS.
+ */
+export async function elementRegion(
+  page: ScriptPage,
+  selector: string,
+): Promise<DocumentRegion & { matches: number }> {
+  const found = await page.evaluate((css) => {
+    let elements: Element[];
+    try {
+      elements = Array.from(document.querySelectorAll(css));
+    } catch {
+      return { invalid: true as const };
+    }
+    const first = elements[0];
+    if (!first) return { matches: 0 };
+    const box = first.getBoundingClientRect();
+    const x = Math.max(0, Math.floor(box.left + window.scrollX));
+    const y = Math.max(0, Math.floor(box.top + window.scrollY));
+    return {
+      matches: elements.length,
+      region: {
+        x,
+        y,
+        width: Math.ceil(box.right + window.scrollX) - x,
+        height: Math.ceil(box.bottom + window.scrollY) - y,
+      },
+    };
+  }, selector);
+  if ('invalid' in found) throw new Error(`"${selector}" is not a valid CSS selector`);
+  if (found.matches === 0 || !found.region) {
+    throw new Error(`selector "${selector}" matches no element on the page`);
+  }
+  if (found.region.width <= 0 || found.region.height <= 0) {
+    throw new Error(
+      `selector "${selector}" matches an element with no size (${found.region.width}x${found.region.height} px): hidden or empty`,
+    );
+  }
+  return { ...found.region, matches: found.matches };
+}
+
+/** What the viewport shows now, as a document region. */
+export async function viewportRegion(page: ScriptPage): Promise<DocumentRegion> {
+  return page.evaluate(() => ({
+    x: Math.round(window.scrollX),
+    y: Math.round(window.scrollY),
+    width: window.innerWidth,
+    height: window.innerHeight,
+  }));
 }
 
 /** One image of the segments, each below the one before. */
@@ -78,15 +166,18 @@ export function pngSize(png: Buffer): { width: number; height: number } {
   return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
 }
 
-/** Document rectangles of every element matching the selectors, clipped to the capture. */
+/**
+ * Rectangles of every element matching the selectors, clipped to the captured region and
+ * relative to its top-left corner (CSS pixels).
+ */
 export async function resolveMaskRects(
   page: ScriptPage,
   selectors: string[],
-  bounds: { width: number; height: number },
+  region: DocumentRegion,
 ): Promise<Rect[]> {
   if (selectors.length === 0) return [];
   const outcome = await page.evaluate(
-    ({ selectors: list, width, height }) => {
+    ({ selectors: list, originX, originY, width, height }) => {
       const rects: { x: number; y: number; width: number; height: number }[] = [];
       const invalid: string[] = [];
       for (const selector of list) {
@@ -99,10 +190,10 @@ export async function resolveMaskRects(
         }
         for (const element of elements) {
           const box = element.getBoundingClientRect();
-          const left = Math.max(0, Math.floor(box.left + window.scrollX));
-          const top = Math.max(0, Math.floor(box.top + window.scrollY));
-          const right = Math.min(width, Math.ceil(box.right + window.scrollX));
-          const bottom = Math.min(height, Math.ceil(box.bottom + window.scrollY));
+          const left = Math.max(0, Math.floor(box.left + window.scrollX) - originX);
+          const top = Math.max(0, Math.floor(box.top + window.scrollY) - originY);
+          const right = Math.min(width, Math.ceil(box.right + window.scrollX) - originX);
+          const bottom = Math.min(height, Math.ceil(box.bottom + window.scrollY) - originY);
           if (right > left && bottom > top) {
             rects.push({ x: left, y: top, width: right - left, height: bottom - top });
           }
@@ -110,7 +201,13 @@ export async function resolveMaskRects(
       }
       return { rects, invalid };
     },
-    { selectors, width: bounds.width, height: bounds.height },
+    {
+      selectors,
+      originX: region.x,
+      originY: region.y,
+      width: region.width,
+      height: region.height,
+    },
   );
   if (outcome.invalid.length > 0) {
     throw new Error(`invalid CSS selector ${outcome.invalid.map((s) => `"${s}"`).join(', ')}`);

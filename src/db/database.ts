@@ -42,6 +42,8 @@ export interface PagesTable {
   seed_random: Generated<number>;
   created_at: string;
   updated_at: string;
+  /** JSON CaptureScope; null: fullPage (see the capture-scope migration). */
+  capture: string | null;
 }
 
 export interface TasksTable {
@@ -50,6 +52,8 @@ export interface TasksTable {
   name: string;
   actions: string;
   script: string | null;
+  /** JSON CaptureScope; null: the page's. */
+  capture: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -72,6 +76,8 @@ export interface BatchesTable {
   ignore_moves: number | null;
   created_at: string;
   updated_at: string;
+  /** 1: record a video of each execution. */
+  record_video: Generated<number>;
 }
 
 export interface BatchPagesTable {
@@ -210,6 +216,8 @@ export interface ExecutionsTable {
   environment: string | null;
   /** JSON [{field, baseline, observed}] against its baseline entry. */
   environment_drift: string | null;
+  /** JSON CellCapture {scope, selector?}, fixed at launch; null: fullPage. */
+  capture: string | null;
 }
 
 /** One bulk approval of a run's executions, kept so the last one can be undone. */

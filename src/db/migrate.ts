@@ -11,6 +11,7 @@ import * as devicesAndEnvironment from './migrations/2026-11-30T0310-devices-and
 import * as review from './migrations/2026-11-30T0320-review.ts';
 import * as schedules from './migrations/2026-11-30T0330-schedules.ts';
 import * as layoutSnapshots from './migrations/2026-11-30T0410-layout-snapshots.ts';
+import * as captureScopeAndVideo from './migrations/2026-11-30T0430-capture-scope-and-video.ts';
 
 // Migrations are listed here rather than read from disk, so they run the same from source,
 // from a bundle, and in tests. Names sort by date: add new ones at the end.
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30T0320-review': review,
   '2026-11-30T0330-schedules': schedules,
   '2026-11-30T0410-layout-snapshots': layoutSnapshots,
+  '2026-11-30T0430-capture-scope-and-video': captureScopeAndVideo,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

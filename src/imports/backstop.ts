@@ -1,4 +1,4 @@
-import type { Action, Viewport } from '../shared/domain.ts';
+import type { Action, CaptureScope, Viewport } from '../shared/domain.ts';
 import type { FilePage, ProjectFile } from '../project-files/project-file.schema.ts';
 import { projectFileVersion } from '../project-files/project-file.schema.ts';
 
@@ -88,6 +88,33 @@ const scenarioFields = new Set([
   'selectors',
   'misMatchThreshold',
 ]);
+
+/**
+ * Backstop `selectors` as a capture scope: `document` is the full page (Scene's default),
+ * `viewport` the viewport, anything else an element selector (one cell each). Scene captures
+ * either the page or its elements: a mix keeps the elements and reports the rest.
+ */
+function captureOf(
+  selectors: string[] | undefined,
+  report: (reason: string) => void,
+): CaptureScope | undefined {
+  const elements = [
+    ...new Set((selectors ?? []).filter((s) => s !== 'document' && s !== 'viewport')),
+  ];
+  const whole = (selectors ?? []).filter((s) => s === 'document' || s === 'viewport');
+  if (elements.length === 0) {
+    if (!whole.includes('viewport')) return undefined;
+    if (!whole.includes('document')) return { scope: 'viewport' };
+    report('a page captures its full page or its viewport: the full page was kept');
+    return undefined;
+  }
+  if (whole.length > 0) {
+    report(
+      `a page captures either itself or its elements: the elements (${elements.join(', ')}) were kept, ${whole.join(' and ')} left out; add a second page for ${whole.length > 1 ? 'them' : 'it'}`,
+    );
+  }
+  return { scope: 'elements', selectors: elements };
+}
 
 const list = (one: Selectors, many: Selectors): string[] =>
   [one, many].flatMap((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
@@ -192,13 +219,9 @@ export function convertBackstop(
         reason: 'console-message readiness is not supported: use readySelector',
       });
     }
-    if (s.selectors?.some((sel) => sel !== 'document' && sel !== 'viewport')) {
-      report.notMapped.push({
-        scenario: label,
-        field: 'selectors',
-        reason: `element capture (${s.selectors.join(', ')}) is not supported: the page is captured whole; mask or hide what should not count`,
-      });
-    }
+    const capture = captureOf(s.selectors, (reason) =>
+      report.notMapped.push({ scenario: label, field: 'selectors', reason }),
+    );
     if (s.misMatchThreshold !== undefined) threshold = Math.max(threshold, s.misMatchThreshold);
     for (const key of Object.keys(s).filter((k) => !scenarioFields.has(k) && k !== 'readyEvent')) {
       report.notMapped.push({ scenario: label, field: key, reason: 'no Scene equivalent' });
@@ -211,6 +234,7 @@ export function convertBackstop(
       ...(s.hideSelectors?.length && { hideSelectors: s.hideSelectors }),
       ...(s.removeSelectors?.length && { removeSelectors: s.removeSelectors }),
       ...(s.delay !== undefined && s.delay > 0 && { waitMs: Math.min(s.delay, 60_000) }),
+      ...(capture && { capture }),
     });
     report.mapped.push({ scenario: label, page: name, fields });
   }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Action } from '../shared/domain.ts';
 import {
   actionListSchema,
+  captureScopeSchema,
   credentialFreeUrlSchema,
   nameSchema,
   rectSchema,
@@ -55,6 +56,7 @@ export const pageSchema = z.object({
   seedRandom: z
     .boolean()
     .describe('Seed Math.random and crypto.getRandomValues per page and viewport (default true)'),
+  capture: captureScopeSchema,
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -83,6 +85,7 @@ const pageFields = {
   waitMs: waitMsSchema,
   freezeTime: z.boolean(),
   seedRandom: z.boolean(),
+  capture: captureScopeSchema,
 };
 
 export const createPageSchema = z.strictObject({
@@ -108,6 +111,7 @@ export const createPageSchema = z.strictObject({
   seedRandom: pageFields.seedRandom
     .optional()
     .describe('false: Math.random and crypto stay unseeded; default true'),
+  capture: pageFields.capture.optional(),
 });
 export type CreatePageInput = z.infer<typeof createPageSchema>;
 
@@ -131,5 +135,6 @@ export const updatePageSchema = z.strictObject({
   waitMs: pageFields.waitMs.nullable().optional(),
   freezeTime: pageFields.freezeTime.optional(),
   seedRandom: pageFields.seedRandom.optional(),
+  capture: pageFields.capture.optional(),
 });
 export type UpdatePageInput = z.infer<typeof updatePageSchema>;

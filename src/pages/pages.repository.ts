@@ -5,7 +5,7 @@ import { fromJson, toJson } from '../db/json.ts';
 import type { Page as Listing } from '../db/pagination.ts';
 import { listRowsOfProject } from '../db/project-rows.ts';
 import { isSealed, openSecret, sealSecret } from '../db/secret-columns.ts';
-import type { Action, Rect } from '../shared/domain.ts';
+import type { Action, CaptureScope, Rect } from '../shared/domain.ts';
 import type { Page, PageForCapture } from './page.schema.ts';
 
 // The basic-auth password column is read only by findPagesForCapture; every other function
@@ -32,6 +32,7 @@ function rowToPage(row: Selectable<PagesTable>): Page {
     ...(row.wait_ms !== null && { waitMs: row.wait_ms }),
     freezeTime: Boolean(row.freeze_time),
     seedRandom: Boolean(row.seed_random),
+    capture: fromJson<CaptureScope>(row.capture, { scope: 'fullPage' }),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -52,6 +53,8 @@ function pageToColumns(page: Page) {
     wait_ms: page.waitMs ?? null,
     freeze_time: page.freezeTime ? 1 : 0,
     seed_random: page.seedRandom ? 1 : 0,
+    // The default stays null, like the rows from before capture scopes.
+    capture: page.capture.scope === 'fullPage' ? null : toJson(page.capture),
     updated_at: page.updatedAt,
   };
 }

@@ -68,6 +68,7 @@ export function createPage(
       ...(input.waitMs !== undefined && { waitMs: input.waitMs }),
       freezeTime: input.freezeTime ?? true,
       seedRandom: input.seedRandom ?? true,
+      capture: input.capture ?? { scope: 'fullPage' },
       createdAt: now,
       updatedAt: now,
     };
@@ -132,6 +133,7 @@ export function updatePage(
       waitMs: patchOptional(input.waitMs, before.waitMs),
       freezeTime: input.freezeTime ?? before.freezeTime,
       seedRandom: input.seedRandom ?? before.seedRandom,
+      capture: input.capture ?? before.capture,
       updatedAt: nowIso(),
     };
     await updatePageRow(trx, patched, password);

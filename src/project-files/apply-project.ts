@@ -147,6 +147,7 @@ function pagePatch(entry: FilePage, fields: string[], password: string | undefin
     ignoreRegions: [],
     freezeTime: true,
     seedRandom: true,
+    capture: { scope: 'fullPage' },
   };
   for (const field of fields) {
     if (field === 'basicAuth') continue;
@@ -197,7 +198,9 @@ async function applyPages(step: Step, projectId: string, current: Page[]): Promi
       result.push(page);
       continue;
     }
-    const { basicAuth: fileAuth, ...fileRest } = entry;
+    // An explicit `capture: {scope: fullPage}` is the default, which exports leave out.
+    const { basicAuth: fileAuth, ...fileRest } =
+      entry.capture?.scope === 'fullPage' ? { ...entry, capture: undefined } : entry;
     const { basicAuth: storedAuth, ...storedRest } = pageEntry(existing);
     const fields = changedFields(fileRest, storedRest);
     if (fileAuth?.username !== storedAuth?.username) fields.push('basicAuth');
@@ -240,7 +243,11 @@ async function applyTasks(step: Step, projectId: string, contents: ProjectConten
       updateTask(
         scoped,
         existing.id,
-        { actions: entry.actions ?? [], script: entry.script ?? null },
+        {
+          actions: entry.actions ?? [],
+          script: entry.script ?? null,
+          capture: entry.capture ?? null,
+        },
         actor,
       ),
     );
@@ -295,6 +302,7 @@ async function applyBatches(
           freezeTime: entry.freezeTime ?? true,
           seedRandom: entry.seedRandom ?? true,
           frozenTime: entry.frozenTime ?? null,
+          recordVideo: entry.recordVideo ?? false,
         },
         actor,
       ),

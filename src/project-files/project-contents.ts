@@ -106,6 +106,7 @@ export function pageEntry(page: Page): FilePage {
     ...(page.waitMs !== undefined && { waitMs: page.waitMs }),
     ...(!page.freezeTime && { freezeTime: false }),
     ...(!page.seedRandom && { seedRandom: false }),
+    ...(page.capture.scope !== 'fullPage' && { capture: page.capture }),
   };
 }
 
@@ -114,6 +115,7 @@ export function taskEntry(task: Task): FileTask {
     name: task.name,
     ...(nonEmpty(task.actions) && { actions: task.actions }),
     ...(task.script !== undefined && { script: task.script }),
+    ...(task.capture !== undefined && { capture: task.capture }),
   };
 }
 
@@ -148,6 +150,7 @@ export function batchEntry(
     }),
     ...(!batch.freezeTime && { freezeTime: false }),
     ...(!batch.seedRandom && { seedRandom: false }),
+    ...(batch.recordVideo && { recordVideo: true }),
     ...(batch.frozenTime !== undefined && { frozenTime: batch.frozenTime }),
     ...(nonEmpty(schedules) && { schedules: schedules.map(scheduleEntry) }),
   };

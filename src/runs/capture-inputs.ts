@@ -1,5 +1,5 @@
 import { findRunBatchDeterminism } from '../batches/batches.repository.ts';
-import type { CaptureRequest } from '../capture/capture.types.ts';
+import type { CaptureRequest, CaptureResult } from '../capture/capture.types.ts';
 import { defaultFrozenTime } from '../capture/determinism-defaults.ts';
 import type { Conn } from '../db/connect.ts';
 import { findPagesForCapture } from '../pages/pages.repository.ts';
@@ -73,6 +73,8 @@ export async function loadCaptureInputs(
     hideCaret: settings.hideCaret,
     cookieBanner: settings.cookieBanner,
     trace: options.trace,
+    capture: execution.capture,
+    ...(batch?.recordVideo === true && { video: {} }),
     determinism: {
       freezeTime: page.freezeTime && (batch?.freezeTime ?? true),
       frozenTime: batch?.frozenTime ?? defaultFrozenTime,
@@ -113,4 +115,21 @@ function scaleRegions(regions: Rect[], scale: number): Rect[] {
     width: r.width * scale,
     height: r.height * scale,
   }));
+}
+
+/**
+ * What the diff of a capture ignores: the page's ignore regions, moved to the image's origin
+ * (an element capture starts where its element does; what falls outside is dropped), and the
+ * capture's mask rectangles.
+ */
+export function ignoredRegionsOf(inputs: CaptureInputs, capture: CaptureResult): Rect[] {
+  const { x: ox, y: oy } = capture.observed.origin ?? { x: 0, y: 0 };
+  const moved = inputs.ignoreRegions.flatMap((r): Rect[] => {
+    const x = Math.max(0, r.x - ox);
+    const y = Math.max(0, r.y - oy);
+    const width = r.x + r.width - ox - x;
+    const height = r.y + r.height - oy - y;
+    return width > 0 && height > 0 ? [{ x, y, width, height }] : [];
+  });
+  return [...moved, ...capture.maskRects];
 }

@@ -6,7 +6,7 @@ import { captureExecution } from '../capture/capture-execution.ts';
 import type { CaptureLogLine, CaptureRequest, CaptureResult } from '../capture/capture.types.ts';
 import { nowIso } from '../shared/clock.ts';
 import type { Rect } from '../shared/domain.ts';
-import type { CaptureInputs } from './capture-inputs.ts';
+import { ignoredRegionsOf, type CaptureInputs } from './capture-inputs.ts';
 import { compareWithBaseline, type Comparison } from './compare-with-baseline.ts';
 import type { ExecutionRecord } from './executions.repository.ts';
 import type { ImageDiffer } from './image-differ.ts';
@@ -97,7 +97,7 @@ export async function confirmChange(
     if (durationMs !== undefined) line.durationMs = durationMs;
     cell.onLog(line);
   };
-  const ignoreRegions = [...inputs.ignoreRegions, ...capture.maskRects];
+  const ignoreRegions = ignoredRegionsOf(inputs, capture);
   log(
     'info',
     `diff ${comparison.diffLevel} (${(comparison.diffPercent ?? 0).toFixed(3)} % of pixels): capturing again in a fresh context to confirm`,

@@ -20,7 +20,12 @@ import type {
 import { invariant } from '../shared/errors.ts';
 import { encodeLayoutSnapshot } from '../shared/layout-snapshot.ts';
 import { observeCaptureStep, timeComparison, type DiffResult } from '../metrics/metrics.ts';
-import { ExecutionSetupError, loadCaptureInputs, type CaptureInputs } from './capture-inputs.ts';
+import {
+  ExecutionSetupError,
+  ignoredRegionsOf,
+  loadCaptureInputs,
+  type CaptureInputs,
+} from './capture-inputs.ts';
 import {
   ComparisonError,
   compareWithBaseline,
@@ -195,7 +200,7 @@ async function runClaimedExecution(
                     sha256: observedSha,
                     layout: capture.observed.layout,
                   },
-                  [...inputs.ignoreRegions, ...capture.maskRects],
+                  ignoredRegionsOf(inputs, capture),
                   { ignoreMoves: inputs.ignoreMoves },
                 ),
               comparisonResult,
@@ -213,7 +218,7 @@ async function runClaimedExecution(
                       sha256: observedSha,
                       layout: capture.observed.layout,
                     },
-                    [...inputs.ignoreRegions, ...capture.maskRects],
+                    ignoredRegionsOf(inputs, capture),
                     { ignoreMoves: inputs.ignoreMoves },
                   ),
                 comparisonResult,
@@ -245,12 +250,15 @@ async function runClaimedExecution(
     } catch (error) {
       if (signal.aborted) {
         await ctx.artifacts.remove(written.map((a) => a.storageKey));
+        const byTimeout = timeout.signal.aborted && !jobSignal.aborted;
         await recordAbort(deps, run, execution, {
-          byTimeout: timeout.signal.aborted && !jobSignal.aborted,
+          byTimeout,
           jobReason: jobSignal.reason,
           timeoutMs: inputs.executionTimeoutMs,
           lastStep,
           logLines,
+          // A timeout keeps its evidence: the page as it was when time ran out, and the log.
+          artifacts: byTimeout ? await writeFailureFiles(ctx, run, execution, error) : [],
         });
         return;
       }
@@ -385,6 +393,16 @@ async function writeCaptureFiles(
         kind: 'layout',
         extension: 'json.gz',
         bytes: encodeLayoutSnapshot(capture.observed.layout),
+      }),
+    );
+  }
+  if (capture.video) {
+    records.push(
+      await writeArtifactFile(ctx, {
+        ...file,
+        kind: 'video',
+        extension: 'webm',
+        bytes: capture.video,
       }),
     );
   }
@@ -702,11 +720,13 @@ async function recordAbort(
     timeoutMs: number;
     lastStep: string;
     logLines: NewRunLogLine[];
+    /** Stored with a timeout's outcome; removed when none is recorded. */
+    artifacts: ArtifactRecord[];
   },
 ): Promise<void> {
   const { ctx } = deps;
   if (abort.byTimeout) {
-    await runTransaction(ctx, async (trx, changes) => {
+    const recorded = await runTransaction(ctx, async (trx, changes) => {
       await lockRun(trx, run.id);
       const message = `timed out after ${abort.timeoutMs / 1000} s (executionTimeoutSeconds); last completed step: ${abort.lastStep}`;
       const recorded = await completeRunningExecution(trx, execution.id, execution.attempt, {
@@ -722,7 +742,8 @@ async function recordAbort(
         diffDetails: null,
         finishedAt: nowIso(),
       });
-      if (!recorded) return;
+      if (!recorded) return false;
+      for (const artifact of abort.artifacts) await insertArtifact(trx, artifact);
       changes.store(run, abort.logLines);
       changes.log(run, {
         level: 'error',
@@ -732,9 +753,15 @@ async function recordAbort(
       });
       changes.touchExecution(run, execution.id);
       await syncRunStatus(trx, ctx, run.id, changes);
+      return true;
+    }).catch(async (error: unknown) => {
+      await ctx.artifacts.remove(abort.artifacts.map((a) => a.storageKey));
+      throw error;
     });
+    if (!recorded) await ctx.artifacts.remove(abort.artifacts.map((a) => a.storageKey));
     return;
   }
+  await ctx.artifacts.remove(abort.artifacts.map((a) => a.storageKey));
   // Shutdown, or a cancellation: cancelRun/cancelExecution record `cancelled` before they abort
   // (and a deleted run has nothing left to record), so an attempt still running here was not
   // meant to stop: at shutdown it waits for the next start; after a user's or the deadline's

@@ -4,6 +4,7 @@ import type { ExecutionsTable } from '../db/database.ts';
 import { fromJson, toJson } from '../db/json.ts';
 import type {
   CancelReason,
+  CellCapture,
   DeviceEmulation,
   DiffLevel,
   EnvironmentDrift,
@@ -26,6 +27,8 @@ export interface ExecutionRecord {
   taskName: string | null;
   browser: string;
   viewport: Viewport;
+  /** What the cell captures: the whole page, the viewport, or one element. */
+  capture: CellCapture;
   status: ExecutionStatus;
   attempt: number;
   error: string | null;
@@ -71,6 +74,7 @@ export type NewExecution = Pick<
   | 'taskName'
   | 'browser'
   | 'viewport'
+  | 'capture'
   | 'createdAt'
 >;
 
@@ -109,6 +113,7 @@ function rowToExecutionRecord(row: Selectable<ExecutionsTable>): ExecutionRecord
       height: row.viewport_height,
       ...fromJson<DeviceEmulation>(row.viewport_device, {}),
     },
+    capture: fromJson<CellCapture>(row.capture, { scope: 'fullPage' }),
     status: row.status as ExecutionStatus,
     attempt: row.attempt,
     error: row.error,
@@ -172,6 +177,7 @@ export async function insertExecutions(conn: Conn, executions: NewExecution[]): 
           viewport_width: e.viewport.width,
           viewport_height: e.viewport.height,
           viewport_device: deviceColumn(e.viewport),
+          capture: e.capture.scope === 'fullPage' ? null : toJson(e.capture),
           status: 'queued',
           attempt: 0,
           created_at: e.createdAt,

@@ -159,6 +159,7 @@ export async function launchRun(
       taskName: cell.task?.name ?? null,
       browser: cell.browser,
       viewport: cell.viewport,
+      capture: cell.capture,
       createdAt: now,
     }));
     await insertExecutions(trx, executions);

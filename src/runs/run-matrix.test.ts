@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandRunMatrix } from './run-matrix.ts';
+import { expandRunMatrix, partsOfMatrixKey } from './run-matrix.ts';
 
 const desktop = { name: 'desktop', width: 1280, height: 800 };
 const mobile = { name: 'mobile', width: 390, height: 844 };
@@ -40,5 +40,48 @@ describe('expandRunMatrix', () => {
       ['p1||chromium|desktop', null],
       ['p1||firefox|desktop', null],
     ]);
+  });
+});
+
+describe('capture scopes in the matrix', () => {
+  it('gives each element selector its own cell, keyed by the selector; a task scope wins', () => {
+    const cells = expandRunMatrix({
+      pages: [
+        {
+          id: 'p1',
+          name: 'Home',
+          capture: { scope: 'elements', selectors: ['.hero', 'a[x|="y"]'] },
+        },
+        { id: 'p2', name: 'About', capture: { scope: 'viewport' } },
+      ],
+      tasks: [],
+      browsers: ['chromium'],
+      viewports: [desktop, mobile],
+    });
+    expect(cells.map((c) => c.matrixKey)).toEqual([
+      'p1||chromium|desktop|element:.hero',
+      'p1||chromium|mobile|element:.hero',
+      'p1||chromium|desktop|element:a[x|="y"]',
+      'p1||chromium|mobile|element:a[x|="y"]',
+      'p2||chromium|desktop',
+      'p2||chromium|mobile',
+    ]);
+    expect(cells[2]?.capture).toEqual({ scope: 'element', selector: 'a[x|="y"]' });
+    expect(cells[4]?.capture).toEqual({ scope: 'viewport' });
+    expect(partsOfMatrixKey('p1||chromium|desktop|element:a[x|="y"]')).toEqual({
+      pageId: 'p1',
+      taskId: '',
+      browser: 'chromium',
+      viewportName: 'desktop',
+      selector: 'a[x|="y"]',
+    });
+
+    const withTask = expandRunMatrix({
+      pages: [{ id: 'p1', name: 'Home', capture: { scope: 'elements', selectors: ['.a', '.b'] } }],
+      tasks: [{ id: 't1', name: 'menu', capture: { scope: 'fullPage' } }],
+      browsers: ['chromium'],
+      viewports: [desktop],
+    });
+    expect(withTask.map((c) => c.matrixKey)).toEqual(['p1|t1|chromium|desktop']);
   });
 });

@@ -130,6 +130,7 @@ export function toExecution(
     ...(record.taskName !== null && { taskName: record.taskName }),
     browser: record.browser,
     viewport: record.viewport,
+    capture: record.capture,
     status: record.status,
     attempt: record.attempt,
     ...(record.error !== null && { error: record.error }),

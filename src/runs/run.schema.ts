@@ -101,13 +101,16 @@ export const executionArtifactsSchema = z.object({
   heatmap: z.string().optional(),
   reference: z.string().optional(),
   trace: z.string().optional(),
-  video: z.string().optional(),
+  video: z
+    .string()
+    .optional()
+    .describe('a WebM video of the capture, when the batch records videos (recordVideo)'),
   log: z.string().optional(),
   failure: z
     .string()
     .optional()
     .describe(
-      'a failed execution: a screenshot of the page as it was when the step, the HTTP answer or the navigation failed',
+      'a failed execution: a screenshot of the page as it was when the step, the HTTP answer or the navigation failed; a timed-out one: the page when its time ran out',
     ),
   layout: z
     .string()
@@ -210,6 +213,14 @@ export const executionSchema = z.object({
     hasTouch: z.boolean().optional(),
     userAgent: z.string().optional(),
   }),
+  capture: z
+    .object({
+      scope: z.enum(['fullPage', 'viewport', 'element']),
+      selector: z.string().optional().describe('element: the CSS selector this cell captures'),
+    })
+    .describe(
+      'what this cell captures: the full page, the viewport, or one element of the page’s (or task’s) `elements` scope',
+    ),
   status: statusSchema,
   attempt: z.number().int(),
   error: z.string().optional(),

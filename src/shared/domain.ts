@@ -104,3 +104,17 @@ export type RunMode = 'baseline' | 'compare' | 'reference';
 export type RunStatus = 'queued' | 'running' | 'finished' | 'failed' | 'cancelled';
 export type ExecutionStatus = RunStatus;
 export type CancelReason = 'user' | 'timeout' | 'shutdown';
+
+/**
+ * What a page (or a task) captures: the whole page (default), what the viewport shows, or one
+ * image per element selector (like BackstopJS `selectors`), each its own matrix cell.
+ */
+export interface CaptureScope {
+  scope: 'fullPage' | 'viewport' | 'elements';
+  /** elements: at least one CSS selector; absent otherwise. */
+  selectors?: string[];
+}
+
+/** What one execution captures: an element cell carries its one selector. */
+export type CellCapture =
+  { scope: 'fullPage' } | { scope: 'viewport' } | { scope: 'element'; selector: string };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actionTypes, takesScript } from './domain.ts';
+import { actionTypes, takesScript, type CaptureScope } from './domain.ts';
 
 // Input schemas shared by several features; validated at the edge (API and UI forms alike).
 
@@ -96,6 +96,49 @@ export const actionSchema = z
   });
 
 export const actionListSchema = z.array(actionSchema).max(200);
+
+export const captureScopes = ['fullPage', 'viewport', 'elements'] as const;
+
+/**
+ * A page's (or task's) capture scope. Each element selector becomes its own matrix cell (its
+ * selector is in the cell's key), so the list must not repeat one.
+ */
+export const captureScopeSchema = z
+  .strictObject({
+    scope: z.enum(captureScopes),
+    selectors: z
+      .array(z.string().trim().min(1, 'must not be empty').max(1000))
+      .max(50, 'at most 50 element selectors')
+      .optional(),
+  })
+  .superRefine((capture, ctx) => {
+    const selectors = capture.selectors ?? [];
+    if (capture.scope === 'elements' && selectors.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['selectors'],
+        message: 'the elements scope needs at least one CSS selector (one screenshot per selector)',
+      });
+    }
+    if (capture.scope !== 'elements' && capture.selectors !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['selectors'],
+        message: `selectors apply to the elements scope only (scope is ${capture.scope})`,
+      });
+    }
+    const repeated = selectors.filter((s, i) => selectors.indexOf(s) !== i);
+    if (repeated.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['selectors'],
+        message: `selector(s) listed twice: ${[...new Set(repeated)].join(', ')}`,
+      });
+    }
+  })
+  .describe(
+    'what is captured: fullPage (default), viewport (what the viewport shows), or elements (one screenshot per CSS selector, each its own cell)',
+  ) as unknown as z.ZodType<CaptureScope>;
 
 export const listQuerySchema = z.strictObject({
   cursor: z.string().max(500).optional(),

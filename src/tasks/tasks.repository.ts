@@ -4,7 +4,7 @@ import type { TasksTable } from '../db/database.ts';
 import { fromJson, toJson } from '../db/json.ts';
 import type { Page as Listing } from '../db/pagination.ts';
 import { listRowsOfProject } from '../db/project-rows.ts';
-import type { Action } from '../shared/domain.ts';
+import type { Action, CaptureScope } from '../shared/domain.ts';
 import type { Task } from './task.schema.ts';
 
 function rowToTask(row: Selectable<TasksTable>): Task {
@@ -14,6 +14,9 @@ function rowToTask(row: Selectable<TasksTable>): Task {
     name: row.name,
     actions: fromJson<Action[]>(row.actions, []),
     ...(row.script !== null && { script: row.script }),
+    ...(row.capture !== null && {
+      capture: fromJson<CaptureScope>(row.capture, { scope: 'fullPage' }),
+    }),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -64,6 +67,7 @@ export async function insertTask(conn: Conn, task: Task): Promise<void> {
       name: task.name,
       actions: toJson(task.actions),
       script: task.script ?? null,
+      capture: task.capture === undefined ? null : toJson(task.capture),
       created_at: task.createdAt,
       updated_at: task.updatedAt,
     })
@@ -77,6 +81,7 @@ export async function updateTaskRow(conn: Conn, task: Task): Promise<void> {
       name: task.name,
       actions: toJson(task.actions),
       script: task.script ?? null,
+      capture: task.capture === undefined ? null : toJson(task.capture),
       updated_at: task.updatedAt,
     })
     .where('id', '=', task.id)

@@ -53,6 +53,7 @@ export function createTask(
       name: input.name,
       actions: input.actions ?? [],
       ...(input.script !== undefined && { script: input.script }),
+      ...(input.capture !== undefined && { capture: input.capture }),
       createdAt: now,
       updatedAt: now,
     };
@@ -87,6 +88,7 @@ export function updateTask(
       name: input.name ?? before.name,
       actions: input.actions ?? before.actions,
       script: patchOptional(input.script, before.script),
+      capture: patchOptional(input.capture, before.capture),
       updatedAt: nowIso(),
     });
     const after = await getTask(trx, id);

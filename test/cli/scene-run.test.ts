@@ -49,6 +49,18 @@ beforeAll(async () => {
   const slower = await page('Slower', `${site.url}${fixturePaths.slow}?ms=6000`);
   await batch('slower', [slower.id]);
   await batch('growing', [about.id]);
+  const staging = await client.createPage(project.id, {
+    name: 'Staging home',
+    url: site.url + fixturePaths.home,
+    referenceUrl: site.url + fixturePaths.about,
+  });
+  const same = await client.createPage(project.id, {
+    name: 'Staging about',
+    url: site.url + fixturePaths.about,
+    referenceUrl: `${site.url}${fixturePaths.about}?production=1`,
+  });
+  await batch('staging-vs-prod', [staging.id]);
+  await batch('same-as-prod', [same.id]);
 });
 
 afterAll(async () => {
@@ -264,6 +276,38 @@ describe('scene run --wait', () => {
     const badTimeout = await scene([`${projectName}/site`, '--wait', '--timeout', 'soon']);
     expect(badTimeout.code).toBe(2);
     expect(badTimeout.stderr).toMatch(/--timeout must be a number of seconds/);
+  });
+
+  it('--mode reference compares each page with its referenceUrl: a differing one exits 1, an identical one 0', async () => {
+    const differing = await scene([
+      `${projectName}/staging-vs-prod`,
+      '--mode',
+      'reference',
+      '--wait',
+      '--fail-on',
+      'major',
+    ]);
+    expect(differing.code, differing.stderr + differing.stdout).toBe(1);
+    const run = await client.getRun(runIdOf(differing));
+    expect(run.mode).toBe('reference');
+    const [cell] = await client.listExecutions(run.id);
+    expect(cell).toMatchObject({ diffLevel: 'major' });
+    expect(cell?.artifacts.reference).toEqual(expect.any(String));
+
+    const identical = await scene([`${projectName}/same-as-prod`, '--mode', 'reference', '--wait']);
+    expect(identical.code, identical.stderr + identical.stdout).toBe(0);
+    const [same] = await client.listExecutions(runIdOf(identical));
+    expect(same).toMatchObject({ diffLevel: 'none', diffPixels: 0 });
+
+    const withBaseline = await scene([
+      `${projectName}/staging-vs-prod`,
+      '--mode',
+      'reference',
+      '--baseline',
+      'abc',
+    ]);
+    expect(withBaseline.code).toBe(2);
+    expect(withBaseline.stderr).toMatch(/--baseline is for compare runs: a reference run/);
   });
 
   it('without --wait prints the run id and URL and exits 0, whatever the server configuration says', async () => {

@@ -62,7 +62,6 @@ describe.each(dialects)('BackstopJS import on %s', (dialect) => {
         'Tall page onReadyScript',
         'Gallery onBeforeScript',
         'Gallery requireSameDimensions',
-        'Products selectors',
         'Homepage misMatchThreshold',
       ]),
     );
@@ -103,6 +102,12 @@ describe.each(dialects)('BackstopJS import on %s', (dialect) => {
       { type: 'setCookie', value: 'fixture_consent=accepted' },
     ]);
     expect(page('Lazy images')?.actions).toEqual([{ type: 'scroll', selector: '#lazy-image' }]);
+    // Backstop `selectors` become the page's element capture scope (one cell per selector).
+    expect(page('Products')).toMatchObject({
+      capture: { scope: 'elements', selectors: ['#product-2'] },
+    });
+    expect(page('About')).toMatchObject({ capture: { scope: 'fullPage' } });
+    expect(notMapped).not.toContain('Products selectors');
 
     const settings = await api.get<{ viewports: { name: string }[] }>(
       `/projects/${project.id}/settings`,

@@ -55,10 +55,12 @@ async function buildProject(api: ApiChecks): Promise<string> {
     name: 'My account',
     url: 'https://shop.example/account',
     basicAuth: { username: 'visual', password: 's3cret-pw' },
+    capture: { scope: 'elements', selectors: ['#balance', '.orders'] },
   });
   const login = await api.create<{ id: string }>(`${base}/tasks`, {
     name: 'Open menu',
     actions: [{ type: 'hover', selector: 'nav' }],
+    capture: { scope: 'viewport' },
   });
   const nightly = await api.create<{ id: string }>(`${base}/batches`, {
     name: 'Nightly',
@@ -121,6 +123,10 @@ describe.each(dialects)('project files on %s', (dialect) => {
     expect(exported).toContain('- My account');
     expect(exported).toContain('url: https://hooks.example/scene');
     expect(exported).toContain('defaultWaitMs: 250');
+    expect(exported).toContain(
+      'capture:\n      scope: elements\n      selectors:\n        - "#balance"\n        - .orders\n',
+    );
+    expect(exported).toContain('capture:\n      scope: viewport\n');
     expect(exported).toContain(
       'schedules:\n      - cron: 0 3 * * 1-5\n        timezone: Europe/Paris\n        branch: main\n',
     );

@@ -18,11 +18,15 @@ export type CellOutcome =
   /** not ended (only while waiting) */
   | 'pending';
 
-/** `page › task › browser › viewport`; a cell without a task is captured "as loaded". */
+/**
+ * `page › task › browser › viewport`; a cell without a task is captured "as loaded"; an element
+ * cell adds its selector after the task.
+ */
 export function cellName(execution: Execution): string {
   return [
     execution.pageName,
     execution.taskName ?? 'as loaded',
+    ...(execution.capture?.scope === 'element' ? [execution.capture.selector ?? ''] : []),
     execution.browser,
     execution.viewport.name,
   ].join(' › ');

@@ -55,20 +55,24 @@ function fail(message: string): never {
 }
 
 interface CheckedOptions {
-  mode: 'baseline' | 'compare';
+  mode: 'baseline' | 'compare' | 'reference';
   failOn: FailOn;
   timeoutMs: number | undefined;
 }
 
 function checkOptions(options: RunCommandOptions): CheckedOptions {
-  if (options.mode !== 'compare' && options.mode !== 'baseline') {
-    fail(`--mode must be compare or baseline (got '${options.mode}')`);
+  if (options.mode !== 'compare' && options.mode !== 'baseline' && options.mode !== 'reference') {
+    fail(`--mode must be compare, baseline or reference (got '${options.mode}')`);
   }
   if (!(failOnLevels as readonly string[]).includes(options.failOn)) {
     fail(`--fail-on must be one of ${failOnLevels.join(', ')} (got '${options.failOn}')`);
   }
-  if (options.baseline !== undefined && options.mode === 'baseline') {
-    fail('--baseline is for compare runs: a baseline run records a new baseline');
+  if (options.baseline !== undefined && options.mode !== 'compare') {
+    fail(
+      options.mode === 'baseline'
+        ? '--baseline is for compare runs: a baseline run records a new baseline'
+        : '--baseline is for compare runs: a reference run compares each page with its referenceUrl',
+    );
   }
   let timeoutMs: number | undefined;
   if (options.timeout !== undefined) {

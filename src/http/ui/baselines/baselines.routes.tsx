@@ -18,6 +18,7 @@ import { shortId } from '../components/badges.tsx';
 import { pageContextOf } from '../layout/page-context.ts';
 import { currentPagePath, sendPage } from '../shared/html-response.ts';
 import { idParamOf } from '../shared/route-params.ts';
+import { partsOfMatrixKey } from '../../../runs/run-matrix.ts';
 import { redirectWithToast } from '../shared/toast.ts';
 import type { UiApp } from '../shared/ui-types.ts';
 import {
@@ -37,10 +38,11 @@ export function registerBaselineScreens(app: UiApp, ctx: AppContext): void {
     const pageName = new Map(pages.items.map((p) => [p.id, p.name]));
     const taskName = new Map(tasks.items.map((t) => [t.id, t.name]));
     return (matrixKey: string) => {
-      const [pageId = '', taskId = '', browser = '', viewport = ''] = matrixKey.split('|');
+      const { pageId, taskId, browser, viewportName, selector } = partsOfMatrixKey(matrixKey);
       const page = pageName.get(pageId) ?? pageId;
       const task = taskId === '' ? '' : ` / ${taskName.get(taskId) ?? taskId}`;
-      return `${page}${task} · ${browser} · ${viewport}`;
+      const element = selector === undefined ? '' : ` ${selector}`;
+      return `${page}${task}${element} · ${browser} · ${viewportName}`;
     };
   };
 

@@ -30,6 +30,7 @@ export interface BatchFormValues {
   runDiffThreshold: string;
   freezeTime: boolean;
   seedRandom: boolean;
+  recordVideo: boolean;
   frozenTime: string;
   onEnvironmentDrift: string;
   ignoreMoves: boolean;
@@ -47,6 +48,7 @@ export function batchFormValues(batch: Batch | undefined, settings: Settings): B
     runDiffThreshold: String(batch?.runDiffThreshold ?? defaultDiffThreshold),
     freezeTime: batch?.freezeTime ?? true,
     seedRandom: batch?.seedRandom ?? true,
+    recordVideo: batch?.recordVideo ?? false,
     frozenTime: batch?.frozenTime ?? '',
     onEnvironmentDrift: batch?.onEnvironmentDrift ?? defaultEnvironmentDriftPolicy,
     ignoreMoves: batch?.ignoreMoves ?? false,
@@ -65,6 +67,7 @@ export function batchFormValuesOf(body: FormBody): BatchFormValues {
     runDiffThreshold: textField(body, 'runDiffThreshold'),
     freezeTime: checkboxField(body, 'freezeTime'),
     seedRandom: checkboxField(body, 'seedRandom'),
+    recordVideo: checkboxField(body, 'recordVideo'),
     frozenTime: textField(body, 'frozenTime'),
     onEnvironmentDrift: textField(body, 'onEnvironmentDrift'),
     ignoreMoves: checkboxField(body, 'ignoreMoves'),
@@ -86,6 +89,7 @@ export function batchInputOf(body: FormBody, mode: 'create' | 'update') {
     runDiffThreshold: numberField(body, 'runDiffThreshold'),
     freezeTime: checkboxField(body, 'freezeTime'),
     seedRandom: checkboxField(body, 'seedRandom'),
+    recordVideo: checkboxField(body, 'recordVideo'),
     frozenTime: mode === 'update' ? (frozenTime ?? null) : frozenTime,
     onEnvironmentDrift: optionalText(body, 'onEnvironmentDrift'),
     ignoreMoves: checkboxField(body, 'ignoreMoves'),
@@ -111,6 +115,7 @@ const placed = [
   'runDiffThreshold',
   'freezeTime',
   'seedRandom',
+  'recordVideo',
   'frozenTime',
   'onEnvironmentDrift',
   'ignoreMoves',
@@ -225,6 +230,13 @@ export function BatchForm(props: {
           label="Seed randomness in its pages"
           checked={values.seedRandom}
           errors={errors}
+        />
+        <CheckboxField
+          name="recordVideo"
+          label="Record a video of each execution"
+          checked={values.recordVideo}
+          errors={errors}
+          hint="Chromium only; encoded by the machine's ffmpeg and shown in the viewer."
         />
       </div>
       <TextField

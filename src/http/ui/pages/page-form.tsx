@@ -1,6 +1,6 @@
 import type { Page } from '../../../pages/page.schema.ts';
 import { actionRowsOf, ActionsEditor, type ActionRow } from '../components/actions-editor.tsx';
-import { CheckboxField, TextAreaField, TextField } from '../components/fields.tsx';
+import { CheckboxField, SelectField, TextAreaField, TextField } from '../components/fields.tsx';
 import { RecordModalForm } from '../components/record-modal-form.tsx';
 import {
   actionRowsField,
@@ -30,6 +30,8 @@ export interface PageFormValues {
   waitMs: string;
   freezeTime: boolean;
   seedRandom: boolean;
+  captureScope: string;
+  captureSelectors: string;
 }
 
 export function pageFormValues(page?: Page): PageFormValues {
@@ -50,6 +52,8 @@ export function pageFormValues(page?: Page): PageFormValues {
     waitMs: page?.waitMs === undefined ? '' : String(page.waitMs),
     freezeTime: page?.freezeTime ?? true,
     seedRandom: page?.seedRandom ?? true,
+    captureScope: page?.capture.scope ?? 'fullPage',
+    captureSelectors: (page?.capture.selectors ?? []).join('\n'),
   };
 }
 
@@ -69,7 +73,20 @@ export function pageFormValuesOf(body: FormBody): PageFormValues {
     waitMs: textField(body, 'waitMs'),
     freezeTime: checkboxField(body, 'freezeTime'),
     seedRandom: checkboxField(body, 'seedRandom'),
+    captureScope: textField(body, 'captureScope'),
+    captureSelectors: textField(body, 'captureSelectors'),
   };
+}
+
+/**
+ * The capture scope from its two fields. Selectors typed under another scope than elements are
+ * left out rather than refused: the select decides.
+ */
+function captureOf(body: FormBody) {
+  const scope = textField(body, 'captureScope') || 'fullPage';
+  return scope === 'elements'
+    ? { scope, selectors: linesField(body, 'captureSelectors') }
+    : { scope };
 }
 
 /** "x, y, width, height" per line; a malformed line gives NaN, which the schema rejects. */
@@ -97,6 +114,7 @@ export function createPageInputOf(body: FormBody) {
     waitMs: numberField(body, 'waitMs'),
     freezeTime: checkboxField(body, 'freezeTime'),
     seedRandom: checkboxField(body, 'seedRandom'),
+    capture: captureOf(body),
   };
 }
 
@@ -124,6 +142,7 @@ export function updatePageInputOf(body: FormBody, page: Page) {
     waitMs: numberField(body, 'waitMs') ?? null,
     freezeTime: checkboxField(body, 'freezeTime'),
     seedRandom: checkboxField(body, 'seedRandom'),
+    capture: captureOf(body),
   };
 }
 
@@ -147,6 +166,9 @@ export const pageErrorFields = {
   'basicAuth.username': 'authUsername',
   'basicAuth.password': 'authPassword',
   basicAuth: 'authUsername',
+  'capture.scope': 'captureScope',
+  'capture.selectors': 'captureSelectors',
+  capture: 'captureScope',
 };
 
 const placedFields = [
@@ -164,6 +186,8 @@ const placedFields = [
   'waitMs',
   'freezeTime',
   'seedRandom',
+  'captureScope',
+  'captureSelectors',
 ];
 
 export function PageForm(props: {
@@ -289,6 +313,29 @@ export function PageForm(props: {
           rows={3}
           mono
           hint="One per line: x, y, width, height (pixels)."
+        />
+      </div>
+      <div class="form-grid">
+        <SelectField
+          name="captureScope"
+          label="Capture"
+          value={values.captureScope}
+          errors={errors}
+          options={[
+            { value: 'fullPage', label: 'Full page' },
+            { value: 'viewport', label: 'Viewport only' },
+            { value: 'elements', label: 'Elements (one screenshot per selector)' },
+          ]}
+          hint="Elements: each selector is its own cell, with its own baseline and diff."
+        />
+        <TextAreaField
+          name="captureSelectors"
+          label="Element selectors"
+          value={values.captureSelectors}
+          errors={errors}
+          rows={3}
+          mono
+          hint="With Elements: one CSS selector per line; the first match is captured."
         />
       </div>
       <TextField

@@ -2,13 +2,18 @@ import type { Execution } from '../../../runs/run.schema.ts';
 import { cancelReasonText, DiffBadge, StatusBadge } from '../components/badges.tsx';
 import { thumbnailUrl } from './thumbnails.ts';
 
+/** "Home / checkout", and the element an element cell captures: "Home · #header". */
 export function executionTitle(execution: Execution): string {
-  return execution.taskName ? `${execution.pageName} / ${execution.taskName}` : execution.pageName;
+  const name = execution.taskName
+    ? `${execution.pageName} / ${execution.taskName}`
+    : execution.pageName;
+  return execution.capture.scope === 'element' ? `${name} · ${execution.capture.selector}` : name;
 }
 
 export function cellText(execution: Execution): string {
   const v = execution.viewport;
-  return `${execution.browser} · ${v.name} ${v.width}×${v.height}`;
+  const scope = execution.capture.scope === 'viewport' ? ' · viewport only' : '';
+  return `${execution.browser} · ${v.name} ${v.width}×${v.height}${scope}`;
 }
 
 export function ExecutionCard(props: { execution: Execution }) {

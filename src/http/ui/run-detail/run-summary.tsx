@@ -127,7 +127,7 @@ export function RunSummaryCard(props: { run: Run; projectId: string }) {
           <dt>Executions</dt>
           <dd>{`${s.finished} finished · ${s.failed} failed · ${s.cancelled} cancelled${s.queued + s.running > 0 ? ` · ${s.running} running · ${s.queued} queued` : ''}`}</dd>
         </div>
-        {run.mode === 'compare' && (
+        {run.mode !== 'baseline' && (
           <>
             <div>
               <dt>Diff levels</dt>

@@ -8,6 +8,11 @@ function clean(value: unknown, max = 64): string | undefined {
   return typeof value === 'string' && value !== '' ? value.slice(0, max) : undefined;
 }
 
+/** A run mode the launcher offers; anything else is the default, compare. */
+function modeOf(value: unknown): LauncherChoice['mode'] {
+  return value === 'baseline' || value === 'reference' ? value : 'compare';
+}
+
 /** The launcher's last choice, remembered in a cookie (a year) by the server after a launch. */
 export function rememberedChoice(request: FastifyRequest): LauncherChoice {
   const match = new RegExp(`(?:^|;\\s*)${cookieName}=([A-Za-z0-9_-]+)`).exec(
@@ -22,7 +27,7 @@ export function rememberedChoice(request: FastifyRequest): LauncherChoice {
     return {
       projectId: clean(stored['projectId']),
       batchId: clean(stored['batchId']),
-      mode: stored['mode'] === 'baseline' ? 'baseline' : 'compare',
+      mode: modeOf(stored['mode']),
       baselineChoice: clean(stored['baselineChoice']) ?? 'latest',
       baselinePrefix: clean(stored['baselinePrefix']) ?? '',
       jiraIssue: '',
@@ -46,7 +51,7 @@ export function launcherChoiceOf(body: FormBody | Record<string, unknown>): Laun
   return {
     projectId: optionalText(form, 'projectId'),
     batchId: optionalText(form, 'batchId'),
-    mode: textField(form, 'mode') === 'baseline' ? 'baseline' : 'compare',
+    mode: modeOf(textField(form, 'mode')),
     baselineChoice: optionalText(form, 'baselineChoice') ?? 'latest',
     baselinePrefix: textField(form, 'baselinePrefix').trim(),
     jiraIssue: textField(form, 'jiraIssue').trim(),
@@ -57,7 +62,7 @@ export function launcherChoiceOf(body: FormBody | Record<string, unknown>): Laun
 /** The launcher's choice as input for launchRunSchema. */
 export function launchInputOf(choice: LauncherChoice) {
   const baselineId =
-    choice.mode === 'baseline' || choice.baselineChoice === 'latest'
+    choice.mode !== 'compare' || choice.baselineChoice === 'latest'
       ? undefined
       : choice.baselineChoice === 'prefix'
         ? choice.baselinePrefix

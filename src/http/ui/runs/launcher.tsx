@@ -10,7 +10,7 @@ import { unplacedErrors, type FieldErrors } from '../shared/form-errors.ts';
 export interface LauncherChoice {
   projectId?: string | undefined;
   batchId?: string | undefined;
-  mode: 'baseline' | 'compare';
+  mode: 'baseline' | 'compare' | 'reference';
   /** 'latest', a baseline id, or 'prefix' (then `baselinePrefix` holds the typed prefix). */
   baselineChoice: string;
   baselinePrefix: string;
@@ -124,6 +124,16 @@ export function Launcher(props: {
             />
             Compare
           </label>
+          <label class="checkbox-option">
+            <input
+              type="radio"
+              id="mode-reference"
+              name="mode"
+              value="reference"
+              checked={choice.mode === 'reference'}
+            />
+            Reference (URL vs reference URL)
+          </label>
         </fieldset>
         {choice.mode === 'compare' && (
           <div {...refresh}>
@@ -165,7 +175,9 @@ export function Launcher(props: {
           hint={
             choice.mode === 'compare'
               ? "Compares with the branch's latest baseline, else main's; approvals change only the branch's."
-              : "Records the branch's baseline."
+              : choice.mode === 'reference'
+                ? 'Recorded with the run; a reference run needs no baseline.'
+                : "Records the branch's baseline."
           }
         />
         <TextField
@@ -181,6 +193,12 @@ export function Launcher(props: {
         <button type="submit" class="button primary" disabled={!choice.batchId || undefined}>
           Launch run
         </button>
+        {batch && choice.mode === 'reference' && (
+          <p class="muted launcher-hint">
+            Each page with a reference URL is captured at both URLs and the two are diffed (e.g.
+            staging against production); pages without one are captured only.
+          </p>
+        )}
         {!batch && (
           <p class="muted launcher-hint">
             {props.fixedProjectId

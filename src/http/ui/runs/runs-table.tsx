@@ -91,7 +91,7 @@ function RunRow(props: { run: Run; projectName?: string | undefined }) {
         <ProgressBar run={run} />
       </td>
       <td>
-        {run.mode === 'compare' && run.summary.diffLevel ? (
+        {run.mode !== 'baseline' && run.summary.diffLevel ? (
           <DiffBadge level={run.summary.diffLevel} percent={run.summary.maxDiffPercent} />
         ) : (
           <span class="muted">—</span>

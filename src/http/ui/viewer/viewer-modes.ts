@@ -5,7 +5,8 @@ export const viewerModes = [
   { id: 'baseline', label: 'Baseline', needs: ['baseline'] },
   { id: 'diff', label: 'Diff', needs: ['diff'] },
   { id: 'heatmap', label: 'Heatmap', needs: ['heatmap'] },
-  { id: 'side-by-side', label: 'Side by side', needs: ['baseline', 'screenshot'] },
+  // Against the baseline, or (a reference run has none) against the reference URL's capture.
+  { id: 'side-by-side', label: 'Side by side', needs: ['screenshot'] },
   { id: 'slider', label: 'Slider', needs: ['baseline', 'screenshot'] },
   { id: 'onion', label: 'Onion skin', needs: ['baseline', 'screenshot'] },
   { id: 'reference', label: 'Reference vs observed', needs: ['reference', 'screenshot'] },
@@ -20,6 +21,7 @@ export function availableModes(execution: Execution): Set<ViewerMode> {
   for (const mode of viewerModes) {
     if (mode.needs.every((kind) => execution.artifacts[kind] !== undefined)) available.add(mode.id);
   }
+  if (sideBySideBefore(execution) === undefined) available.delete('side-by-side');
   return available;
 }
 
@@ -28,4 +30,14 @@ export function defaultMode(execution: Execution, available: Set<ViewerMode>): V
   if (execution.diffLevel && execution.diffLevel !== 'none' && available.has('diff')) return 'diff';
   if (available.has('observed')) return 'observed';
   return [...available][0] ?? 'observed';
+}
+
+/** The left image of side by side: the baseline, else the reference URL's capture. */
+export function sideBySideBefore(
+  execution: Execution,
+): { src: string; label: 'Baseline' | 'Reference' } | undefined {
+  const { baseline, reference } = execution.artifacts;
+  if (baseline !== undefined) return { src: baseline, label: 'Baseline' };
+  if (reference !== undefined) return { src: reference, label: 'Reference' };
+  return undefined;
 }

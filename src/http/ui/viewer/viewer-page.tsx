@@ -17,7 +17,13 @@ import { historyHref } from '../baselines/baseline-views.tsx';
 import { traceViewerHref } from '../trace-viewer/trace-viewer.routes.ts';
 import { cellText, executionTitle } from '../run-detail/executions-grid.tsx';
 import { ChangesPanel } from './changes-panel.tsx';
-import { availableModes, defaultMode, viewerModes, type ViewerMode } from './viewer-modes.ts';
+import {
+  availableModes,
+  defaultMode,
+  sideBySideBefore,
+  viewerModes,
+  type ViewerMode,
+} from './viewer-modes.ts';
 
 function reviewText(execution: Execution): string {
   const r = execution.review;
@@ -255,6 +261,7 @@ export function ViewerPage(props: {
   const mode: ViewerMode = defaultMode(e, available);
   const title = executionTitle(e);
   const a = e.artifacts;
+  const before = sideBySideBefore(e);
   const runHref = `/runs/${run.id}`;
   return (
     <Layout
@@ -460,8 +467,8 @@ export function ViewerPage(props: {
           <p class="mode-legend muted" data-for-modes="aligned">
             Red: what differs once the detected moves are undone (the baseline shifted to match).
           </p>
-          <p class="mode-legend muted" data-for-modes="side-by-side">
-            Baseline (left) and observed (right) scroll together.
+          <p class="mode-legend muted" data-for-modes="side-by-side" safe>
+            {`${before?.label ?? 'Baseline'} (left) and observed (right) scroll together.`}
           </p>
         </div>
         {available.size === 0 ? (
@@ -502,12 +509,19 @@ export function ViewerPage(props: {
               </div>
             </div>
             <div class="stage-pair" data-pair>
-              <div class="stage" data-stage="left" tabindex="0" aria-label="Baseline image">
+              <div
+                class="stage"
+                data-stage="left"
+                tabindex="0"
+                aria-label={`${before?.label ?? 'Baseline'} image`}
+              >
                 <p class="pane-label">
-                  <span>Baseline</span>
+                  <span safe>{before?.label ?? 'Baseline'}</span>
                 </p>
                 <div class="canvas">
-                  {a.baseline && <img src={a.baseline} alt="Baseline screenshot (side by side)" />}
+                  {before && (
+                    <img src={before.src} alt={`${before.label} screenshot (side by side)`} />
+                  )}
                   <div class="outlines" data-outlines="left" aria-hidden="true"></div>
                 </div>
               </div>
@@ -571,6 +585,14 @@ export function ViewerPage(props: {
             )}
           </div>
         </section>
+        {a.video && (
+          <section class="card execution-video" aria-labelledby="video-title">
+            <h2 id="video-title">Video of the capture</h2>
+            <video src={a.video} controls muted width="100%">
+              <a href={a.video}>Download the video</a>
+            </video>
+          </section>
+        )}
         <section class="card" aria-labelledby="downloads-title">
           <h2 id="downloads-title">Artifacts</h2>
           <Downloads execution={e} />

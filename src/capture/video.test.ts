@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  fixturePaths,
+  startFixtureSite,
+  type FixtureSite,
+} from '../../test/fixtures/site/fixture-site.ts';
+import { BrowserPool } from './browser-pool.ts';
+import { captureExecution } from './capture-execution.ts';
+import { captureRequest } from './capture-test-helpers.ts';
+import { probeVideo } from '../../test/support/probe-video.ts';
+
+// Execution videos: a CDP screencast of the capture encoded by Debian's ffmpeg to WebM.
+
+let site: FixtureSite;
+let pool: BrowserPool;
+beforeAll(async () => {
+  site = await startFixtureSite();
+  pool = new BrowserPool();
+});
+afterAll(async () => {
+  await pool.close();
+  await site.close();
+});
+
+describe('execution videos', () => {
+  it('records a playable WebM of the capture when asked, none otherwise', async () => {
+    const url = site.url + fixturePaths.menu;
+    const actions = [
+      { type: 'click' as const, selector: '#menu-button' },
+      { type: 'waitForTimeout' as const, ms: 300 },
+    ];
+    const signal = new AbortController().signal;
+    const recorded = await captureExecution(
+      pool,
+      captureRequest(url, { pageActions: actions, video: {} }),
+      { signal },
+    );
+    expect(recorded.video?.subarray(0, 4).toString('hex')).toBe('1a45dfa3'); // EBML (WebM)
+    const probed = await probeVideo(recorded.video ?? Buffer.alloc(0));
+    expect(probed.duration).toBeGreaterThan(0);
+    expect(probed.frames).toBeGreaterThan(0);
+    expect(recorded.log.some((l) => l.step === 'video' && /encoded/.test(l.message))).toBe(true);
+
+    const plain = await captureExecution(pool, captureRequest(url), { signal });
+    expect(plain.video).toBeUndefined();
+  }, 120_000);
+
+  it('says clearly that no video was recorded without ffmpeg, and still captures', async () => {
+    const result = await captureExecution(
+      pool,
+      captureRequest(site.url + fixturePaths.about, {
+        video: { ffmpegPath: '/nonexistent/ffmpeg' },
+      }),
+      { signal: new AbortController().signal },
+    );
+    expect(result.video).toBeUndefined();
+    expect(result.observed.png.length).toBeGreaterThan(0);
+    const line = result.log.find((l) => l.step === 'video');
+    expect(line).toMatchObject({ level: 'warn' });
+    expect(line?.message).toMatch(
+      /no video recorded: ffmpeg not found \(looked in \/nonexistent\/ffmpeg\); install Debian's ffmpeg/,
+    );
+  }, 60_000);
+});
