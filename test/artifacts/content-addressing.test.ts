@@ -104,27 +104,33 @@ describe.each(dialects)('content-addressed screenshots on %s', (dialect) => {
     // The same change twice: the second run stored no image at all, not even its diff.
     expect(await bytesOf(home(changedB).diff)).toEqual(await bytesOf(home(changedA).diff));
     const before = pngsIn(blobsDir());
-    // baseline home + about, changed home, its diff and heatmap
-    expect(before.size).toBe(5);
+    // baseline home + about, changed home, its diff, heatmap and aligned diff (issue 15)
+    expect(before.size).toBe(6);
 
-    // Two runs holding the last references to three blobs, deleted at once: each blob goes
+    // Two runs holding the last references to four image blobs, deleted at once: each blob goes
     // exactly once (the freed bytes are theirs plus the runs' own logs, each counted once),
     // and nothing else goes.
     const ownOf = (runId: string) =>
       total(filesBelow(path.join(t.dataDir, 'artifacts', projectId, 'runs', runId)));
     const ownBytes = ownOf(changedA.run.id) + ownOf(changedB.run.id);
+    const blobFilesBefore = filesBelow(blobsDir());
     const results = await Promise.all(
       [changedA, changedB].map((r) => deleteRun(t.app, r.run.id, 'test')),
     );
     const after = pngsIn(blobsDir());
     expect(after.size).toBe(2);
     const gone = [...before].filter(([file]) => !after.has(file));
-    expect(gone).toHaveLength(3);
+    expect(gone).toHaveLength(4);
     expect(ownOf(changedA.run.id) + ownOf(changedB.run.id)).toBe(0);
     const freed = results.reduce((sum, r) => sum + r.bytesFreed, 0);
-    expect(freed).toBe(ownBytes + gone.reduce((sum, [, size]) => sum + size, 0));
+    // Every blob that went counts: the images, and the changed page's layout snapshot.
+    const blobFilesAfter = filesBelow(blobsDir());
+    const blobsGone = [...blobFilesBefore].filter(([file]) => !blobFilesAfter.has(file));
+    expect(blobsGone.length).toBeGreaterThanOrEqual(gone.length);
+    expect(freed).toBe(ownBytes + blobsGone.reduce((sum, [, size]) => sum + size, 0));
     const blobRows = await t.app.db.selectFrom('blobs').select('key').execute();
-    expect(blobRows).toHaveLength(2);
+    // The baseline's two images, and its pages' layout snapshots (which travel with them).
+    expect(blobRows.filter((b) => b.key.endsWith('.png'))).toHaveLength(2);
 
     // The baseline run goes: its images stay for the baseline (and the compare run using them).
     expect((await api.request('DELETE', `/runs/${baseline.run.id}`)).status).toBe(204);

@@ -63,7 +63,7 @@ describe.each(dialects)('schedules API on %s', (dialect) => {
     const panel = await t.server.inject({ method: 'GET', url: `/projects/${projectId}/batches` });
     expect(panel.statusCode).toBe(200);
     expect(panel.body).toContain(
-      `Scheduled 30 3 * * * (Europe/Paris, main): next ${schedule.nextFireAt?.replace('T', ' ').slice(0, 19)} UTC`,
+      `Scheduled 30 3 * * * (Europe/Paris, main, compare): next ${schedule.nextFireAt?.replace('T', ' ').slice(0, 19)} UTC`,
     );
 
     const paused = await api.patch<Schedule>(`/schedules/${schedule.id}`, {
