@@ -28,9 +28,10 @@ export interface SceneChild {
 export async function startSceneChild(
   env: Record<string, string>,
   command: 'serve' | 'worker' = 'serve',
+  options: { cwd?: string } = {},
 ): Promise<SceneChild> {
   const child = spawn(path.join(repoRoot, 'bin/scene'), [command], {
-    cwd: repoRoot,
+    cwd: options.cwd ?? repoRoot,
     env: { ...process.env, SCENE_PORT: '0', SCENE_HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
