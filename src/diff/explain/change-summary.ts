@@ -8,7 +8,8 @@ import type { Change } from './explain-changes.ts';
 export function summarizeChanges(changes: readonly Change[], maxCauses = 3): string {
   const roots = changes.filter((c) => c.rootCause);
   const parts = roots.slice(0, maxCauses).map((c) => `${c.label ?? c.selector}: ${describe(c)}`);
-  if (roots.length > maxCauses) parts.push(`${roots.length - maxCauses} more changes`);
+  const more = roots.length - maxCauses;
+  if (more > 0) parts.push(`${more} more change${more === 1 ? '' : 's'}`);
   const moved = changes.filter((c) => !c.rootCause && c.kind === 'moved');
   if (moved.length > 0) {
     const dys = new Set(moved.map((c) => c.dy ?? 0));

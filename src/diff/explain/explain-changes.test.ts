@@ -174,4 +174,15 @@ describe('explaining a change by the elements that changed', () => {
     // The union of the two boxes (y 0-15) inside the region.
     expect(moved).toMatchObject({ kind: 'moved', dy: 5, pixels: 1500 });
   });
+
+  it('counts the root causes left out of the summary in words that agree with the count', () => {
+    const root = (selector: string): Change => ({
+      kind: 'text',
+      selector,
+      rootCause: true,
+      pixels: 10,
+    });
+    expect(summarizeChanges(['#a', '#b', '#c', '#d'].map(root))).toMatch(/; 1 more change$/);
+    expect(summarizeChanges(['#a', '#b', '#c', '#d', '#e'].map(root))).toMatch(/; 2 more changes$/);
+  });
 });
