@@ -68,6 +68,8 @@ describe(
     let dataDir: string;
     let env: Record<string, string>;
     let server: SceneChild;
+    /** A second `scene serve`, as behind a load balancer: it launched nothing itself. */
+    let secondServer: SceneChild;
     const workers: SceneChild[] = [];
 
     beforeAll(async () => {
@@ -91,6 +93,7 @@ describe(
         SCENE_LOG_LEVEL: 'info',
       };
       server = await startSceneChild({ ...env, SCENE_EMBEDDED_WORKER: 'false' });
+      secondServer = await startSceneChild({ ...env, SCENE_EMBEDDED_WORKER: 'false' });
       await okScene(server, 'PATCH', '/settings', { maxConcurrentExecutions: 2 });
       for (let i = 0; i < 2; i++) workers.push(await startSceneChild(env, 'worker'));
     });
@@ -98,6 +101,7 @@ describe(
     afterAll(async () => {
       for (const worker of workers) await worker.kill();
       await server?.kill();
+      await secondServer?.kill();
       await scratch?.drop();
       await s3?.close();
       await redisProxy?.close();
@@ -137,7 +141,7 @@ describe(
     const executionsOf = async (runId: string) =>
       (await okScene<{ items: Execution[] }>(server, 'GET', `/runs/${runId}/executions`)).items;
 
-    it('runs a 16-cell batch to the end on the workers; the server streams every execution', async () => {
+    it('runs a 16-cell batch to the end on the workers; both servers stream every execution', async () => {
       const batchId = await batchOf(
         'sixteen',
         Array.from({ length: 8 }, (_, i) => `${fixturePaths.slow}?ms=${300 + 50 * i}&n=${i}`),
@@ -145,30 +149,36 @@ describe(
       const run = await okScene<Run>(server, 'POST', `/batches/${batchId}/runs`, {
         mode: 'baseline',
       });
-      const events = await readEvents(server, run.id);
+      // The server that launched it and a second one (as behind a load balancer) stream it.
+      const streams = await Promise.all([server, secondServer].map((s) => readEvents(s, run.id)));
       const ended = await okScene<Run>(server, 'GET', `/runs/${run.id}`);
       expect(ended).toMatchObject({ status: 'finished', summary: { total: 16, finished: 16 } });
-      expect(events.at(-1)?.event).toBe('summary');
       const executions = await executionsOf(run.id);
-      // Every execution's progress reached the server's stream, live from the workers: each is
-      // last seen finished, and captures were seen running. (Listeners load the state a notice
-      // names when they receive it, so a short capture may already be finished by then.)
-      const snapshot = events.find((e) => e.event === 'snapshot')?.data as {
-        executions: Execution[];
-      };
-      const states = [
-        ...snapshot.executions,
-        ...events
-          .filter((e) => e.event === 'execution')
-          .map((e) => (e.data as { execution: Execution }).execution),
-      ];
-      expect(states.some((e) => e.status === 'running')).toBe(true);
-      // Every screenshot is served through the API and stored as an object in the bucket
-      // (images once per content, under their hash), none on the processes' disks.
+      // Every execution's progress reached both streams, live from the workers: each is last
+      // seen finished, and captures were seen running. (Listeners load the state a notice names
+      // when they receive it, so a short capture may already be finished by then.)
+      const statesSeen = streams.map((events) => {
+        expect(events.at(-1)?.event).toBe('summary');
+        const snapshot = events.find((e) => e.event === 'snapshot')?.data as {
+          executions: Execution[];
+        };
+        const states = [
+          ...snapshot.executions,
+          ...events
+            .filter((e) => e.event === 'execution')
+            .map((e) => (e.data as { execution: Execution }).execution),
+        ];
+        expect(states.some((e) => e.status === 'running')).toBe(true);
+        return states;
+      });
+      // Every screenshot is served through the API (by either server) and stored as an object
+      // in the bucket (images once per content, under their hash), none on the processes' disks.
       for (const execution of executions) {
-        const seen = states.filter((e) => e.id === execution.id).map((e) => e.status);
-        expect(seen.at(-1)).toBe('finished');
-        const shot = await fetch(`${server.url}${execution.artifacts.screenshot ?? ''}`);
+        for (const states of statesSeen) {
+          const seen = states.filter((e) => e.id === execution.id).map((e) => e.status);
+          expect(seen.at(-1)).toBe('finished');
+        }
+        const shot = await fetch(`${secondServer.url}${execution.artifacts.screenshot ?? ''}`);
         expect(shot.status).toBe(200);
         expect(shot.headers.get('content-type')).toBe('image/png');
         const sha256 = sha256Of(Buffer.from(await shot.arrayBuffer()));
@@ -180,7 +190,7 @@ describe(
       expect(executions.every((e) => e.attempt === 1)).toBe(true);
     });
 
-    it('a cancel on the server aborts the captures running on the workers', async () => {
+    it('a cancel on either server aborts the captures running on the workers', async () => {
       // Hung pages never answer: only an abort frees the workers' capture slots.
       const hungBatch = await batchOf(
         'hung',
@@ -194,7 +204,8 @@ describe(
         (items) => items.filter((e) => e.status === 'running').length === 4,
         'four hung captures running on the workers',
       );
-      await okScene(server, 'POST', `/runs/${hung.id}/cancel`);
+      // Cancelled through the other server than the one that launched it.
+      await okScene(secondServer, 'POST', `/runs/${hung.id}/cancel`);
       // With every slot held by a hung capture (2 workers × 2), a new run progresses only if the
       // cancel reached the workers and aborted them (the execution timeout is 60 s; this waits
       // at most 30 s).
