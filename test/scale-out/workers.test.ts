@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blobKeyOf, sha256Of } from '../../src/artifacts/artifact-files.ts';
-import type { Execution, Run } from '../../src/runs/run.schema.ts';
+import type { Execution, Run, RunLogLine } from '../../src/runs/run.schema.ts';
 import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
 import { createScratchDatabase } from '../support/postgres.ts';
 import { startS3Server, type S3TestServer } from '../support/s3-server.ts';
@@ -273,6 +273,43 @@ describe(
       // The killed worker's captures ran again (attempt 2); nothing ran a third time.
       expect(executions.every((e) => e.attempt === 1 || e.attempt === 2)).toBe(true);
       expect(executions.some((e) => e.attempt === 2)).toBe(true);
+    });
+
+    it('SIGTERM of a worker mid-run: it exits at once and hands its captures back, no attempt lost', async () => {
+      // Two live workers (the previous test killed one).
+      while (workers.length < 2) workers.push(await startSceneChild(env, 'worker'));
+      const batchId = await batchOf(
+        'stopped',
+        Array.from({ length: 6 }, (_, i) => `${fixturePaths.slow}?ms=1500&stop=${i}`),
+      );
+      const run = await okScene<Run>(server, 'POST', `/batches/${batchId}/runs`, {
+        mode: 'baseline',
+      });
+      await pollUntil(
+        () => executionsOf(run.id),
+        (items) => items.filter((e) => e.status === 'running').length >= 3,
+        'captures running on both workers',
+      );
+      const stopped = workers.shift();
+      stopped?.child.kill('SIGTERM');
+      expect(await stopped?.exited).toBe(0);
+      const ended = await pollUntil(
+        () => okScene<Run>(server, 'GET', `/runs/${run.id}`),
+        (r) => isTerminal(r.status),
+        'the run to end',
+      );
+      expect(ended).toMatchObject({ status: 'finished', summary: { total: 12, finished: 12 } });
+      const log = (
+        await okScene<{ items: RunLogLine[] }>(server, 'GET', `/runs/${run.id}/log?limit=5000`)
+      ).items;
+      const handedBack = new Set(
+        log.filter((l) => l.kind === 'interrupted').map((l) => l.executionId),
+      );
+      // The stopped worker's captures were handed back (not left to a lease expiry, which
+      // would count a lost attempt) and ran again on the other worker as the same attempt.
+      expect(handedBack.size).toBeGreaterThan(0);
+      expect(log.some((l) => l.kind === 'recovery')).toBe(false);
+      expect((await executionsOf(run.id)).every((e) => e.attempt === 1)).toBe(true);
     });
   },
 );
