@@ -131,6 +131,49 @@ export function TextAreaField(
   );
 }
 
+/**
+ * A file picker whose file the browser reads into another field (`fills`, a textarea's id)
+ * instead of uploading it: no name, so the form posts the text, not the file. Its error and
+ * status lines are always present (hidden when empty) for client/file-fields.ts to fill.
+ */
+export function FileTextField(props: {
+  id: string;
+  label: string;
+  fills: string;
+  accept?: string | undefined;
+  hint?: string | undefined;
+  /** Largest file taken, in bytes (checked before it is read). */
+  maxBytes: number;
+  /** Which reader checks the text (client/file-fields.ts). */
+  reader: 'backstop';
+}) {
+  return (
+    <div class="field field-file">
+      <label for={props.id} safe>
+        {props.label}
+      </label>
+      <input
+        type="file"
+        id={props.id}
+        accept={props.accept}
+        data-fills={props.fills}
+        data-reader={props.reader}
+        data-max-bytes={String(props.maxBytes)}
+        aria-describedby={[props.hint && `${props.id}-hint`, `${props.id}-status`]
+          .filter(Boolean)
+          .join(' ')}
+      />
+      {props.hint && (
+        <p class="field-hint" id={`${props.id}-hint`} safe>
+          {props.hint}
+        </p>
+      )}
+      <p class="field-status" id={`${props.id}-status`} aria-live="polite" hidden></p>
+      <p class="field-error" id={`${props.id}-error`} role="alert" hidden></p>
+    </div>
+  );
+}
+
 export interface Option {
   value: string;
   label: string;

@@ -2,13 +2,14 @@ import type { Children } from '@kitajs/html';
 import type { ImportReport } from '../../../imports/backstop.ts';
 import type { StorybookReport } from '../../../imports/storybook.ts';
 import type { ApplyResult } from '../../../project-files/apply-project.ts';
-import { FormErrors, TextAreaField, TextField } from '../components/fields.tsx';
+import { maxBackstopFileBytes } from '../../../imports/backstop-file.ts';
+import { FileTextField, FormErrors, TextAreaField, TextField } from '../components/fields.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { projectTabHref } from '../layout/project-shell.tsx';
 import { Layout, type PageContext } from '../layout/layout.tsx';
 import { unplacedErrors, type FieldErrors } from '../shared/form-errors.ts';
 
-// The Import screen: a BackstopJS configuration (pasted) or a Storybook (its URL) becomes a
+// The Import screen: a BackstopJS configuration (picked or pasted) or a Storybook (its URL) becomes a
 // project's pages and batch, through the same services as POST /api/v1/imports/*. Each form is
 // replaced by itself plus the import's report.
 
@@ -129,6 +130,7 @@ export function StorybookForm(props: {
         hint="Its root, index.html or iframe.html; Scene reads index.json (Storybook 7+) or stories.json (6)."
       />
       <TextField
+        id="storybook-project"
         name="project"
         label="Project"
         value={values.project}
@@ -194,6 +196,15 @@ export function BackstopForm(props: {
         )
       }
     >
+      <FileTextField
+        id="backstop-file"
+        label="Choose a file"
+        fills="field-config"
+        accept=".json,application/json"
+        maxBytes={maxBackstopFileBytes}
+        reader="backstop"
+        hint="Your backstop.json (up to 5 MB): its text fills the field below."
+      />
       <TextAreaField
         name="config"
         label="backstop.json"
@@ -202,9 +213,10 @@ export function BackstopForm(props: {
         rows={10}
         mono
         required
-        hint="Paste the file's contents. Cookie files (cookiePath) are read only by scene import backstop."
+        hint="Or paste its contents. Cookie files (cookiePath) are read only by scene import backstop."
       />
       <TextField
+        id="backstop-project"
         name="project"
         label="Project"
         value={values.project}
