@@ -66,7 +66,7 @@ describe('import UI', { timeout: 120_000 }, () => {
     const report = card.getByRole('status');
     await report.waitFor();
     await expect(report.textContent()).resolves.toContain(
-      '6 stories; 4 added, 0 removed, 4 skipped',
+      '6 stories; pages: 4 added, 0 updated, 0 removed, 0 kept; 4 skipped',
     );
     await expect(
       report.getByText('Components/Card / Animated: tagged no-visual (excluded)').isVisible(),
@@ -79,7 +79,9 @@ describe('import UI', { timeout: 120_000 }, () => {
     // Importing again without the experimental filter adds the badge.
     await card.getByLabel('Skip stories tagged').fill('no-visual');
     await card.getByRole('button', { name: 'Import stories' }).click();
-    await expect.poll(() => card.getByRole('status').textContent()).toContain('1 added, 0 removed');
+    await expect
+      .poll(() => card.getByRole('status').textContent())
+      .toContain('1 added, 0 updated, 0 removed');
     await card.getByRole('link', { name: 'Open project design-system' }).click();
     await page.waitForURL(/\/projects\/[a-z0-9]+\/batches$/);
     await expect(page.getByText('storybook', { exact: true }).first().isVisible()).resolves.toBe(

@@ -96,7 +96,7 @@ export function StorybookForm(props: {
       id="storybook-import"
       title="Storybook"
       action="/imports/storybook"
-      intro="A page per story (docs entries skipped) and the batch storybook. Import again to add new stories and remove vanished ones."
+      intro="A page per story (docs entries skipped) and the batch storybook. Import again to add new stories and remove vanished ones; pages you added to the batch yourself stay."
       submitLabel="Import stories"
       errors={errors}
       fields={['url', 'project', 'includeTags', 'excludeTags']}
@@ -107,10 +107,12 @@ export function StorybookForm(props: {
             <h3>Import report</h3>
             <ReportHeader
               result={result}
-              summary={`${report.stories} stories; ${report.added.length} added, ${report.removed.length} removed, ${report.skipped.length} skipped (${result.changes.length} change(s)).`}
+              summary={`${report.stories} stories; pages: ${report.added.length} added, ${report.updated.length} updated, ${report.removed.length} removed, ${report.kept.length} kept; ${report.skipped.length} skipped (${result.changes.length} change(s)).`}
             />
             <ReportList title="Added" items={report.added} />
+            <ReportList title="Updated (reset to the story)" items={report.updated} />
             <ReportList title="Removed" items={report.removed} />
+            <ReportList title="Kept in the batch (added by hand)" items={report.kept} />
             <ReportList
               title="Skipped"
               items={report.skipped.map((s) => `${s.entry}: ${s.reason}`)}
