@@ -83,8 +83,8 @@ export function TextField(
     type?: 'text' | 'url' | 'number' | 'password' | 'search';
     placeholder?: string | undefined;
     autofocus?: boolean;
-    min?: number;
-    max?: number;
+    min?: number | undefined;
+    max?: number | undefined;
     step?: string;
     autocomplete?: string;
   },
@@ -172,6 +172,60 @@ export function FileTextField(props: {
       <p class="field-error" id={`${props.id}-error`} role="alert" hidden></p>
     </div>
   );
+}
+
+/** The Name field that opens a record's form (page, task, batch): required, focused first. */
+export function NameField(props: {
+  value: string;
+  errors?: FieldErrors | undefined;
+  hint?: string | undefined;
+}) {
+  return (
+    <TextField
+      name="name"
+      label="Name"
+      value={props.value}
+      errors={props.errors}
+      hint={props.hint}
+      required
+      autofocus
+    />
+  );
+}
+
+export const selectorsHint = 'One CSS selector per line.';
+
+/** A short list typed one item per line (CSS selectors, regions), in monospace. */
+export function LinesField(props: FieldBase & { value: string }) {
+  return (
+    <TextAreaField
+      name={props.name}
+      label={props.label}
+      value={props.value}
+      errors={props.errors}
+      hint={props.hint}
+      id={props.id}
+      required={props.required}
+      rows={3}
+      mono
+    />
+  );
+}
+
+/** A whole number within bounds. */
+export function NumberField(
+  props: FieldBase & {
+    value: string | number | undefined;
+    min?: number | undefined;
+    max?: number | undefined;
+  },
+) {
+  return <TextField {...props} type="number" />;
+}
+
+/** A share of the screenshot's pixels, 0–100 with decimals. */
+export function PercentField(props: FieldBase & { value: string | number | undefined }) {
+  return <TextField {...props} type="number" step="any" min={0} max={100} />;
 }
 
 export interface Option {

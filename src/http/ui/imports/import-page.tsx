@@ -34,7 +34,7 @@ function ImportCard(props: {
   errors?: FieldErrors | undefined;
   fields: readonly string[];
   children: Children;
-  report?: JSX.Element | undefined;
+  report?: ImportCardReport | undefined;
 }) {
   return (
     <section class="card import-card" id={props.id} aria-labelledby={`${props.id}-title`}>
@@ -51,7 +51,7 @@ function ImportCard(props: {
           {props.submitLabel}
         </button>
       </form>
-      {props.report ?? ''}
+      {props.report && <ImportReport {...props.report} />}
     </section>
   );
 }
@@ -70,17 +70,31 @@ function ReportList(props: { title: string; items: string[] }) {
   );
 }
 
-function ReportHeader(props: { result: ApplyResult; summary: string }) {
+interface ImportCardReport {
+  result: ApplyResult;
+  /** One line: what the import did. */
+  summary: string;
+  /** Named lists of items; empty ones are left out. */
+  lists: { title: string; items: string[] }[];
+}
+
+function ImportReport(props: ImportCardReport) {
   const { project } = props.result;
   return (
-    <p>
-      <strong safe>{props.summary}</strong>{' '}
-      {project.id && (
-        <a href={projectTabHref(project.id, 'batches')} safe>
-          {`Open project ${project.name}`}
-        </a>
-      )}
-    </p>
+    <div class="import-report" role="status">
+      <h3>Import report</h3>
+      <p>
+        <strong safe>{props.summary}</strong>{' '}
+        {project.id && (
+          <a href={projectTabHref(project.id, 'batches')} safe>
+            {`Open project ${project.name}`}
+          </a>
+        )}
+      </p>
+      {props.lists.map((list) => (
+        <ReportList title={list.title} items={list.items} />
+      ))}
+    </div>
   );
 }
 
@@ -102,23 +116,17 @@ export function StorybookForm(props: {
       fields={['url', 'project', 'includeTags', 'excludeTags']}
       report={
         result &&
-        report && (
-          <div class="import-report" role="status">
-            <h3>Import report</h3>
-            <ReportHeader
-              result={result}
-              summary={`${report.stories} stories; pages: ${report.added.length} added, ${report.updated.length} updated, ${report.removed.length} removed, ${report.kept.length} kept; ${report.skipped.length} skipped (${result.changes.length} change(s)).`}
-            />
-            <ReportList title="Added" items={report.added} />
-            <ReportList title="Updated (reset to the story)" items={report.updated} />
-            <ReportList title="Removed" items={report.removed} />
-            <ReportList title="Kept in the batch (added by hand)" items={report.kept} />
-            <ReportList
-              title="Skipped"
-              items={report.skipped.map((s) => `${s.entry}: ${s.reason}`)}
-            />
-          </div>
-        )
+        report && {
+          result,
+          summary: `${report.stories} stories; pages: ${report.added.length} added, ${report.updated.length} updated, ${report.removed.length} removed, ${report.kept.length} kept; ${report.skipped.length} skipped (${result.changes.length} change(s)).`,
+          lists: [
+            { title: 'Added', items: report.added },
+            { title: 'Updated (reset to the story)', items: report.updated },
+            { title: 'Removed', items: report.removed },
+            { title: 'Kept in the batch (added by hand)', items: report.kept },
+            { title: 'Skipped', items: report.skipped.map((s) => `${s.entry}: ${s.reason}`) },
+          ],
+        }
       }
     >
       <TextField
@@ -176,26 +184,23 @@ export function BackstopForm(props: {
       fields={['config', 'project']}
       report={
         result &&
-        report && (
-          <div class="import-report" role="status">
-            <h3>Import report</h3>
-            <ReportHeader
-              result={result}
-              summary={`${report.mapped.length} scenario(s) imported (${result.changes.length} change(s)).`}
-            />
-            <ReportList title="Viewports added" items={report.viewportsAdded} />
-            <ReportList
-              title="Not imported"
-              items={report.notMapped.map(
+        report && {
+          result,
+          summary: `${report.mapped.length} scenario(s) imported (${result.changes.length} change(s)).`,
+          lists: [
+            { title: 'Viewports added', items: report.viewportsAdded },
+            {
+              title: 'Not imported',
+              items: report.notMapped.map(
                 (n) => `${n.scenario ? `${n.scenario}: ` : ''}${n.field}: ${n.reason}`,
-              )}
-            />
-            <ReportList
-              title="Imported"
-              items={report.mapped.map((m) => `${m.scenario} → ${m.fields.join(', ')}`)}
-            />
-          </div>
-        )
+              ),
+            },
+            {
+              title: 'Imported',
+              items: report.mapped.map((m) => `${m.scenario} → ${m.fields.join(', ')}`),
+            },
+          ],
+        }
       }
     >
       <FileTextField
