@@ -66,7 +66,7 @@ describe('import UI', { timeout: 120_000 }, () => {
     const report = card.getByRole('status');
     await report.waitFor();
     await expect(report.textContent()).resolves.toContain(
-      '6 stories; pages: 4 added, 0 updated, 0 removed, 0 kept; 4 skipped',
+      '6 stories; pages: 4 added, 0 updated, 0 removed, 0 kept (added by hand); 4 entries skipped',
     );
     await expect(
       report.getByText('Components/Card / Animated: tagged no-visual (excluded)').isVisible(),

@@ -118,7 +118,7 @@ export function StorybookForm(props: {
         result &&
         report && {
           result,
-          summary: `${report.stories} stories; pages: ${report.added.length} added, ${report.updated.length} updated, ${report.removed.length} removed, ${report.kept.length} kept; ${report.skipped.length} skipped (${result.changes.length} change(s)).`,
+          summary: `${report.stories} stories; pages: ${report.added.length} added, ${report.updated.length} updated, ${report.removed.length} removed, ${report.kept.length} kept (added by hand); ${report.skipped.length} entries skipped (${result.changes.length} change(s)).`,
           lists: [
             { title: 'Added', items: report.added },
             { title: 'Updated (reset to the story)', items: report.updated },
