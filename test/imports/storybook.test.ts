@@ -40,6 +40,19 @@ const allStories = [
   'Components/Card / Warning',
 ];
 
+/** The Storybook changes: the Secondary button story is gone, a Large one is new. */
+function replaceSecondaryWithLarge(storybook: StorybookServer): void {
+  storybook.editIndex((index) => {
+    delete index.entries['components-button--secondary'];
+    index.entries['components-button--large'] = {
+      ...(index.entries['components-button--primary'] ?? { type: 'story', title: '', tags: [] }),
+      id: 'components-button--large',
+      name: 'Large',
+    };
+    return index;
+  });
+}
+
 describe.each(dialects)('Storybook import on %s', (dialect) => {
   let t: TestApp;
   let api: ApiChecks;
@@ -127,15 +140,7 @@ describe.each(dialects)('Storybook import on %s', (dialect) => {
     });
     expect(schedule.status, schedule.text).toBe(201);
 
-    storybook.editIndex((index) => {
-      delete index.entries['components-button--secondary'];
-      index.entries['components-button--large'] = {
-        ...(index.entries['components-button--primary'] ?? { type: 'story', title: '', tags: [] }),
-        id: 'components-button--large',
-        name: 'Large',
-      };
-      return index;
-    });
+    replaceSecondaryWithLarge(storybook);
     try {
       const second = await api.post<StorybookImport>('/imports/storybook', {
         url: storybook.url,
@@ -187,15 +192,7 @@ describe.each(dialects)('Storybook import on %s', (dialect) => {
     const edited = await api.patch(`/pages/${primary?.id}`, { waitMs: 500 });
     expect(edited.status, edited.text).toBe(200);
 
-    storybook.editIndex((index) => {
-      delete index.entries['components-button--secondary'];
-      index.entries['components-button--large'] = {
-        ...(index.entries['components-button--primary'] ?? { type: 'story', title: '', tags: [] }),
-        id: 'components-button--large',
-        name: 'Large',
-      };
-      return index;
-    });
+    replaceSecondaryWithLarge(storybook);
     try {
       const again = await api.post<StorybookImport>('/imports/storybook', {
         url: storybook.url,

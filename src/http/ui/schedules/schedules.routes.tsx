@@ -19,12 +19,14 @@ import { formBodyOf } from '../shared/form-data.ts';
 import { sendFragment, sendPartials } from '../shared/html-response.ts';
 import { idParamOf } from '../shared/route-params.ts';
 import { closeModal, showToast } from '../shared/toast.ts';
+import type { FieldErrors } from '../shared/form-errors.ts';
 import type { UiApp, UiReply, UiRequest } from '../shared/ui-types.ts';
 import {
   ScheduleForm,
   scheduleFormValues,
   scheduleFormValuesOf,
   scheduleInputOf,
+  type ScheduleFormValues,
 } from './schedule-form.tsx';
 
 // A batch's schedules, edited in the modal from the Batches tab, which then shows them again
@@ -33,14 +35,7 @@ import {
 export function registerScheduleScreens(app: UiApp, ctx: AppContext): void {
   app.get('/batches/:id/schedules/new', async (request, reply) => {
     const batch = await getBatch(ctx.db, idParamOf(request.params));
-    return sendFragment(
-      reply,
-      <ScheduleForm
-        batchName={batch.name}
-        createAction={`/batches/${batch.id}/schedules`}
-        values={scheduleFormValues()}
-      />,
-    );
+    return sendFragment(reply, scheduleFormOf(batch, undefined, scheduleFormValues()));
   });
 
   app.post('/batches/:id/schedules', async (request, reply) => {
@@ -51,15 +46,7 @@ export function registerScheduleScreens(app: UiApp, ctx: AppContext): void {
   app.get('/schedules/:id/edit', async (request, reply) => {
     const schedule = await getSchedule(ctx.db, idParamOf(request.params));
     const batch = await getBatch(ctx.db, schedule.batchId);
-    return sendFragment(
-      reply,
-      <ScheduleForm
-        batchName={batch.name}
-        createAction={`/batches/${batch.id}/schedules`}
-        schedule={schedule}
-        values={scheduleFormValues(schedule)}
-      />,
-    );
+    return sendFragment(reply, scheduleFormOf(batch, schedule, scheduleFormValues(schedule)));
   });
 
   app.patch('/schedules/:id', async (request, reply) => {
@@ -101,13 +88,7 @@ async function saveSchedule(
   if (!saved.ok) {
     return sendFragment(
       reply,
-      <ScheduleForm
-        batchName={batch.name}
-        createAction={`/batches/${batch.id}/schedules`}
-        schedule={schedule}
-        values={scheduleFormValuesOf(body)}
-        errors={saved.errors}
-      />,
+      scheduleFormOf(batch, schedule, scheduleFormValuesOf(body), saved.errors),
       422,
     );
   }
@@ -117,4 +98,22 @@ async function saveSchedule(
     message: schedule ? `Schedule of "${batch.name}" saved` : `Batch "${batch.name}" scheduled`,
   });
   return sendPartials(reply, [{ id: 'batches-panel', html: batchesPanelOf(ctx, batch.projectId) }]);
+}
+
+/** The schedule form of a batch: a new schedule, or `schedule` being edited. */
+function scheduleFormOf(
+  batch: Batch,
+  schedule: Schedule | undefined,
+  values: ScheduleFormValues,
+  errors?: FieldErrors,
+) {
+  return (
+    <ScheduleForm
+      batchName={batch.name}
+      createAction={`/batches/${batch.id}/schedules`}
+      schedule={schedule}
+      values={values}
+      errors={errors}
+    />
+  );
 }
