@@ -50,8 +50,9 @@ async function fetchStorybookIndex(base: string): Promise<StorybookEntry[]> {
 /**
  * Imports a Storybook into the project (created if missing; default name: storybook): a page
  * per story and the batch `storybook` of them (a batch that exists keeps its browsers,
- * viewports, thresholds and schedules; its pages become the stories). Pages of stories gone
- * from the Storybook, or filtered out now, are deleted; other pages stay.
+ * viewports, thresholds and schedules, and the pages added to it by hand; its story pages become
+ * the stories). Pages of stories gone from the Storybook, or filtered out now, are deleted;
+ * other pages stay.
  */
 export async function importStorybook(
   ctx: AppContext,
@@ -65,11 +66,12 @@ export async function importStorybook(
   const target = await findImportTarget(ctx, projectName);
   const settings = await getEffectiveSettings(ctx.db, target.project?.id);
   const existingBatch = target.current?.batches?.find((b) => b.name === 'storybook');
-  const { file, skipped, stories } = convertStorybook(entries, {
+  const { file, skipped, stories, kept } = convertStorybook(entries, {
     base,
     projectName,
     filter: options.filter,
     existingBatch,
+    existingPages: target.current?.pages,
     tasks: target.current?.tasks,
     defaultViewport: settings.viewports[0]?.name ?? 'desktop',
   });
@@ -84,6 +86,13 @@ export async function importStorybook(
     result.changes.filter((c) => c.entity === 'page' && c.action === action).map((c) => c.name);
   return {
     ...result,
-    report: { stories, added: pages('create'), removed: pages('delete'), skipped },
+    report: {
+      stories,
+      added: pages('create'),
+      updated: pages('update'),
+      removed: pages('delete'),
+      kept,
+      skipped,
+    },
   };
 }

@@ -23,8 +23,12 @@ export interface StorybookReport {
   stories: number;
   /** Pages created for stories new since the last import. */
   added: string[];
+  /** Story pages that differed from their story (edited by hand, or the import changed). */
+  updated: string[];
   /** Pages deleted: their stories are gone from the Storybook (or filtered out now). */
   removed: string[];
+  /** Pages of the batch that are not stories (added by hand): kept in it, untouched. */
+  kept: string[];
   /** Index entries that did not become pages, and why. */
   skipped: { entry: string; reason: string }[];
 }
@@ -111,15 +115,22 @@ export function convertStorybook(
     filter: StorybookFilter;
     /**
      * The batch as it stands: re-importing keeps its browsers, viewports, thresholds, tasks and
-     * schedules; its pages become the stories.
+     * schedules; its story pages become the stories, its other pages (added by hand) stay.
      */
     existingBatch: FileBatch | undefined;
+    /** The project's pages, which tell the batch's story pages from those added by hand. */
+    existingPages: FilePage[] | undefined;
     /** The project's tasks, which the existing batch may name. */
     tasks: FileTask[] | undefined;
     /** For a new batch. */
     defaultViewport: string;
   },
-): { file: ProjectFile; skipped: StorybookReport['skipped']; stories: number } {
+): {
+  file: ProjectFile;
+  skipped: StorybookReport['skipped'];
+  stories: number;
+  kept: string[];
+} {
   const skipped: StorybookReport['skipped'] = [];
   const pages: FilePage[] = [];
   const names = new Set<string>();
@@ -148,23 +159,36 @@ export function convertStorybook(
       actions: [{ type: 'waitForFunction', script: storyRenderedCondition }],
     });
   }
+  // A page of this Storybook is the import's own (the stories replace them); any other page of
+  // the batch was added by hand and stays, after the stories.
+  const storyPages = new Set(
+    (options.existingPages ?? [])
+      .filter((p) => isStoryPageOf(options.base, p.url))
+      .map((p) => p.name),
+  );
+  const kept = (options.existingBatch?.pages ?? []).filter(
+    (name) => !storyPages.has(name) && !names.has(name),
+  );
+  // The file names every page its batch does; the kept ones as they stand (so unchanged).
+  const keptPages = (options.existingPages ?? []).filter((p) => kept.includes(p.name));
   const batch: FileBatch = {
     ...(options.existingBatch ?? {
       name: 'storybook',
       browsers: ['chromium'],
       viewports: [options.defaultViewport],
     }),
-    pages: pages.map((p) => p.name),
+    pages: [...pages.map((p) => p.name), ...kept],
   };
   return {
     file: {
       version: projectFileVersion,
       name: options.projectName,
-      pages,
+      pages: [...pages, ...keptPages],
       ...(options.tasks && { tasks: options.tasks }),
       batches: [batch],
     },
     skipped,
     stories: entries.filter((e) => e.type === 'story').length,
+    kept,
   };
 }

@@ -19,7 +19,9 @@ interface StorybookImport {
   report: {
     stories: number;
     added: string[];
+    updated: string[];
     removed: string[];
+    kept: string[];
     skipped: { entry: string; reason: string }[];
   };
 }
@@ -37,6 +39,19 @@ const allStories = [
   'Components/Card / Default',
   'Components/Card / Warning',
 ];
+
+/** The Storybook changes: the Secondary button story is gone, a Large one is new. */
+function replaceSecondaryWithLarge(storybook: StorybookServer): void {
+  storybook.editIndex((index) => {
+    delete index.entries['components-button--secondary'];
+    index.entries['components-button--large'] = {
+      ...(index.entries['components-button--primary'] ?? { type: 'story', title: '', tags: [] }),
+      id: 'components-button--large',
+      name: 'Large',
+    };
+    return index;
+  });
+}
 
 describe.each(dialects)('Storybook import on %s', (dialect) => {
   let t: TestApp;
@@ -125,15 +140,7 @@ describe.each(dialects)('Storybook import on %s', (dialect) => {
     });
     expect(schedule.status, schedule.text).toBe(201);
 
-    storybook.editIndex((index) => {
-      delete index.entries['components-button--secondary'];
-      index.entries['components-button--large'] = {
-        ...(index.entries['components-button--primary'] ?? { type: 'story', title: '', tags: [] }),
-        id: 'components-button--large',
-        name: 'Large',
-      };
-      return index;
-    });
+    replaceSecondaryWithLarge(storybook);
     try {
       const second = await api.post<StorybookImport>('/imports/storybook', {
         url: storybook.url,
@@ -150,6 +157,77 @@ describe.each(dialects)('Storybook import on %s', (dialect) => {
       expect(pages.map((p) => p.name)).not.toContain('Components/Button / Secondary');
       const schedules = await api.listAll<{ cron: string }>(`/batches/${batch?.id}/schedules`);
       expect(schedules.map((s) => s.cron)).toEqual(['0 6 * * *']);
+    } finally {
+      storybook.editIndex((index) => index);
+    }
+  });
+
+  it('on re-import keeps the pages added by hand to its batch, reporting what it did', async () => {
+    const first = await api.post<StorybookImport>('/imports/storybook', {
+      url: storybook.url,
+      project: 'with-hand-added',
+      excludeTags: ['no-visual'],
+    });
+    expect(first.status, first.text).toBe(200);
+    const projectId = first.body.project.id;
+    const [batch] = await api.listAll<{ id: string; pageIds: string[] }>(
+      `/projects/${projectId}/batches`,
+    );
+    if (!batch) throw new Error('no batch imported');
+    // A page of the app itself, added to the storybook batch by hand.
+    const login = await api.create<{ id: string }>(`/projects/${projectId}/pages`, {
+      name: 'Login',
+      url: 'http://127.0.0.1:9/login',
+    });
+    const added = await api.patch(`/batches/${batch.id}`, {
+      pageIds: [...batch.pageIds, login.id],
+    });
+    expect(added.status, added.text).toBe(200);
+    // A story page edited by hand: the import resets it to the story.
+    const pages = await api.listAll<ImportedPage & { id: string }>(
+      `/projects/${projectId}/pages`,
+      200,
+    );
+    const primary = pages.find((p) => p.name === 'Components/Button / Primary');
+    const edited = await api.patch(`/pages/${primary?.id}`, { waitMs: 500 });
+    expect(edited.status, edited.text).toBe(200);
+
+    replaceSecondaryWithLarge(storybook);
+    try {
+      const again = await api.post<StorybookImport>('/imports/storybook', {
+        url: storybook.url,
+        project: 'with-hand-added',
+        excludeTags: ['no-visual'],
+      });
+      expect(again.status, again.text).toBe(200);
+      const [after] = await api.listAll<{ pageIds: string[] }>(`/projects/${projectId}/batches`);
+      expect(after?.pageIds).toContain(login.id);
+      expect(after?.pageIds).toHaveLength(6);
+      expect(again.body.report).toMatchObject({
+        added: ['Components/Button / Large'],
+        updated: ['Components/Button / Primary'],
+        removed: ['Components/Button / Secondary'],
+        kept: ['Login'],
+      });
+      const names = (await api.listAll<ImportedPage>(`/projects/${projectId}/pages`, 200)).map(
+        (p) => p.name,
+      );
+      expect(names).toContain('Login');
+      expect(names).not.toContain('Components/Button / Secondary');
+
+      // Once more: nothing changes, and the hand-added page is still kept.
+      const same = await api.post<StorybookImport>('/imports/storybook', {
+        url: storybook.url,
+        project: 'with-hand-added',
+        excludeTags: ['no-visual'],
+      });
+      expect(same.body.changes).toEqual([]);
+      expect(same.body.report).toMatchObject({
+        added: [],
+        updated: [],
+        removed: [],
+        kept: ['Login'],
+      });
     } finally {
       storybook.editIndex((index) => index);
     }

@@ -147,6 +147,9 @@ describe('scene apply and scene export', () => {
       ]);
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toContain("Imported 4 of 6 story(ies) into project 'components'");
+      expect(result.stdout).toContain(
+        'Pages: 4 added, 0 updated, 0 removed, 0 kept (added by hand)\n',
+      );
       expect(result.stdout).toContain('Added:\n  Components/Button / Primary\n');
       expect(result.stdout).toContain('Components/Card / Animated: tagged no-visual (excluded)');
       expect(result.stdout).toContain('Introduction / Docs: docs entry');

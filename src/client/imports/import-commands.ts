@@ -95,7 +95,10 @@ interface StorybookImportAnswer {
   report: {
     stories: number;
     added: string[];
+    /** Absent from servers older than these fields. */
+    updated?: string[];
     removed: string[];
+    kept?: string[];
     skipped: { entry: string; reason: string }[];
   };
 }
@@ -117,8 +120,11 @@ export function importStorybookCommand(
     const { report } = answer;
     const imported =
       report.stories - report.skipped.filter((s) => s.reason !== 'docs entry').length;
+    const updated = report.updated ?? [];
+    const kept = report.kept ?? [];
     io.stdout.write(
-      `Imported ${imported} of ${report.stories} story(ies) into project '${answer.project.name}' (${answer.changes.length} change(s))\n`,
+      `Imported ${imported} of ${report.stories} story(ies) into project '${answer.project.name}' (${answer.changes.length} change(s))\n` +
+        `Pages: ${report.added.length} added, ${updated.length} updated, ${report.removed.length} removed, ${kept.length} kept (added by hand)\n`,
     );
     const list = (title: string, items: string[]) => {
       if (items.length === 0) return;
@@ -126,7 +132,9 @@ export function importStorybookCommand(
       for (const item of items) io.stdout.write(`  ${item}\n`);
     };
     list('Added', report.added);
+    list('Updated (reset to the story)', updated);
     list('Removed (gone from the Storybook or filtered out)', report.removed);
+    list('Kept in the batch (not stories)', kept);
     list(
       'Skipped',
       report.skipped.map((s) => `${s.entry}: ${s.reason}`),

@@ -35,9 +35,15 @@ export const backstopImportBodySchema = z.strictObject({
 export const storybookReportSchema = z.object({
   stories: z.number().int().describe('Stories in the index (docs entries not counted)'),
   added: z.array(z.string()).describe('Pages created for new stories'),
+  updated: z
+    .array(z.string())
+    .describe('Story pages that differed from their story (edited by hand) and were reset to it'),
   removed: z
     .array(z.string())
     .describe('Pages deleted: their stories are gone from the Storybook or filtered out'),
+  kept: z
+    .array(z.string())
+    .describe('Pages of the storybook batch that are not stories (added by hand): kept, untouched'),
   skipped: z
     .array(z.object({ entry: z.string(), reason: z.string() }))
     .describe('Index entries that did not become pages (docs entries, tag filters)'),
@@ -82,7 +88,7 @@ export function registerImportRoutes(app: ApiApp, ctx: AppContext): void {
       tags: ['imports'],
       summary: 'Import a Storybook: a page per story and the batch storybook of them',
       description:
-        "Reads the Storybook's index; each story becomes a page showing it alone (iframe.html?id=…&viewMode=story, named 'Title / Story') that waits for Storybook's render to complete. Docs entries are skipped, tag filters applied. Re-importing adds new stories and deletes the pages of vanished ones; the report lists both and what it skipped.",
+        "Reads the Storybook's index; each story becomes a page showing it alone (iframe.html?id=…&viewMode=story, named 'Title / Story') that waits for Storybook's render to complete. Docs entries are skipped, tag filters applied. Re-importing adds new stories, resets story pages edited by hand and deletes the pages of vanished ones; pages added to the batch by hand stay in it. The report lists each and what it skipped.",
       body: storybookImportBodySchema,
       response: {
         200: applyResultSchema.extend({ report: storybookReportSchema }),

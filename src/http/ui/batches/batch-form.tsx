@@ -7,7 +7,14 @@ import type { Page } from '../../../pages/page.schema.ts';
 import type { Settings } from '../../../settings/settings.schema.ts';
 import type { Task } from '../../../tasks/task.schema.ts';
 import { defaultFrozenTime } from '../../../capture/determinism-defaults.ts';
-import { CheckboxField, CheckboxGroup, SelectField, TextField } from '../components/fields.tsx';
+import {
+  CheckboxField,
+  CheckboxGroup,
+  NameField,
+  PercentField,
+  SelectField,
+  TextField,
+} from '../components/fields.tsx';
 import { RecordModalForm } from '../components/record-modal-form.tsx';
 import {
   checkboxField,
@@ -141,14 +148,7 @@ export function BatchForm(props: {
       wide
     >
       <div class="form-grid">
-        <TextField
-          name="name"
-          label="Name"
-          value={values.name}
-          errors={errors}
-          required
-          autofocus
-        />
+        <NameField value={values.name} errors={errors} />
         <TextField
           name="jiraIssue"
           label="JIRA issue (optional)"
@@ -194,24 +194,16 @@ export function BatchForm(props: {
         />
       </div>
       <div class="form-grid">
-        <TextField
+        <PercentField
           name="executionDiffThreshold"
           label="Execution threshold (% of pixels)"
-          type="number"
-          step="any"
-          min={0}
-          max={100}
           value={values.executionDiffThreshold}
           errors={errors}
           hint="Above it, a change is major; at or below, minor."
         />
-        <TextField
+        <PercentField
           name="runDiffThreshold"
           label="Run threshold (% of pixels)"
-          type="number"
-          step="any"
-          min={0}
-          max={100}
           value={values.runDiffThreshold}
           errors={errors}
           hint="Applied to the run's largest change."

@@ -83,8 +83,8 @@ export function TextField(
     type?: 'text' | 'url' | 'number' | 'password' | 'search';
     placeholder?: string | undefined;
     autofocus?: boolean;
-    min?: number;
-    max?: number;
+    min?: number | undefined;
+    max?: number | undefined;
     step?: string;
     autocomplete?: string;
   },
@@ -129,6 +129,103 @@ export function TextAreaField(
       </textarea>
     </FieldShell>
   );
+}
+
+/**
+ * A file picker whose file the browser reads into another field (`fills`, a textarea's id)
+ * instead of uploading it: no name, so the form posts the text, not the file. Its error and
+ * status lines are always present (hidden when empty) for client/file-fields.ts to fill.
+ */
+export function FileTextField(props: {
+  id: string;
+  label: string;
+  fills: string;
+  accept?: string | undefined;
+  hint?: string | undefined;
+  /** Largest file taken, in bytes (checked before it is read). */
+  maxBytes: number;
+  /** Which reader checks the text (client/file-fields.ts). */
+  reader: 'backstop';
+}) {
+  return (
+    <div class="field field-file">
+      <label for={props.id} safe>
+        {props.label}
+      </label>
+      <input
+        type="file"
+        id={props.id}
+        accept={props.accept}
+        data-fills={props.fills}
+        data-reader={props.reader}
+        data-max-bytes={String(props.maxBytes)}
+        aria-describedby={[props.hint && `${props.id}-hint`, `${props.id}-status`]
+          .filter(Boolean)
+          .join(' ')}
+      />
+      {props.hint && (
+        <p class="field-hint" id={`${props.id}-hint`} safe>
+          {props.hint}
+        </p>
+      )}
+      <p class="field-status" id={`${props.id}-status`} aria-live="polite" hidden></p>
+      <p class="field-error" id={`${props.id}-error`} role="alert" hidden></p>
+    </div>
+  );
+}
+
+/** The Name field that opens a record's form (page, task, batch): required, focused first. */
+export function NameField(props: {
+  value: string;
+  errors?: FieldErrors | undefined;
+  hint?: string | undefined;
+}) {
+  return (
+    <TextField
+      name="name"
+      label="Name"
+      value={props.value}
+      errors={props.errors}
+      hint={props.hint}
+      required
+      autofocus
+    />
+  );
+}
+
+export const selectorsHint = 'One CSS selector per line.';
+
+/** A short list typed one item per line (CSS selectors, regions), in monospace. */
+export function LinesField(props: FieldBase & { value: string }) {
+  return (
+    <TextAreaField
+      name={props.name}
+      label={props.label}
+      value={props.value}
+      errors={props.errors}
+      hint={props.hint}
+      id={props.id}
+      required={props.required}
+      rows={3}
+      mono
+    />
+  );
+}
+
+/** A whole number within bounds. */
+export function NumberField(
+  props: FieldBase & {
+    value: string | number | undefined;
+    min?: number | undefined;
+    max?: number | undefined;
+  },
+) {
+  return <TextField {...props} type="number" />;
+}
+
+/** A share of the screenshot's pixels, 0–100 with decimals. */
+export function PercentField(props: FieldBase & { value: string | number | undefined }) {
+  return <TextField {...props} type="number" step="any" min={0} max={100} />;
 }
 
 export interface Option {

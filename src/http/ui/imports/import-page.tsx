@@ -2,13 +2,14 @@ import type { Children } from '@kitajs/html';
 import type { ImportReport } from '../../../imports/backstop.ts';
 import type { StorybookReport } from '../../../imports/storybook.ts';
 import type { ApplyResult } from '../../../project-files/apply-project.ts';
-import { FormErrors, TextAreaField, TextField } from '../components/fields.tsx';
+import { maxBackstopFileBytes } from '../../../imports/backstop-file.ts';
+import { FileTextField, FormErrors, TextAreaField, TextField } from '../components/fields.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { projectTabHref } from '../layout/project-shell.tsx';
 import { Layout, type PageContext } from '../layout/layout.tsx';
 import { unplacedErrors, type FieldErrors } from '../shared/form-errors.ts';
 
-// The Import screen: a BackstopJS configuration (pasted) or a Storybook (its URL) becomes a
+// The Import screen: a BackstopJS configuration (picked or pasted) or a Storybook (its URL) becomes a
 // project's pages and batch, through the same services as POST /api/v1/imports/*. Each form is
 // replaced by itself plus the import's report.
 
@@ -33,7 +34,7 @@ function ImportCard(props: {
   errors?: FieldErrors | undefined;
   fields: readonly string[];
   children: Children;
-  report?: JSX.Element | undefined;
+  report?: ImportCardReport | undefined;
 }) {
   return (
     <section class="card import-card" id={props.id} aria-labelledby={`${props.id}-title`}>
@@ -50,7 +51,7 @@ function ImportCard(props: {
           {props.submitLabel}
         </button>
       </form>
-      {props.report ?? ''}
+      {props.report && <ImportReport {...props.report} />}
     </section>
   );
 }
@@ -69,17 +70,31 @@ function ReportList(props: { title: string; items: string[] }) {
   );
 }
 
-function ReportHeader(props: { result: ApplyResult; summary: string }) {
+interface ImportCardReport {
+  result: ApplyResult;
+  /** One line: what the import did. */
+  summary: string;
+  /** Named lists of items; empty ones are left out. */
+  lists: { title: string; items: string[] }[];
+}
+
+function ImportReport(props: ImportCardReport) {
   const { project } = props.result;
   return (
-    <p>
-      <strong safe>{props.summary}</strong>{' '}
-      {project.id && (
-        <a href={projectTabHref(project.id, 'batches')} safe>
-          {`Open project ${project.name}`}
-        </a>
-      )}
-    </p>
+    <div class="import-report" role="status">
+      <h3>Import report</h3>
+      <p>
+        <strong safe>{props.summary}</strong>{' '}
+        {project.id && (
+          <a href={projectTabHref(project.id, 'batches')} safe>
+            {`Open project ${project.name}`}
+          </a>
+        )}
+      </p>
+      {props.lists.map((list) => (
+        <ReportList title={list.title} items={list.items} />
+      ))}
+    </div>
   );
 }
 
@@ -95,27 +110,23 @@ export function StorybookForm(props: {
       id="storybook-import"
       title="Storybook"
       action="/imports/storybook"
-      intro="A page per story (docs entries skipped) and the batch storybook. Import again to add new stories and remove vanished ones."
+      intro="A page per story (docs entries skipped) and the batch storybook. Import again to add new stories and remove vanished ones; pages you added to the batch yourself stay."
       submitLabel="Import stories"
       errors={errors}
       fields={['url', 'project', 'includeTags', 'excludeTags']}
       report={
         result &&
-        report && (
-          <div class="import-report" role="status">
-            <h3>Import report</h3>
-            <ReportHeader
-              result={result}
-              summary={`${report.stories} stories; ${report.added.length} added, ${report.removed.length} removed, ${report.skipped.length} skipped (${result.changes.length} change(s)).`}
-            />
-            <ReportList title="Added" items={report.added} />
-            <ReportList title="Removed" items={report.removed} />
-            <ReportList
-              title="Skipped"
-              items={report.skipped.map((s) => `${s.entry}: ${s.reason}`)}
-            />
-          </div>
-        )
+        report && {
+          result,
+          summary: `${report.stories} stories; pages: ${report.added.length} added, ${report.updated.length} updated, ${report.removed.length} removed, ${report.kept.length} kept (added by hand); ${report.skipped.length} entries skipped (${result.changes.length} change(s)).`,
+          lists: [
+            { title: 'Added', items: report.added },
+            { title: 'Updated (reset to the story)', items: report.updated },
+            { title: 'Removed', items: report.removed },
+            { title: 'Kept in the batch (added by hand)', items: report.kept },
+            { title: 'Skipped', items: report.skipped.map((s) => `${s.entry}: ${s.reason}`) },
+          ],
+        }
       }
     >
       <TextField
@@ -129,6 +140,7 @@ export function StorybookForm(props: {
         hint="Its root, index.html or iframe.html; Scene reads index.json (Storybook 7+) or stories.json (6)."
       />
       <TextField
+        id="storybook-project"
         name="project"
         label="Project"
         value={values.project}
@@ -172,28 +184,34 @@ export function BackstopForm(props: {
       fields={['config', 'project']}
       report={
         result &&
-        report && (
-          <div class="import-report" role="status">
-            <h3>Import report</h3>
-            <ReportHeader
-              result={result}
-              summary={`${report.mapped.length} scenario(s) imported (${result.changes.length} change(s)).`}
-            />
-            <ReportList title="Viewports added" items={report.viewportsAdded} />
-            <ReportList
-              title="Not imported"
-              items={report.notMapped.map(
+        report && {
+          result,
+          summary: `${report.mapped.length} scenario(s) imported (${result.changes.length} change(s)).`,
+          lists: [
+            { title: 'Viewports added', items: report.viewportsAdded },
+            {
+              title: 'Not imported',
+              items: report.notMapped.map(
                 (n) => `${n.scenario ? `${n.scenario}: ` : ''}${n.field}: ${n.reason}`,
-              )}
-            />
-            <ReportList
-              title="Imported"
-              items={report.mapped.map((m) => `${m.scenario} → ${m.fields.join(', ')}`)}
-            />
-          </div>
-        )
+              ),
+            },
+            {
+              title: 'Imported',
+              items: report.mapped.map((m) => `${m.scenario} → ${m.fields.join(', ')}`),
+            },
+          ],
+        }
       }
     >
+      <FileTextField
+        id="backstop-file"
+        label="Choose a file"
+        fills="field-config"
+        accept=".json,application/json"
+        maxBytes={maxBackstopFileBytes}
+        reader="backstop"
+        hint="Your backstop.json (up to 5 MB): its text fills the field below."
+      />
       <TextAreaField
         name="config"
         label="backstop.json"
@@ -202,9 +220,10 @@ export function BackstopForm(props: {
         rows={10}
         mono
         required
-        hint="Paste the file's contents. Cookie files (cookiePath) are read only by scene import backstop."
+        hint="Or paste its contents. Cookie files (cookiePath) are read only by scene import backstop."
       />
       <TextField
+        id="backstop-project"
         name="project"
         label="Project"
         value={values.project}

@@ -1,6 +1,15 @@
 import type { Page } from '../../../pages/page.schema.ts';
 import { actionRowsOf, ActionsEditor, type ActionRow } from '../components/actions-editor.tsx';
-import { CheckboxField, SelectField, TextAreaField, TextField } from '../components/fields.tsx';
+import {
+  CheckboxField,
+  LinesField,
+  NameField,
+  NumberField,
+  SelectField,
+  selectorsHint,
+  TextAreaField,
+  TextField,
+} from '../components/fields.tsx';
 import { RecordModalForm } from '../components/record-modal-form.tsx';
 import {
   actionRowsField,
@@ -207,14 +216,7 @@ export function PageForm(props: {
       wide
     >
       <div class="form-grid">
-        <TextField
-          name="name"
-          label="Name"
-          value={values.name}
-          errors={errors}
-          required
-          autofocus
-        />
+        <NameField value={values.name} errors={errors} />
         <TextField
           name="url"
           label="URL"
@@ -278,40 +280,32 @@ export function PageForm(props: {
         hint="JavaScript run in the page after the steps above."
       />
       <div class="form-grid">
-        <TextAreaField
+        <LinesField
           name="hideSelectors"
           label="Hide (visibility: hidden)"
           value={values.hideSelectors}
           errors={errors}
-          rows={3}
-          mono
-          hint="One CSS selector per line."
+          hint={selectorsHint}
         />
-        <TextAreaField
+        <LinesField
           name="removeSelectors"
           label="Remove from the page"
           value={values.removeSelectors}
           errors={errors}
-          rows={3}
-          mono
-          hint="One CSS selector per line."
+          hint={selectorsHint}
         />
-        <TextAreaField
+        <LinesField
           name="maskSelectors"
           label="Mask (solid box)"
           value={values.maskSelectors}
           errors={errors}
-          rows={3}
-          mono
-          hint="One CSS selector per line."
+          hint={selectorsHint}
         />
-        <TextAreaField
+        <LinesField
           name="ignoreRegions"
           label="Ignore regions"
           value={values.ignoreRegions}
           errors={errors}
-          rows={3}
-          mono
           hint="One per line: x, y, width, height (pixels)."
         />
       </div>
@@ -328,20 +322,17 @@ export function PageForm(props: {
           ]}
           hint="Elements: each selector is its own cell, with its own baseline and diff."
         />
-        <TextAreaField
+        <LinesField
           name="captureSelectors"
           label="Element selectors"
           value={values.captureSelectors}
           errors={errors}
-          rows={3}
-          mono
           hint="With Elements: one CSS selector per line; the first match is captured."
         />
       </div>
-      <TextField
+      <NumberField
         name="waitMs"
         label="Extra wait before the screenshot (ms)"
-        type="number"
         min={0}
         max={60000}
         value={values.waitMs}

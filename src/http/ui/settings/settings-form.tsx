@@ -12,9 +12,9 @@ import {
   CheckboxField,
   CheckboxGroup,
   FormErrors,
+  LinesField,
+  NumberField,
   SelectField,
-  TextAreaField,
-  TextField,
 } from '../components/fields.tsx';
 import { RowEditor } from '../components/row-editor.tsx';
 import {
@@ -250,6 +250,32 @@ function Group(props: {
   );
 }
 
+/** The plain number settings, each its own group, in the form's order. */
+const numberSettings: {
+  name:
+    'maxConcurrentExecutions' | 'executionTimeoutSeconds' | 'runTimeoutSeconds' | 'defaultWaitMs';
+  title: string;
+  label: string;
+  min: number;
+  max?: number;
+}[] = [
+  {
+    name: 'maxConcurrentExecutions',
+    title: 'Concurrency',
+    label: 'Executions at once',
+    min: 1,
+    max: 32,
+  },
+  {
+    name: 'executionTimeoutSeconds',
+    title: 'Execution timeout',
+    label: 'Seconds per execution',
+    min: 1,
+  },
+  { name: 'runTimeoutSeconds', title: 'Run timeout', label: 'Seconds per run', min: 10 },
+  { name: 'defaultWaitMs', title: 'Wait before capture', label: 'Default extra wait (ms)', min: 0 },
+];
+
 export function SettingsForm(props: {
   mode: 'global' | 'project';
   action: string;
@@ -341,54 +367,19 @@ export function SettingsForm(props: {
         />,
       )}
       <div class="settings-grid">
-        {group(
-          'maxConcurrentExecutions',
-          'Concurrency',
-          <TextField
-            name="maxConcurrentExecutions"
-            label="Executions at once"
-            type="number"
-            min={1}
-            max={32}
-            value={values.maxConcurrentExecutions}
-            errors={errors}
-          />,
-        )}
-        {group(
-          'executionTimeoutSeconds',
-          'Execution timeout',
-          <TextField
-            name="executionTimeoutSeconds"
-            label="Seconds per execution"
-            type="number"
-            min={1}
-            value={values.executionTimeoutSeconds}
-            errors={errors}
-          />,
-        )}
-        {group(
-          'runTimeoutSeconds',
-          'Run timeout',
-          <TextField
-            name="runTimeoutSeconds"
-            label="Seconds per run"
-            type="number"
-            min={10}
-            value={values.runTimeoutSeconds}
-            errors={errors}
-          />,
-        )}
-        {group(
-          'defaultWaitMs',
-          'Wait before capture',
-          <TextField
-            name="defaultWaitMs"
-            label="Default extra wait (ms)"
-            type="number"
-            min={0}
-            value={values.defaultWaitMs}
-            errors={errors}
-          />,
+        {numberSettings.map((setting) =>
+          group(
+            setting.name,
+            setting.title,
+            <NumberField
+              name={setting.name}
+              label={setting.label}
+              min={setting.min}
+              max={setting.max}
+              value={values[setting.name]}
+              errors={errors}
+            />,
+          ),
         )}
         {group(
           'suppressAnimations',
@@ -404,19 +395,17 @@ export function SettingsForm(props: {
           'retention',
           'Retention',
           <>
-            <TextField
+            <NumberField
               name="retention.keepDays"
               label="Keep runs for (days)"
-              type="number"
               min={1}
               value={values.retentionKeepDays}
               errors={errors}
               hint="Blank: no age limit."
             />
-            <TextField
+            <NumberField
               name="retention.keepLastRunsPerBatch"
               label="Keep the last runs of each batch"
-              type="number"
               min={1}
               value={values.retentionKeepLastRunsPerBatch}
               errors={errors}
@@ -449,13 +438,11 @@ export function SettingsForm(props: {
         'cookieBanner',
         'Cookie banners',
         <>
-          <TextAreaField
+          <LinesField
             name="cookieBanner.removeSelectors"
             label="Remove these elements"
             value={values.removeSelectors}
             errors={errors}
-            rows={3}
-            mono
             hint="One CSS selector per line, removed before every capture."
           />
           <RowEditor

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { AppError } from '../../../shared/errors.ts';
 import {
   fieldErrorsOf,
+  validateForm,
   serviceErrorsOf,
   type FieldChooser,
   type Validated,
@@ -20,6 +21,17 @@ export async function attempt<T>(
   } catch (error) {
     return { ok: false, errors: serviceErrorsOf(error, field) };
   }
+}
+
+/** A form handler's two steps: the input validated by `schema`, then saved by `save`. */
+export async function validateThenAttempt<S extends z.ZodType, T>(
+  schema: S,
+  input: unknown,
+  save: (value: z.output<S>) => Promise<T>,
+  field?: FieldChooser,
+): Promise<Validated<T>> {
+  const validated = validateForm(schema, input);
+  return validated.ok ? attempt(() => save(validated.value), field) : validated;
 }
 
 /** Parses a page's query string with a zod schema; a bad query is a 400 page. */

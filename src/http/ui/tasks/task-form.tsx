@@ -1,6 +1,6 @@
 import type { Task } from '../../../tasks/task.schema.ts';
 import { actionRowsOf, ActionsEditor, type ActionRow } from '../components/actions-editor.tsx';
-import { TextAreaField, TextField } from '../components/fields.tsx';
+import { NameField, TextAreaField } from '../components/fields.tsx';
 import { RecordModalForm } from '../components/record-modal-form.tsx';
 import {
   actionRowsField,
@@ -59,13 +59,9 @@ export function TaskForm(props: {
       errors={errors}
       wide
     >
-      <TextField
-        name="name"
-        label="Name"
+      <NameField
         value={values.name}
         errors={errors}
-        required
-        autofocus
         hint="What the interaction does, e.g. “open menu”."
       />
       <ActionsEditor

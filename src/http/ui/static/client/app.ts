@@ -1,4 +1,5 @@
 import { installCsrf } from './csrf.ts';
+import { installFileFields } from './file-fields.ts';
 import { detailOf, type HtmxErrorDetail } from './htmx-events.ts';
 import { installConfirm, installModal } from './modal.ts';
 import { installRepeatableRows } from './repeatable-rows.ts';
@@ -13,6 +14,7 @@ installModal();
 installConfirm();
 installTimestamps();
 installRepeatableRows();
+installFileFields();
 installRunsList();
 installRunLogFollow();
 
