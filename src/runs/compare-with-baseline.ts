@@ -16,6 +16,11 @@ export interface Comparison {
   diffPixels: number | null;
   diffPercent: number | null;
   diffLevel: DiffLevel | null;
+  /**
+   * The percent diffLevel was graded on: diffPercent, or changedPercent when ignoring moves.
+   * The run's level applies the run threshold to the largest of these (diff-level.ts).
+   */
+  levelPercent: number | null;
   details: DiffDetails;
   /** Diff image and heatmap, written; the caller records or removes them. */
   artifacts: ArtifactRecord[];
@@ -61,28 +66,8 @@ export async function compareWithBaseline(
     throw new ComparisonError('the baseline this run compares against has been deleted');
   }
   const entry = await findCurrentEntry(ctx.db, run.baselineId, execution.matrixKey);
-  if (!entry) {
-    return {
-      baselineEntryId: null,
-      diffPixels: null,
-      diffPercent: null,
-      diffLevel: null,
-      details: { noBaseline: true },
-      artifacts: [],
-      baselineEnvironment: null,
-    };
-  }
-  if (entry.sha256 === observed.sha256) {
-    return {
-      baselineEntryId: entry.id,
-      diffPixels: 0,
-      diffPercent: 0,
-      diffLevel: 'none',
-      details: { identical: true, changedRegions: [], sizeChange: { width: 0, height: 0 } },
-      artifacts: [],
-      baselineEnvironment: entry.environment,
-    };
-  }
+  if (!entry) return notCompared({ noBaseline: true });
+  if (entry.sha256 === observed.sha256) return identical(entry.id, entry.environment);
   // A path when the store is a directory: the diff engine reads it where it runs (a worker
   // thread), and the baseline image never passes through this thread.
   const baselinePng =
@@ -121,32 +106,43 @@ export async function compareWithReference(
   ignoreRegions: Rect[],
   options: CompareOptions = {},
 ): Promise<Comparison> {
-  if (!reference) {
-    return {
-      baselineEntryId: null,
-      diffPixels: null,
-      diffPercent: null,
-      diffLevel: null,
-      details: { noReference: true },
-      artifacts: [],
-      baselineEnvironment: null,
-    };
-  }
-  if (reference.sha256 === observed.sha256) {
-    return {
-      baselineEntryId: null,
-      diffPixels: 0,
-      diffPercent: 0,
-      diffLevel: 'none',
-      details: { identical: true, changedRegions: [], sizeChange: { width: 0, height: 0 } },
-      artifacts: [],
-      baselineEnvironment: null,
-    };
-  }
+  if (!reference) return notCompared({ noReference: true });
+  if (reference.sha256 === observed.sha256) return identical(null, null);
   return {
     baselineEntryId: null,
     baselineEnvironment: null,
     ...(await diffImages(ctx, differ, run, execution, reference, observed, ignoreRegions, options)),
+  };
+}
+
+/** Nothing to compare against: no level, no percent. */
+function notCompared(details: { noBaseline: true } | { noReference: true }): Comparison {
+  return {
+    baselineEntryId: null,
+    diffPixels: null,
+    diffPercent: null,
+    diffLevel: null,
+    levelPercent: null,
+    details,
+    artifacts: [],
+    baselineEnvironment: null,
+  };
+}
+
+/** Equal bytes: `none`, without decoding either image. */
+function identical(
+  baselineEntryId: string | null,
+  baselineEnvironment: ExecutionEnvironment | null,
+): Comparison {
+  return {
+    baselineEntryId,
+    diffPixels: 0,
+    diffPercent: 0,
+    diffLevel: 'none',
+    levelPercent: 0,
+    details: { identical: true, changedRegions: [], sizeChange: { width: 0, height: 0 } },
+    artifacts: [],
+    baselineEnvironment,
   };
 }
 
@@ -187,10 +183,9 @@ async function diffImages(
         )
       : undefined;
   if (explanation) artifacts.push(...explanation.artifacts);
-  const level =
-    options.ignoreMoves && explanation
-      ? diffLevel(explanation.changedPercent, run.executionDiffThreshold)
-      : pixelLevel;
+  const levelPercent =
+    options.ignoreMoves && explanation ? explanation.changedPercent : result.diffPercent;
+  const level = diffLevel(levelPercent, run.executionDiffThreshold);
   if (result.diffImage && keepImages) {
     artifacts.push(
       await writeArtifactFile(ctx, {
@@ -217,6 +212,7 @@ async function diffImages(
     diffPixels: result.diffPixels,
     diffPercent: result.diffPercent,
     diffLevel: level,
+    levelPercent,
     details: {
       identical: result.identical,
       changedRegions: result.changedRegions,

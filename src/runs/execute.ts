@@ -608,6 +608,7 @@ function recordSuccessOnce(
       diffPixels: comparison?.diffPixels ?? null,
       diffPercent: comparison?.diffPercent ?? null,
       diffLevel: comparison?.diffLevel ?? null,
+      levelPercent: comparison?.levelPercent ?? null,
       diffDetails: comparison?.details ?? null,
       finishedAt: now,
       environment: capture.environment,
