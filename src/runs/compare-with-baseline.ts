@@ -1,10 +1,11 @@
 import type { AppContext } from '../app-context.ts';
-import { writeArtifactFile } from '../artifacts/artifact-files.ts';
+import { sha256Of } from '../artifacts/artifact-files.ts';
 import type { ArtifactRecord } from '../artifacts/artifacts.repository.ts';
 import { findCurrentEntry } from '../baselines/baselines.repository.ts';
 import { diffLevel } from '../diff/diff-level.ts';
 import type { DiffLevel, ExecutionEnvironment, Rect } from '../shared/domain.ts';
 import type { LayoutSnapshot } from '../shared/layout-snapshot.ts';
+import { fileOwnerOf, writeExecutionFiles } from './execution-artifacts.ts';
 import { explainComparison, loadLayoutSnapshot } from './explain-comparison.ts';
 import type { ExecutionRecord } from './executions.repository.ts';
 import type { ImageDiffer } from './image-differ.ts';
@@ -33,6 +34,14 @@ export interface ComparedImage {
   png: Buffer;
   sha256: string;
   layout?: LayoutSnapshot | undefined;
+}
+
+/** A screenshot (and its layout snapshot) as compared: hashed once. */
+export function comparedImageOf(shot: {
+  png: Buffer;
+  layout?: LayoutSnapshot | undefined;
+}): ComparedImage {
+  return { png: shot.png, sha256: sha256Of(shot.png), layout: shot.layout };
 }
 
 export interface CompareOptions {
@@ -164,7 +173,7 @@ async function diffImages(
   const pixelLevel = diffLevel(result.diffPercent, run.executionDiffThreshold);
   const artifacts: ArtifactRecord[] = [];
   const keepImages = pixelLevel !== 'none' || options.writeImagesWhenNone === true;
-  const file = { projectId: run.projectId, runId: run.id, executionId: execution.id };
+  const file = fileOwnerOf(run, execution);
   const explanation =
     before.layout && after.layout && result.diffPixels > 0
       ? await explainComparison(
@@ -186,28 +195,21 @@ async function diffImages(
   const levelPercent =
     options.ignoreMoves && explanation ? explanation.changedPercent : result.diffPercent;
   const level = diffLevel(levelPercent, run.executionDiffThreshold);
-  if (result.diffImage && keepImages) {
-    artifacts.push(
-      await writeArtifactFile(ctx, {
-        ...file,
+  await writeExecutionFiles(
+    ctx,
+    file,
+    [
+      {
         kind: 'diff',
         extension: 'png',
-        bytes: result.diffImage,
+        bytes: keepImages ? result.diffImage : undefined,
         width: Math.max(result.baselineSize.width, result.observedSize.width),
         height: Math.max(result.baselineSize.height, result.observedSize.height),
-      }),
-    );
-  }
-  if (result.heatmap && keepImages) {
-    artifacts.push(
-      await writeArtifactFile(ctx, {
-        ...file,
-        kind: 'heatmap',
-        extension: 'png',
-        bytes: result.heatmap,
-      }),
-    );
-  }
+      },
+      { kind: 'heatmap', extension: 'png', bytes: keepImages ? result.heatmap : undefined },
+    ],
+    artifacts,
+  );
   return {
     diffPixels: result.diffPixels,
     diffPercent: result.diffPercent,
