@@ -107,30 +107,9 @@ describe('summarizeRun', () => {
     const summary = summarizeRun(
       'compare',
       [
-        {
-          status: 'finished',
-          diffLevel: 'minor',
-          count: 3,
-          sumDiffPercent: 0.15,
-          maxDiffPercent: 0.08,
-          maxLevelPercent: 0.08,
-        },
-        {
-          status: 'finished',
-          diffLevel: 'none',
-          count: 5,
-          sumDiffPercent: 0,
-          maxDiffPercent: 0,
-          maxLevelPercent: 0,
-        },
-        {
-          status: 'running',
-          diffLevel: null,
-          count: 2,
-          sumDiffPercent: 0,
-          maxDiffPercent: 0,
-          maxLevelPercent: 0,
-        },
+        { ...one('finished', 0.08, 'minor'), count: 3, sumDiffPercent: 0.15 },
+        { ...one('finished', 0, 'none'), count: 5 },
+        { ...one('running', null, null), count: 2 },
       ],
       0.1,
     );
