@@ -199,6 +199,8 @@ export interface ExecutionsTable {
   diff_pixels: number | null;
   diff_percent: number | null;
   diff_level: string | null;
+  /** The percent diff_level was graded on (see the execution-level-percent migration). */
+  level_percent: number | null;
   diff_details: string | null;
   created_at: string;
   started_at: string | null;

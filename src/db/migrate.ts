@@ -12,6 +12,7 @@ import * as review from './migrations/2026-11-30T0320-review.ts';
 import * as schedules from './migrations/2026-11-30T0330-schedules.ts';
 import * as layoutSnapshots from './migrations/2026-11-30T0410-layout-snapshots.ts';
 import * as captureScopeAndVideo from './migrations/2026-11-30T0430-capture-scope-and-video.ts';
+import * as executionLevelPercent from './migrations/2026-11-30T0520-execution-level-percent.ts';
 
 // Migrations are listed here rather than read from disk, so they run the same from source,
 // from a bundle, and in tests. Names sort by date: add new ones at the end.
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30T0330-schedules': schedules,
   '2026-11-30T0410-layout-snapshots': layoutSnapshots,
   '2026-11-30T0430-capture-scope-and-video': captureScopeAndVideo,
+  '2026-11-30T0520-execution-level-percent': executionLevelPercent,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -18,6 +18,8 @@ export function diffLevel(
 export interface ExecutionDiff {
   diffPercent: number | null;
   diffLevel: DiffLevel | null;
+  /** The percent diffLevel was graded on, when not diffPercent (changedPercent, ignoring moves). */
+  levelPercent?: number | null;
 }
 
 export interface RunDiffSummary {
@@ -33,10 +35,12 @@ export interface RunDiffSummary {
 
 /**
  * The run's diff summary. Executions without a level (baseline mode, failed, not yet done) are
- * left out. The run level applies the run threshold to the MAX diff, not the average: one
- * broken page among fifty is a regression, and averaging would dilute it below any threshold.
- * `none` when every compared execution is `none`; `major` when the max exceeds the run
- * threshold; otherwise `minor`.
+ * left out. The run's level is derived from its executions' levels, never beside them: `none`
+ * when every compared execution is `none`, `minor` when the worst is `minor`. When one is
+ * `major`, the run threshold applies to the MAX of the percents the levels were graded on
+ * (diffPercent, or changedPercent when the batch ignores moves), not the average: one broken
+ * page among fifty is a regression, and averaging would dilute it below any threshold. Within
+ * the run threshold the run is `minor`; the run is never worse than its worst execution.
  */
 export function summarizeDiffs(
   executions: readonly ExecutionDiff[],
@@ -48,17 +52,22 @@ export function summarizeDiffs(
       count: 1,
       sumDiffPercent: e.diffPercent ?? 0,
       maxDiffPercent: e.diffPercent ?? 0,
+      maxLevelPercent: e.levelPercent ?? e.diffPercent ?? 0,
     })),
     runThresholdPercent,
   );
 }
 
-/** Executions that share a diff level: how many, and the sum and max of their diff percents. */
+/**
+ * Executions that share a diff level: how many, the sum and max of their diff percents, and
+ * the max of the percents their level was graded on.
+ */
 export interface DiffGroup {
   diffLevel: DiffLevel | null;
   count: number;
   sumDiffPercent: number;
   maxDiffPercent: number;
+  maxLevelPercent: number;
 }
 
 /** summarizeDiffs, from executions counted in groups (as a database aggregates them). */
@@ -78,19 +87,30 @@ export function summarizeDiffGroups(
   let compared = 0;
   let total = 0;
   let max = 0;
+  let maxGraded = 0;
   for (const group of groups) {
     if (group.diffLevel === null || group.count === 0) continue;
     summary[group.diffLevel] += group.count;
     compared += group.count;
     total += group.sumDiffPercent;
     max = Math.max(max, group.maxDiffPercent);
+    maxGraded = Math.max(maxGraded, group.maxLevelPercent);
   }
   if (compared === 0) return summary;
   summary.avgDiffPercent = total / compared;
   summary.maxDiffPercent = max;
-  if (summary.minor === 0 && summary.major === 0) summary.diffLevel = 'none';
-  else summary.diffLevel = max > runThresholdPercent ? 'major' : 'minor';
+  summary.diffLevel = runLevel(summary, maxGraded, runThresholdPercent);
   return summary;
+}
+
+/** The one rule for a run's level (see summarizeDiffs). */
+function runLevel(
+  counts: Record<DiffLevel, number>,
+  maxGradedPercent: number,
+  runThresholdPercent: number,
+): DiffLevel {
+  if (counts.major > 0) return maxGradedPercent > runThresholdPercent ? 'major' : 'minor';
+  return counts.minor > 0 ? 'minor' : 'none';
 }
 
 function assertThreshold(value: number, kind: string): void {

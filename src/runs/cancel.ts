@@ -1,13 +1,14 @@
 import type { AppContext } from '../app-context.ts';
-import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
 import { nowIso } from '../shared/clock.ts';
 import type { CancelReason } from '../shared/domain.ts';
-import { conflict, invariant, notFound } from '../shared/errors.ts';
+import { conflict, notFound } from '../shared/errors.ts';
 import { cancelExecutionRows, listExecutionIdsOfRun } from './executions.repository.ts';
 import { cellLabel } from './cell-label.ts';
 import {
-  findExecutionLockingRun,
+  auditExecutionUpdate,
+  auditRunUpdate,
+  getExecutionAndRunLocking,
   lockRun,
   runTransaction,
   syncRunStatus,
@@ -49,15 +50,7 @@ export async function cancelRun(
       message: `run cancelled: ${reasonText[reason]}${actor === 'system' ? '' : ` (${actor})`}; ${ids.length} execution(s) stopped`,
     });
     const after = await syncRunStatus(trx, ctx, runId, changes);
-    await recordAudit(trx, {
-      actor,
-      action: 'update',
-      entityType: 'run',
-      entityId: runId,
-      projectId: run.projectId,
-      before: { status: run.status, cancelReason: run.cancelReason },
-      after: { status: after.status, cancelReason: after.cancelReason },
-    });
+    await auditRunUpdate(trx, actor, run, after);
     return ids;
   });
   await abortCaptures(ctx, cancelled, reason);
@@ -71,15 +64,12 @@ export async function cancelExecution(
   actor: Actor,
 ): Promise<void> {
   await runTransaction(ctx, async (trx, changes) => {
-    const execution = await findExecutionLockingRun(trx, executionId);
-    if (!execution) throw notFound('execution', executionId);
+    const { execution, run } = await getExecutionAndRunLocking(trx, executionId);
     if (isTerminal(execution.status)) {
       throw conflict(
         `execution '${executionId}' is already ${execution.status}; there is nothing to cancel`,
       );
     }
-    const run = await findRun(trx, execution.runId);
-    invariant(run, `run of execution ${executionId} exists`);
     await cancelExecutionRows(trx, [executionId], reason, nowIso());
     changes.touchExecution(run, executionId);
     changes.log(run, {
@@ -89,12 +79,7 @@ export async function cancelExecution(
       message: `${cellLabel(execution)}: cancelled ${reasonText[reason]}${actor === 'system' ? '' : ` (${actor})`}`,
     });
     await syncRunStatus(trx, ctx, run.id, changes);
-    await recordAudit(trx, {
-      actor,
-      action: 'update',
-      entityType: 'execution',
-      entityId: executionId,
-      projectId: run.projectId,
+    await auditExecutionUpdate(trx, actor, run, executionId, {
       before: { status: execution.status },
       after: { status: 'cancelled', cancelReason: reason },
     });

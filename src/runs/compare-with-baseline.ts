@@ -1,10 +1,11 @@
 import type { AppContext } from '../app-context.ts';
-import { writeArtifactFile } from '../artifacts/artifact-files.ts';
+import { sha256Of } from '../artifacts/artifact-files.ts';
 import type { ArtifactRecord } from '../artifacts/artifacts.repository.ts';
 import { findCurrentEntry } from '../baselines/baselines.repository.ts';
 import { diffLevel } from '../diff/diff-level.ts';
 import type { DiffLevel, ExecutionEnvironment, Rect } from '../shared/domain.ts';
 import type { LayoutSnapshot } from '../shared/layout-snapshot.ts';
+import { fileOwnerOf, writeExecutionFiles } from './execution-artifacts.ts';
 import { explainComparison, loadLayoutSnapshot } from './explain-comparison.ts';
 import type { ExecutionRecord } from './executions.repository.ts';
 import type { ImageDiffer } from './image-differ.ts';
@@ -16,6 +17,11 @@ export interface Comparison {
   diffPixels: number | null;
   diffPercent: number | null;
   diffLevel: DiffLevel | null;
+  /**
+   * The percent diffLevel was graded on: diffPercent, or changedPercent when ignoring moves.
+   * The run's level applies the run threshold to the largest of these (diff-level.ts).
+   */
+  levelPercent: number | null;
   details: DiffDetails;
   /** Diff image and heatmap, written; the caller records or removes them. */
   artifacts: ArtifactRecord[];
@@ -28,6 +34,14 @@ export interface ComparedImage {
   png: Buffer;
   sha256: string;
   layout?: LayoutSnapshot | undefined;
+}
+
+/** A screenshot (and its layout snapshot) as compared: hashed once. */
+export function comparedImageOf(shot: {
+  png: Buffer;
+  layout?: LayoutSnapshot | undefined;
+}): ComparedImage {
+  return { png: shot.png, sha256: sha256Of(shot.png), layout: shot.layout };
 }
 
 export interface CompareOptions {
@@ -61,28 +75,8 @@ export async function compareWithBaseline(
     throw new ComparisonError('the baseline this run compares against has been deleted');
   }
   const entry = await findCurrentEntry(ctx.db, run.baselineId, execution.matrixKey);
-  if (!entry) {
-    return {
-      baselineEntryId: null,
-      diffPixels: null,
-      diffPercent: null,
-      diffLevel: null,
-      details: { noBaseline: true },
-      artifacts: [],
-      baselineEnvironment: null,
-    };
-  }
-  if (entry.sha256 === observed.sha256) {
-    return {
-      baselineEntryId: entry.id,
-      diffPixels: 0,
-      diffPercent: 0,
-      diffLevel: 'none',
-      details: { identical: true, changedRegions: [], sizeChange: { width: 0, height: 0 } },
-      artifacts: [],
-      baselineEnvironment: entry.environment,
-    };
-  }
+  if (!entry) return notCompared({ noBaseline: true });
+  if (entry.sha256 === observed.sha256) return identical(entry.id, entry.environment);
   // A path when the store is a directory: the diff engine reads it where it runs (a worker
   // thread), and the baseline image never passes through this thread.
   const baselinePng =
@@ -121,32 +115,43 @@ export async function compareWithReference(
   ignoreRegions: Rect[],
   options: CompareOptions = {},
 ): Promise<Comparison> {
-  if (!reference) {
-    return {
-      baselineEntryId: null,
-      diffPixels: null,
-      diffPercent: null,
-      diffLevel: null,
-      details: { noReference: true },
-      artifacts: [],
-      baselineEnvironment: null,
-    };
-  }
-  if (reference.sha256 === observed.sha256) {
-    return {
-      baselineEntryId: null,
-      diffPixels: 0,
-      diffPercent: 0,
-      diffLevel: 'none',
-      details: { identical: true, changedRegions: [], sizeChange: { width: 0, height: 0 } },
-      artifacts: [],
-      baselineEnvironment: null,
-    };
-  }
+  if (!reference) return notCompared({ noReference: true });
+  if (reference.sha256 === observed.sha256) return identical(null, null);
   return {
     baselineEntryId: null,
     baselineEnvironment: null,
     ...(await diffImages(ctx, differ, run, execution, reference, observed, ignoreRegions, options)),
+  };
+}
+
+/** Nothing to compare against: no level, no percent. */
+function notCompared(details: { noBaseline: true } | { noReference: true }): Comparison {
+  return {
+    baselineEntryId: null,
+    diffPixels: null,
+    diffPercent: null,
+    diffLevel: null,
+    levelPercent: null,
+    details,
+    artifacts: [],
+    baselineEnvironment: null,
+  };
+}
+
+/** Equal bytes: `none`, without decoding either image. */
+function identical(
+  baselineEntryId: string | null,
+  baselineEnvironment: ExecutionEnvironment | null,
+): Comparison {
+  return {
+    baselineEntryId,
+    diffPixels: 0,
+    diffPercent: 0,
+    diffLevel: 'none',
+    levelPercent: 0,
+    details: { identical: true, changedRegions: [], sizeChange: { width: 0, height: 0 } },
+    artifacts: [],
+    baselineEnvironment,
   };
 }
 
@@ -168,7 +173,7 @@ async function diffImages(
   const pixelLevel = diffLevel(result.diffPercent, run.executionDiffThreshold);
   const artifacts: ArtifactRecord[] = [];
   const keepImages = pixelLevel !== 'none' || options.writeImagesWhenNone === true;
-  const file = { projectId: run.projectId, runId: run.id, executionId: execution.id };
+  const file = fileOwnerOf(run, execution);
   const explanation =
     before.layout && after.layout && result.diffPixels > 0
       ? await explainComparison(
@@ -187,36 +192,29 @@ async function diffImages(
         )
       : undefined;
   if (explanation) artifacts.push(...explanation.artifacts);
-  const level =
-    options.ignoreMoves && explanation
-      ? diffLevel(explanation.changedPercent, run.executionDiffThreshold)
-      : pixelLevel;
-  if (result.diffImage && keepImages) {
-    artifacts.push(
-      await writeArtifactFile(ctx, {
-        ...file,
+  const levelPercent =
+    options.ignoreMoves && explanation ? explanation.changedPercent : result.diffPercent;
+  const level = diffLevel(levelPercent, run.executionDiffThreshold);
+  await writeExecutionFiles(
+    ctx,
+    file,
+    [
+      {
         kind: 'diff',
         extension: 'png',
-        bytes: result.diffImage,
+        bytes: keepImages ? result.diffImage : undefined,
         width: Math.max(result.baselineSize.width, result.observedSize.width),
         height: Math.max(result.baselineSize.height, result.observedSize.height),
-      }),
-    );
-  }
-  if (result.heatmap && keepImages) {
-    artifacts.push(
-      await writeArtifactFile(ctx, {
-        ...file,
-        kind: 'heatmap',
-        extension: 'png',
-        bytes: result.heatmap,
-      }),
-    );
-  }
+      },
+      { kind: 'heatmap', extension: 'png', bytes: keepImages ? result.heatmap : undefined },
+    ],
+    artifacts,
+  );
   return {
     diffPixels: result.diffPixels,
     diffPercent: result.diffPercent,
     diffLevel: level,
+    levelPercent,
     details: {
       identical: result.identical,
       changedRegions: result.changedRegions,

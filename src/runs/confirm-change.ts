@@ -1,5 +1,4 @@
 import type { AppContext } from '../app-context.ts';
-import { sha256Of } from '../artifacts/artifact-files.ts';
 import type { BrowserPool } from '../capture/browser-pool.ts';
 import { CaptureError } from '../capture/capture-error.ts';
 import { captureExecution } from '../capture/capture-execution.ts';
@@ -7,7 +6,7 @@ import type { CaptureLogLine, CaptureRequest, CaptureResult } from '../capture/c
 import { nowIso } from '../shared/clock.ts';
 import type { Rect } from '../shared/domain.ts';
 import { ignoredRegionsOf, type CaptureInputs } from './capture-inputs.ts';
-import { compareWithBaseline, type Comparison } from './compare-with-baseline.ts';
+import { compareWithBaseline, comparedImageOf, type Comparison } from './compare-with-baseline.ts';
 import type { ExecutionRecord } from './executions.repository.ts';
 import type { ImageDiffer } from './image-differ.ts';
 import type { RunRecord } from './runs.repository.ts';
@@ -145,11 +144,7 @@ export async function confirmChange(
     deps.differ,
     run,
     execution,
-    {
-      png: capture.observed.png,
-      sha256: sha256Of(capture.observed.png),
-      layout: capture.observed.layout,
-    },
+    comparedImageOf(capture.observed),
     [...ignoreRegions, ...unstableRegions],
     { writeImagesWhenNone: true, ignoreMoves: inputs.ignoreMoves },
   );

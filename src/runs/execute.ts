@@ -1,6 +1,5 @@
 import { dispatch } from './recovery.ts';
 import type { AppContext } from '../app-context.ts';
-import { sha256Of, writeArtifactFile } from '../artifacts/artifact-files.ts';
 import { insertArtifact, type ArtifactRecord } from '../artifacts/artifacts.repository.ts';
 import { recordBaselineImage } from '../baselines/baseline-images.ts';
 import type { BrowserPool } from '../capture/browser-pool.ts';
@@ -18,7 +17,6 @@ import type {
   ExecutionEnvironment,
 } from '../shared/domain.ts';
 import { invariant } from '../shared/errors.ts';
-import { encodeLayoutSnapshot } from '../shared/layout-snapshot.ts';
 import { observeCaptureStep, timeComparison, type DiffResult } from '../metrics/metrics.ts';
 import {
   ExecutionSetupError,
@@ -30,9 +28,11 @@ import {
   ComparisonError,
   compareWithBaseline,
   compareWithReference,
+  comparedImageOf,
   type Comparison,
 } from './compare-with-baseline.ts';
 import { confirmChange } from './confirm-change.ts';
+import { fileOwnerOf, writeCaptureFiles, writeFailureFiles } from './execution-artifacts.ts';
 import { describeDrift, environmentDrift } from './environment-drift.ts';
 import {
   claimExecution,
@@ -179,51 +179,8 @@ async function runClaimedExecution(
         signal,
         onLog,
       });
-      written.push(...(await writeCaptureFiles(ctx, run, execution, capture)));
-      const observedSha = sha256Of(capture.observed.png);
-      const compared =
-        run.mode === 'reference'
-          ? await timeComparison(
-              () =>
-                compareWithReference(
-                  ctx,
-                  deps.differ,
-                  run,
-                  execution,
-                  capture.reference && {
-                    png: capture.reference.png,
-                    sha256: sha256Of(capture.reference.png),
-                    layout: capture.reference.layout,
-                  },
-                  {
-                    png: capture.observed.png,
-                    sha256: observedSha,
-                    layout: capture.observed.layout,
-                  },
-                  ignoredRegionsOf(inputs, capture),
-                  { ignoreMoves: inputs.ignoreMoves },
-                ),
-              comparisonResult,
-            )
-          : run.mode === 'compare'
-            ? await timeComparison(
-                () =>
-                  compareWithBaseline(
-                    ctx,
-                    deps.differ,
-                    run,
-                    execution,
-                    {
-                      png: capture.observed.png,
-                      sha256: observedSha,
-                      layout: capture.observed.layout,
-                    },
-                    ignoredRegionsOf(inputs, capture),
-                    { ignoreMoves: inputs.ignoreMoves },
-                  ),
-                comparisonResult,
-              )
-            : undefined;
+      written.push(...(await writeCaptureFiles(ctx, fileOwnerOf(run, execution), capture)));
+      const compared = await compareCapture(deps, run, execution, inputs, capture);
       // Confirm before flagging re-captures the page's own URL: a reference diff stands as is.
       const comparison =
         run.mode === 'reference'
@@ -258,7 +215,9 @@ async function runClaimedExecution(
           lastStep,
           logLines,
           // A timeout keeps its evidence: the page as it was when time ran out, and the log.
-          artifacts: byTimeout ? await writeFailureFiles(ctx, run, execution, error) : [],
+          artifacts: byTimeout
+            ? await writeFailureFiles(ctx, fileOwnerOf(run, execution), error)
+            : [],
         });
         return;
       }
@@ -283,7 +242,7 @@ async function runClaimedExecution(
         current.execution = next;
         continue;
       }
-      const failureFiles = await writeFailureFiles(ctx, run, execution, error);
+      const failureFiles = await writeFailureFiles(ctx, fileOwnerOf(run, execution), error);
       const files = [...written, ...failureFiles];
       await whileDatabaseUnavailable(deps, jobSignal, 'recording a failed execution', () =>
         recordFailure(deps, run, execution, describeFailure(error), logLines, files),
@@ -293,6 +252,45 @@ async function runClaimedExecution(
       clearTimeout(timer);
     }
   }
+}
+
+/** The capture compared as the run's mode asks, timed; none in a baseline run. */
+async function compareCapture(
+  deps: ExecutorDeps,
+  run: RunRecord,
+  execution: ExecutionRecord,
+  inputs: CaptureInputs,
+  capture: CaptureResult,
+): Promise<Comparison | undefined> {
+  if (run.mode === 'baseline') return undefined;
+  const observed = comparedImageOf(capture.observed);
+  const reference = capture.reference && comparedImageOf(capture.reference);
+  const ignoreRegions = ignoredRegionsOf(inputs, capture);
+  const options = { ignoreMoves: inputs.ignoreMoves };
+  return timeComparison(
+    () =>
+      run.mode === 'reference'
+        ? compareWithReference(
+            deps.ctx,
+            deps.differ,
+            run,
+            execution,
+            reference,
+            observed,
+            ignoreRegions,
+            options,
+          )
+        : compareWithBaseline(
+            deps.ctx,
+            deps.differ,
+            run,
+            execution,
+            observed,
+            ignoreRegions,
+            options,
+          ),
+    comparisonResult,
+  );
 }
 
 async function claim(
@@ -355,132 +353,6 @@ async function retryAfterTransientFault(
     changes.touchExecution(run, execution.id);
     return { ...execution, attempt: execution.attempt + 1 };
   });
-}
-
-async function writeCaptureFiles(
-  ctx: AppContext,
-  run: RunRecord,
-  execution: ExecutionRecord,
-  capture: CaptureResult,
-): Promise<ArtifactRecord[]> {
-  const file = { projectId: run.projectId, runId: run.id, executionId: execution.id };
-  const records = [
-    await writeArtifactFile(ctx, {
-      ...file,
-      kind: 'screenshot',
-      extension: 'png',
-      bytes: capture.observed.png,
-      width: capture.observed.width,
-      height: capture.observed.height,
-    }),
-  ];
-  if (capture.reference) {
-    records.push(
-      await writeArtifactFile(ctx, {
-        ...file,
-        kind: 'reference',
-        extension: 'png',
-        bytes: capture.reference.png,
-        width: capture.reference.width,
-        height: capture.reference.height,
-      }),
-    );
-  }
-  if (capture.observed.layout) {
-    records.push(
-      await writeArtifactFile(ctx, {
-        ...file,
-        kind: 'layout',
-        extension: 'json.gz',
-        bytes: encodeLayoutSnapshot(capture.observed.layout),
-      }),
-    );
-  }
-  if (capture.video) {
-    records.push(
-      await writeArtifactFile(ctx, {
-        ...file,
-        kind: 'video',
-        extension: 'webm',
-        bytes: capture.video,
-      }),
-    );
-  }
-  if (capture.trace) {
-    records.push(
-      await writeArtifactFile(ctx, {
-        ...file,
-        kind: 'trace',
-        extension: 'zip',
-        bytes: capture.trace,
-      }),
-    );
-  }
-  records.push(
-    await writeArtifactFile(ctx, {
-      ...file,
-      kind: 'log',
-      extension: 'txt',
-      bytes: Buffer.from(formatCaptureLog(capture.log)),
-    }),
-  );
-  return records;
-}
-
-async function writeFailureFiles(
-  ctx: AppContext,
-  run: RunRecord,
-  execution: ExecutionRecord,
-  error: unknown,
-): Promise<ArtifactRecord[]> {
-  if (!(error instanceof CaptureError)) return [];
-  const file = { projectId: run.projectId, runId: run.id, executionId: execution.id };
-  const records: ArtifactRecord[] = [];
-  try {
-    if (error.trace) {
-      records.push(
-        await writeArtifactFile(ctx, {
-          ...file,
-          kind: 'trace',
-          extension: 'zip',
-          bytes: error.trace,
-        }),
-      );
-    }
-    if (error.screenshot) {
-      records.push(
-        await writeArtifactFile(ctx, {
-          ...file,
-          kind: 'failure',
-          extension: 'png',
-          bytes: error.screenshot,
-        }),
-      );
-    }
-    if (error.log.length > 0) {
-      records.push(
-        await writeArtifactFile(ctx, {
-          ...file,
-          kind: 'log',
-          extension: 'txt',
-          bytes: Buffer.from(formatCaptureLog(error.log)),
-        }),
-      );
-    }
-  } catch (writeError) {
-    ctx.logger.warn({ err: writeError }, 'could not store the artifacts of a failed execution');
-  }
-  return records;
-}
-
-function formatCaptureLog(lines: readonly CaptureLogLine[]): string {
-  return lines
-    .map(
-      (l) =>
-        `${l.at} ${l.level.toUpperCase().padEnd(5)} [${l.step}] ${l.message}${l.durationMs === undefined ? '' : ` (${l.durationMs} ms)`}`,
-    )
-    .join('\n')
-    .concat('\n');
 }
 
 function toRunLogLine(line: CaptureLogLine, executionId: string): NewRunLogLine {
@@ -608,6 +480,7 @@ function recordSuccessOnce(
       diffPixels: comparison?.diffPixels ?? null,
       diffPercent: comparison?.diffPercent ?? null,
       diffLevel: comparison?.diffLevel ?? null,
+      levelPercent: comparison?.levelPercent ?? null,
       diffDetails: comparison?.details ?? null,
       finishedAt: now,
       environment: capture.environment,
@@ -663,6 +536,16 @@ function describeComparison(comparison: Comparison | undefined): string {
   return ` (diff ${comparison.diffLevel ?? 'none'}, ${percent.toFixed(3)} % of pixels)`;
 }
 
+/** What an attempt that ended without a screenshot leaves of an outcome: nothing compared. */
+const noResult = {
+  finalUrl: null,
+  baselineEntryId: null,
+  diffPixels: null,
+  diffPercent: null,
+  diffLevel: null,
+  diffDetails: null,
+} as const satisfies Partial<ExecutionOutcomeUpdate>;
+
 async function recordFailure(
   deps: ExecutorDeps,
   run: RunRecord,
@@ -680,12 +563,7 @@ async function recordFailure(
         error: failure.message,
         cancelReason: null,
         httpStatus: failure.httpStatus ?? null,
-        finalUrl: null,
-        baselineEntryId: null,
-        diffPixels: null,
-        diffPercent: null,
-        diffLevel: null,
-        diffDetails: null,
+        ...noResult,
         finishedAt: nowIso(),
         environment: failure.environment ?? null,
         environmentDrift: failure.environmentDrift ?? null,
@@ -734,12 +612,7 @@ async function recordAbort(
         error: message,
         cancelReason: 'timeout',
         httpStatus: null,
-        finalUrl: null,
-        baselineEntryId: null,
-        diffPixels: null,
-        diffPercent: null,
-        diffLevel: null,
-        diffDetails: null,
+        ...noResult,
         finishedAt: nowIso(),
       });
       if (!recorded) return false;

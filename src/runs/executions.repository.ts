@@ -89,6 +89,8 @@ export interface ExecutionOutcomeUpdate {
   diffPixels: number | null;
   diffPercent: number | null;
   diffLevel: DiffLevel | null;
+  /** The percent diffLevel was graded on (diffPercent, or changedPercent when ignoring moves). */
+  levelPercent?: number | null;
   diffDetails: DiffDetails | null;
   finishedAt: string;
   /** Left out: null (the attempt recorded no fingerprint). */
@@ -370,6 +372,7 @@ export async function completeRunningExecution(
       diff_pixels: outcome.diffPixels,
       diff_percent: outcome.diffPercent,
       diff_level: outcome.diffLevel,
+      level_percent: outcome.levelPercent ?? null,
       diff_details: outcome.diffDetails === null ? null : toJson(outcome.diffDetails),
       environment: outcome.environment ? toJson(outcome.environment) : null,
       environment_drift: outcome.environmentDrift?.length ? toJson(outcome.environmentDrift) : null,
@@ -431,6 +434,7 @@ export async function requeueExecutionRows(
       diff_pixels: null,
       diff_percent: null,
       diff_level: null,
+      level_percent: null,
       diff_details: null,
       environment: null,
       environment_drift: null,

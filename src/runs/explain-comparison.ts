@@ -1,9 +1,9 @@
 import type { AppContext } from '../app-context.ts';
-import { writeArtifactFile } from '../artifacts/artifact-files.ts';
 import type { ArtifactRecord } from '../artifacts/artifacts.repository.ts';
 import type { Change } from '../diff/explain/explain-changes.ts';
 import { explainDiff, type ExplainDiffInput } from '../diff/explain/explain-diff.ts';
 import { decodeLayoutSnapshot, type LayoutSnapshot } from '../shared/layout-snapshot.ts';
+import { writeExecutionFiles, type FileOwner } from './execution-artifacts.ts';
 import type { ImageDiffer } from './image-differ.ts';
 
 // Issue 15: a compare's diff explained as element changes (diff/explain/), its aligned diff
@@ -21,22 +21,14 @@ export async function explainComparison(
   ctx: AppContext,
   differ: ImageDiffer,
   input: ExplainDiffInput,
-  file: { projectId: string; runId: string; executionId: string },
+  file: FileOwner,
 ): Promise<Explanation> {
   const explained = await explainDiff(input, (baseline, observed, options) =>
     differ.computeDiff(baseline, observed, options),
   );
-  const artifacts: ArtifactRecord[] = [];
-  if (explained.alignedDiff) {
-    artifacts.push(
-      await writeArtifactFile(ctx, {
-        ...file,
-        kind: 'aligned',
-        extension: 'png',
-        bytes: explained.alignedDiff,
-      }),
-    );
-  }
+  const artifacts = await writeExecutionFiles(ctx, file, [
+    { kind: 'aligned', extension: 'png', bytes: explained.alignedDiff },
+  ]);
   return {
     changes: explained.changes,
     changeSummary: explained.changeSummary,

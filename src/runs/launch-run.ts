@@ -14,12 +14,19 @@ import { findPages } from '../pages/pages.repository.ts';
 import { getEffectiveSettings } from '../settings/settings.service.ts';
 import { creationStamp, isoAfter } from '../shared/clock.ts';
 import type { Viewport } from '../shared/domain.ts';
+import type { Batch } from '../batches/batch.schema.ts';
+import type { Conn } from '../db/connect.ts';
 import { unprocessable } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { findTasks } from '../tasks/tasks.repository.ts';
 import { insertExecutions } from './executions.repository.ts';
 import { runTransaction } from './run-lifecycle.ts';
-import { expandRunMatrix } from './run-matrix.ts';
+import {
+  describeRunMatrix,
+  expandRunMatrix,
+  runMatrixShape,
+  type RunMatrixShape,
+} from './run-matrix.ts';
 import type { LaunchRunInput, Run } from './run.schema.ts';
 import { insertRun } from './runs.repository.ts';
 import { getRun } from './runs.service.ts';
@@ -70,10 +77,7 @@ export async function launchRun(
     // A browser that cannot capture here fails the launch (422), not each execution.
     const unavailable = availability.filter((b) => batch.browsers.includes(b.name) && !b.available);
     if (unavailable.length > 0) throw unprocessable(unavailableBrowsersMessage(unavailable));
-    const pagesById = new Map((await findPages(trx, batch.pageIds)).map((p) => [p.id, p]));
-    const tasksById = new Map((await findTasks(trx, batch.taskIds)).map((t) => [t.id, t]));
-    const pages = batch.pageIds.flatMap((id) => pagesById.get(id) ?? []);
-    const tasks = batch.taskIds.flatMap((id) => tasksById.get(id) ?? []);
+    const { pages, tasks } = await matrixTargetsOf(trx, batch);
     if (pages.length === 0) throw unprocessable(`batch '${batch.name}' has no pages to capture`);
 
     if (input.mode !== 'compare' && input.baselineId !== undefined) {
@@ -185,8 +189,8 @@ export async function launchRun(
       level: 'info',
       kind: 'queued',
       message:
-        `${input.mode} run of batch '${batch.name}'${branch === null ? '' : ` on branch '${branch}'`} queued by ${actor}: ${executions.length} execution(s) = ` +
-        `${pages.length} page(s) × ${Math.max(tasks.length, 1)} task state(s) × ${batch.browsers.length} browser(s) × ${viewports.length} viewport(s)` +
+        `${input.mode} run of batch '${batch.name}'${branch === null ? '' : ` on branch '${branch}'`} queued by ${actor}: ` +
+        describeRunMatrix(runMatrixShape({ pages, tasks, browsers: batch.browsers, viewports })) +
         (input.mode === 'compare'
           ? `, against baseline ${baselineId ?? '?'} (${resolved?.reason ?? ''})`
           : `, recording baseline ${baselineId ?? '?'}${branch === null ? '' : ` of branch '${branch}'`}`),
@@ -201,4 +205,26 @@ export async function launchRun(
     launched.executionIds.map((executionId) => ({ executionId, runId: launched.runId })),
   );
   return getRun(ctx.db, launched.runId);
+}
+
+/** The batch's pages and tasks that still exist, in the batch's order. */
+async function matrixTargetsOf(conn: Conn, batch: Batch) {
+  const pagesById = new Map((await findPages(conn, batch.pageIds)).map((p) => [p.id, p]));
+  const tasksById = new Map((await findTasks(conn, batch.taskIds)).map((t) => [t.id, t]));
+  return {
+    pages: batch.pageIds.flatMap((id) => pagesById.get(id) ?? []),
+    tasks: batch.taskIds.flatMap((id) => tasksById.get(id) ?? []),
+  };
+}
+
+/**
+ * What launching the batch now would run, counted as launchRun counts it (element selectors
+ * included): for the launcher's estimate before a launch.
+ */
+export async function estimateRun(conn: Conn, batch: Batch): Promise<RunMatrixShape> {
+  return runMatrixShape({
+    ...(await matrixTargetsOf(conn, batch)),
+    browsers: batch.browsers,
+    viewports: batch.viewports,
+  });
 }

@@ -1,12 +1,14 @@
 import type { AppContext } from '../app-context.ts';
-import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
 import { creationStamp } from '../shared/clock.ts';
-import { invariant, notFound, unprocessable } from '../shared/errors.ts';
+import { unprocessable } from '../shared/errors.ts';
 import { cellLabel } from './cell-label.ts';
 import { setExecutionReview } from './executions.repository.ts';
-import { findExecutionLockingRun, runTransaction } from './run-lifecycle.ts';
-import { findRun } from './runs.repository.ts';
+import {
+  auditExecutionUpdate,
+  getExecutionAndRunLocking,
+  runTransaction,
+} from './run-lifecycle.ts';
 
 /**
  * Marks a finished compare execution's outcome "rejected": the change is a bug to fix, not
@@ -19,10 +21,7 @@ export async function rejectExecution(
   actor: Actor,
 ): Promise<void> {
   await runTransaction(ctx, async (trx, changes) => {
-    const execution = await findExecutionLockingRun(trx, executionId);
-    if (!execution) throw notFound('execution', executionId);
-    const run = await findRun(trx, execution.runId);
-    invariant(run, `run of execution ${executionId} exists`);
+    const { execution, run } = await getExecutionAndRunLocking(trx, executionId);
     if (run.mode !== 'compare') {
       throw unprocessable('only a compare run’s executions can be reviewed');
     }
@@ -34,12 +33,7 @@ export async function rejectExecution(
     if (execution.review.status === 'rejected') return;
     const now = creationStamp();
     await setExecutionReview(trx, executionId, { status: 'rejected', by: actor, at: now });
-    await recordAudit(trx, {
-      actor,
-      action: 'update',
-      entityType: 'execution',
-      entityId: executionId,
-      projectId: run.projectId,
+    await auditExecutionUpdate(trx, actor, run, executionId, {
       before: { review: execution.review.status },
       after: { review: 'rejected' },
     });

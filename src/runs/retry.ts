@@ -6,16 +6,17 @@ import {
   partitionArtifactsOfExecutions,
   type ReleasedFile,
 } from '../artifacts/artifacts.repository.ts';
-import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../audit/audit.types.ts';
 import type { Conn } from '../db/connect.ts';
 import { getEffectiveSettings } from '../settings/settings.service.ts';
 import { isoAfter } from '../shared/clock.ts';
-import { conflict, invariant, notFound, unprocessable } from '../shared/errors.ts';
+import { conflict, notFound, unprocessable } from '../shared/errors.ts';
 import { cellLabel } from './cell-label.ts';
 import { listExecutionIdsOfRun, requeueExecutionRows } from './executions.repository.ts';
 import {
-  findExecutionLockingRun,
+  auditExecutionUpdate,
+  auditRunUpdate,
+  getExecutionAndRunLocking,
   lockRun,
   runTransaction,
   syncRunStatus,
@@ -47,15 +48,7 @@ export async function retryRun(ctx: AppContext, runId: string, actor: Actor): Pr
       message: `retrying ${ids.length} failed or cancelled execution(s) (${actor})`,
     });
     const after = await syncRunStatus(trx, ctx, runId, changes);
-    await recordAudit(trx, {
-      actor,
-      action: 'update',
-      entityType: 'run',
-      entityId: runId,
-      projectId: run.projectId,
-      before: { status: run.status, cancelReason: run.cancelReason },
-      after: { status: after.status, cancelReason: after.cancelReason, retried: ids.length },
-    });
+    await auditRunUpdate(trx, actor, run, after, { retried: ids.length });
     return { ids, released };
   });
   await removeArtifactFiles(ctx, released);
@@ -72,15 +65,12 @@ export async function retryExecution(
   actor: Actor,
 ): Promise<void> {
   const { runId, released } = await runTransaction(ctx, async (trx, changes) => {
-    const execution = await findExecutionLockingRun(trx, executionId);
-    if (!execution) throw notFound('execution', executionId);
+    const { execution, run } = await getExecutionAndRunLocking(trx, executionId);
     if (execution.status !== 'failed' && execution.status !== 'cancelled') {
       throw conflict(
         `execution '${executionId}' is ${execution.status}; only failed or cancelled executions can be retried`,
       );
     }
-    const run = await findRun(trx, execution.runId);
-    invariant(run, `run of execution ${executionId} exists`);
     const released = await requeue(trx, run, [executionId], changes);
     changes.log(run, {
       level: 'info',
@@ -89,12 +79,7 @@ export async function retryExecution(
       message: `${cellLabel(execution)}: retry requested (${actor})`,
     });
     await syncRunStatus(trx, ctx, run.id, changes);
-    await recordAudit(trx, {
-      actor,
-      action: 'update',
-      entityType: 'execution',
-      entityId: executionId,
-      projectId: run.projectId,
+    await auditExecutionUpdate(trx, actor, run, executionId, {
       before: { status: execution.status },
       after: { status: 'queued' },
     });

@@ -1,10 +1,12 @@
 import type { AppContext } from '../app-context.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { Actor } from '../audit/audit.types.ts';
 import type { Conn } from '../db/connect.ts';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/database.ts';
 import { nowIso } from '../shared/clock.ts';
 import type { RunStatus } from '../shared/domain.ts';
-import { invariant } from '../shared/errors.ts';
+import { invariant, notFound } from '../shared/errors.ts';
 import { recordWebhookEvent } from '../webhooks/outbox.ts';
 import type { WebhookEventType } from '../webhooks/webhook-events.ts';
 import {
@@ -60,6 +62,53 @@ export async function findExecutionAndRunLocking(
   const run = await findRunLocking(trx, first.runId);
   const execution = run && (await findExecution(trx, executionId));
   return run && execution && { execution, run };
+}
+
+/** findExecutionAndRunLocking for a request about one execution: not found when it is gone. */
+export async function getExecutionAndRunLocking(
+  trx: Conn,
+  executionId: string,
+): Promise<{ execution: ExecutionRecord; run: RunRecord }> {
+  const found = await findExecutionAndRunLocking(trx, executionId);
+  if (!found) throw notFound('execution', executionId);
+  return found;
+}
+
+/** The audit entry of a user's change to a run: its status and cancel reason, before and after. */
+export async function auditRunUpdate(
+  trx: Conn,
+  actor: Actor,
+  before: RunRecord,
+  after: RunRecord,
+  more: Record<string, unknown> = {},
+): Promise<void> {
+  await recordAudit(trx, {
+    actor,
+    action: 'update',
+    entityType: 'run',
+    entityId: before.id,
+    projectId: before.projectId,
+    before: { status: before.status, cancelReason: before.cancelReason },
+    after: { status: after.status, cancelReason: after.cancelReason, ...more },
+  });
+}
+
+/** The audit entry of a user's change to one execution of the run. */
+export async function auditExecutionUpdate(
+  trx: Conn,
+  actor: Actor,
+  run: RunRecord,
+  executionId: string,
+  change: { before: Record<string, unknown>; after: Record<string, unknown> },
+): Promise<void> {
+  await recordAudit(trx, {
+    actor,
+    action: 'update',
+    entityType: 'execution',
+    entityId: executionId,
+    projectId: run.projectId,
+    ...change,
+  });
 }
 
 type Trx = Transaction<Database>;

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { expandRunMatrix, partsOfMatrixKey } from './run-matrix.ts';
+import {
+  describeRunMatrix,
+  expandRunMatrix,
+  partsOfMatrixKey,
+  runMatrixShape,
+} from './run-matrix.ts';
 
 const desktop = { name: 'desktop', width: 1280, height: 800 };
 const mobile = { name: 'mobile', width: 390, height: 844 };
@@ -83,5 +88,42 @@ describe('capture scopes in the matrix', () => {
       viewports: [desktop],
     });
     expect(withTask.map((c) => c.matrixKey)).toEqual(['p1|t1|chromium|desktop']);
+  });
+
+  it('counts and describes element cells as the run expands them (estimate, launch log)', () => {
+    const input = {
+      pages: [
+        {
+          id: 'p1',
+          name: 'Home',
+          capture: { scope: 'elements' as const, selectors: ['.a', '.b'] },
+        },
+        { id: 'p2', name: 'About' },
+      ],
+      tasks: [
+        { id: 't1', name: 'menu' },
+        { id: 't2', name: 'form', capture: { scope: 'fullPage' as const } },
+      ],
+      browsers: ['chromium', 'firefox'],
+      viewports: [desktop, mobile],
+    };
+    const shape = runMatrixShape(input);
+    // p1: 2 selectors in t1 + 1 in t2 (its fullPage wins); p2: 1 + 1 → 5 captures × 2 × 2.
+    expect(shape).toEqual({
+      cells: 20,
+      pages: 2,
+      taskStates: 2,
+      captures: 5,
+      browsers: 2,
+      viewports: 2,
+    });
+    expect(shape.cells).toBe(expandRunMatrix(input).length);
+    expect(describeRunMatrix(shape)).toBe(
+      '20 execution(s) = 2 page(s) × 2 task state(s) → 5 capture(s) with element selectors × 2 browser(s) × 2 viewport(s)',
+    );
+    const plain = runMatrixShape({ ...input, pages: [{ id: 'p2', name: 'About' }] });
+    expect(describeRunMatrix(plain)).toBe(
+      '8 execution(s) = 1 page(s) × 2 task state(s) × 2 browser(s) × 2 viewport(s)',
+    );
   });
 });

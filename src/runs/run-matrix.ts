@@ -54,37 +54,83 @@ export function cellCapturesOf(scope: CaptureScope | undefined): CellCapture[] {
   return [{ scope: scope?.scope ?? 'fullPage' }];
 }
 
-/**
- * pages × tasks × element selectors × browsers × viewports, in that nesting order. A batch
- * without tasks captures each page once as loaded (task null). A task's capture scope, when
- * set, wins over its page's.
- */
-export function expandRunMatrix(input: {
+interface MatrixTargets {
   pages: readonly { id: string; name: string; capture?: CaptureScope | undefined }[];
   tasks: readonly { id: string; name: string; capture?: CaptureScope | undefined }[];
-  browsers: readonly string[];
-  viewports: readonly Viewport[];
-}): MatrixCell[] {
+}
+
+/**
+ * Each page in each task state with each of its captures (one per element selector, else
+ * one): the cells before browsers × viewports. A batch without tasks captures each page once
+ * as loaded (task null). A task's capture scope, when set, wins over its page's.
+ */
+function captureTargetsOf(input: MatrixTargets) {
   const tasks = input.tasks.length > 0 ? input.tasks : [null];
+  return input.pages.flatMap((page) =>
+    tasks.flatMap((task) =>
+      cellCapturesOf(task?.capture ?? page.capture).map((capture) => ({ page, task, capture })),
+    ),
+  );
+}
+
+/** pages × tasks × element selectors × browsers × viewports, in that nesting order. */
+export function expandRunMatrix(
+  input: MatrixTargets & { browsers: readonly string[]; viewports: readonly Viewport[] },
+): MatrixCell[] {
   const cells: MatrixCell[] = [];
-  for (const page of input.pages) {
-    for (const task of tasks) {
-      for (const capture of cellCapturesOf(task?.capture ?? page.capture)) {
-        for (const browser of input.browsers) {
-          for (const viewport of input.viewports) {
-            cells.push({
-              position: cells.length,
-              matrixKey: matrixKeyOf(page.id, task?.id ?? null, browser, viewport.name, capture),
-              page: { id: page.id, name: page.name },
-              task: task && { id: task.id, name: task.name },
-              browser,
-              viewport: { ...viewport },
-              capture,
-            });
-          }
-        }
+  for (const { page, task, capture } of captureTargetsOf(input)) {
+    for (const browser of input.browsers) {
+      for (const viewport of input.viewports) {
+        cells.push({
+          position: cells.length,
+          matrixKey: matrixKeyOf(page.id, task?.id ?? null, browser, viewport.name, capture),
+          page: { id: page.id, name: page.name },
+          task: task && { id: task.id, name: task.name },
+          browser,
+          viewport: { ...viewport },
+          capture,
+        });
       }
     }
   }
   return cells;
+}
+
+/** How many cells expandRunMatrix makes of a batch, and of what. */
+export interface RunMatrixShape {
+  cells: number;
+  pages: number;
+  taskStates: number;
+  /** Pages × task states, each element selector counting as one. */
+  captures: number;
+  browsers: number;
+  viewports: number;
+}
+
+/** The shape of the matrix expandRunMatrix makes, without making it (estimates, logs). */
+export function runMatrixShape(
+  input: MatrixTargets & { browsers: readonly unknown[]; viewports: readonly unknown[] },
+): RunMatrixShape {
+  const captures = captureTargetsOf(input).length;
+  return {
+    cells: captures * input.browsers.length * input.viewports.length,
+    pages: input.pages.length,
+    taskStates: Math.max(input.tasks.length, 1),
+    captures,
+    browsers: input.browsers.length,
+    viewports: input.viewports.length,
+  };
+}
+
+/**
+ * `8 execution(s) = 2 page(s) × 2 task state(s) × 1 browser(s) × 2 viewport(s)`; with element
+ * cells, the captures they make (`… × 1 task state(s) → 3 capture(s) with element selectors × …`).
+ */
+export function describeRunMatrix(shape: RunMatrixShape): string {
+  const plain = shape.pages * shape.taskStates;
+  return (
+    `${shape.cells} execution(s) = ${shape.pages} page(s) × ${shape.taskStates} task state(s)` +
+    (shape.captures === plain ? '' : ` → ${shape.captures} capture(s) with element selectors`) +
+    ` × ${shape.browsers} browser(s) × ${shape.viewports} viewport(s)`
+  );
 }

@@ -7,9 +7,18 @@ function one(
   status: ExecutionStatus,
   diffPercent: number | null,
   diffLevel: string | null,
+  /** The percent its level was graded on, when not diffPercent (ignoring moves). */
+  levelPercent = diffPercent,
 ): OutcomeGroup {
   const percent = diffPercent ?? 0;
-  return { status, diffLevel, count: 1, sumDiffPercent: percent, maxDiffPercent: percent };
+  return {
+    status,
+    diffLevel,
+    count: 1,
+    sumDiffPercent: percent,
+    maxDiffPercent: percent,
+    maxLevelPercent: levelPercent ?? 0,
+  };
 }
 
 const counts = (
@@ -98,15 +107,9 @@ describe('summarizeRun', () => {
     const summary = summarizeRun(
       'compare',
       [
-        {
-          status: 'finished',
-          diffLevel: 'minor',
-          count: 3,
-          sumDiffPercent: 0.15,
-          maxDiffPercent: 0.08,
-        },
-        { status: 'finished', diffLevel: 'none', count: 5, sumDiffPercent: 0, maxDiffPercent: 0 },
-        { status: 'running', diffLevel: null, count: 2, sumDiffPercent: 0, maxDiffPercent: 0 },
+        { ...one('finished', 0.08, 'minor'), count: 3, sumDiffPercent: 0.15 },
+        { ...one('finished', 0, 'none'), count: 5 },
+        { ...one('running', null, null), count: 2 },
       ],
       0.1,
     );
@@ -121,6 +124,32 @@ describe('summarizeRun', () => {
       diffLevel: 'minor',
     });
     expect(summary.avgDiffPercent).toBeCloseTo(0.15 / 8);
+  });
+
+  it('takes the run level from the levels its executions were graded on (ignoring moves)', () => {
+    // Graded by changedPercent: the raw diffs (30 %, 12 %) are moves, not changes.
+    const ignoringMoves = [
+      one('finished', 30, 'none', 0),
+      one('finished', 12, 'minor', 0.05),
+      one('finished', 0, 'none'),
+    ];
+    expect(summarizeRun('compare', ignoringMoves, 0.1)).toMatchObject({
+      none: 2,
+      minor: 1,
+      major: 0,
+      maxDiffPercent: 30,
+      diffLevel: 'minor',
+    });
+    expect(summarizeRun('compare', [one('finished', 30, 'none', 0)], 0.1).diffLevel).toBe('none');
+    // A major execution: the run threshold applies to the graded percent, not the raw one.
+    expect(summarizeRun('compare', [one('finished', 30, 'major', 0.4)], 1).diffLevel).toBe('minor');
+    expect(summarizeRun('compare', [one('finished', 30, 'major', 2)], 1).diffLevel).toBe('major');
+  });
+
+  it('is never worse than its worst execution, whatever the run threshold', () => {
+    // A run threshold below the execution threshold (0.05 < 0.1) does not make minors major.
+    const summary = summarizeRun('compare', [one('finished', 0.08, 'minor')], 0.05);
+    expect(summary).toMatchObject({ minor: 1, diffLevel: 'minor' });
   });
 
   it('has no diff level for baseline runs', () => {

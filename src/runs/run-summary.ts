@@ -1,4 +1,4 @@
-import { summarizeDiffGroups } from '../diff/diff-level.ts';
+import { summarizeDiffGroups, type DiffGroup } from '../diff/diff-level.ts';
 import type {
   CancelReason,
   DiffLevel,
@@ -11,16 +11,14 @@ import { driftNotice } from './environment-drift.ts';
 import type { RunSummary } from './run.schema.ts';
 
 /**
- * A run's executions that share a status and a diff level: how many, and the sum and max of
- * their diff percents (null percents count as 0). One row of what a run summary is computed
- * from, so its cost does not grow with the run.
+ * A run's executions that share a status and a diff level: how many, the sum and max of their
+ * diff percents, and the max of the percents their levels were graded on (null percents count
+ * as 0). One row of what a run summary is computed from, so its cost does not grow with the
+ * run.
  */
-export interface OutcomeGroup {
+export interface OutcomeGroup extends Omit<DiffGroup, 'diffLevel'> {
   status: ExecutionStatus;
   diffLevel: string | null;
-  count: number;
-  sumDiffPercent: number;
-  maxDiffPercent: number;
 }
 
 /** An execution whose fingerprint differs from its baseline entry's (issue 18). */

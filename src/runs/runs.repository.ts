@@ -268,6 +268,10 @@ export async function listOutcomeGroups(
       eb.fn.countAll<number | string>().as('n'),
       eb.fn.sum<number | string | null>('diff_percent').as('sum_percent'),
       eb.fn.max<number | string | null>('diff_percent').as('max_percent'),
+      // Rows recorded before level_percent: their diff_percent graded them.
+      eb.fn
+        .max<number | string | null>(eb.fn.coalesce('level_percent', 'diff_percent'))
+        .as('max_level_percent'),
     ])
     .where('run_id', 'in', [...runIds])
     .groupBy(['run_id', 'status', 'diff_level'])
@@ -279,6 +283,7 @@ export async function listOutcomeGroups(
     count: Number(row.n),
     sumDiffPercent: Number(row.sum_percent ?? 0),
     maxDiffPercent: Number(row.max_percent ?? 0),
+    maxLevelPercent: Number(row.max_level_percent ?? 0),
   }));
 }
 

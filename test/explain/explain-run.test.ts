@@ -43,6 +43,22 @@ describe.each(dialects)('change explanations through runs on %s', (dialect) => {
     return entry.layout_artifact_id;
   }
 
+  /** The run.finished webhook payloads recorded for a webhook. */
+  async function runFinishedPayloads(webhookId: string) {
+    const deliveries = await harness.t.app.db
+      .selectFrom('webhook_deliveries')
+      .select('payload')
+      .where('webhook_id', '=', webhookId)
+      .where('event_type', '=', 'run.finished')
+      .execute();
+    return deliveries.map(
+      (d) =>
+        JSON.parse(d.payload) as {
+          data: { run: Run; changes?: { executionId: string; changeSummary: string }[] };
+        },
+    );
+  }
+
   it('explains an inserted banner, grades by changedPercent when told, keeps snapshots with baselines', async () => {
     const { api, site, t } = harness;
     site.setVariant('original');
@@ -93,30 +109,32 @@ describe.each(dialects)('change explanations through runs on %s', (dialect) => {
     expect(execution.artifacts.aligned).toBeDefined();
     // The list view carries the summary too, and so does the run.finished webhook.
     expect(compare.execution.changeSummary).toBe(execution.changeSummary);
-    const delivery = await t.app.db
-      .selectFrom('webhook_deliveries')
-      .select('payload')
-      .where('webhook_id', '=', webhook.id)
-      .where('event_type', '=', 'run.finished')
-      .executeTakeFirstOrThrow();
-    const payload = JSON.parse(delivery.payload) as {
-      data: { run: { id: string }; changes?: { executionId: string; changeSummary: string }[] };
-    };
-    expect(payload.data.run.id).toBe(compare.run.id);
-    expect(payload.data.changes).toEqual([
+    const payload = (await runFinishedPayloads(webhook.id)).find(
+      (p) => p.data.run.id === compare.run.id,
+    );
+    expect(payload?.data.changes).toEqual([
       expect.objectContaining({
         executionId: execution.id,
         changeSummary: execution.changeSummary,
       }),
     ]);
-    await api.updateWebhook(webhook.id, { active: false });
-    await receiver.stop();
 
-    // ignoreMoves: graded by changedPercent (about 1 %, under the 2 % threshold).
+    // ignoreMoves: graded by changedPercent (about 1 %, under the 2 % threshold). The run's
+    // level follows its executions' levels wherever it is shown: detail, list, webhook (the
+    // run threshold, 0.1 %, is below the raw diff and the changedPercent alike).
     await api.updateBatch(batchId, { ignoreMoves: true });
     const ignoring = await run(batchId, 'compare');
     expect(ignoring.execution).toMatchObject({ diffLevel: 'minor' });
     expect(ignoring.execution.diffPercent).toBeCloseTo(diffPercent, 5);
+    expect(ignoring.run.summary).toMatchObject({ minor: 1, major: 0, diffLevel: 'minor' });
+    const listed = await api.listRuns({ batchId });
+    expect(listed.items.find((r) => r.id === ignoring.run.id)?.summary.diffLevel).toBe('minor');
+    const ignoringPayload = (await runFinishedPayloads(webhook.id)).find(
+      (p) => p.data.run.id === ignoring.run.id,
+    );
+    expect(ignoringPayload?.data.run.summary.diffLevel).toBe('minor');
+    await api.updateWebhook(webhook.id, { active: false });
+    await receiver.stop();
 
     // Approving carries the compare's snapshot into the baseline; deleting the run keeps it.
     await api.approveExecution(ignoring.execution.id);

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeArtifactFile } from '../../src/artifacts/artifact-files.ts';
 import { insertArtifact } from '../../src/artifacts/artifacts.repository.ts';
 import { insertBaseline, insertBaselineEntry } from '../../src/baselines/baselines.repository.ts';
+import { getBatch } from '../../src/batches/batches.service.ts';
 import { claimExecution } from '../../src/runs/executions.repository.ts';
+import { estimateRun } from '../../src/runs/launch-run.ts';
 import type { Execution, Run } from '../../src/runs/run.schema.ts';
 import { nowIso } from '../../src/shared/clock.ts';
 import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
@@ -42,6 +44,31 @@ describe.each(dialects)('runs API on %s', (dialect) => {
     );
     return page.items.map((e) => `${e.entityType}:${e.action}`);
   }
+
+  it('counts element cells in the estimate and the launch log as the run expands them', async () => {
+    const { batchId } = await createBatch(api, {
+      pages: [
+        {
+          name: 'home',
+          url: `${site}/`,
+          capture: { scope: 'elements', selectors: ['#title', '#ad-slot', 'footer'] },
+        },
+        { name: 'about', url: `${site}/about` },
+      ],
+      viewports: ['desktop', 'mobile'],
+    });
+    const estimate = await estimateRun(t.app.db, await getBatch(t.app.db, batchId));
+    const run = await api.launchRun(batchId, { mode: 'baseline' });
+    const executions = await api.listExecutions(run.id);
+    // (3 selectors + 1 page) × 1 browser × 2 viewports.
+    expect(executions).toHaveLength(8);
+    expect(estimate).toMatchObject({ cells: 8, captures: 4 });
+    expect(run.summary.total).toBe(estimate.cells);
+    const log = await api.runLog(run.id);
+    expect(log[0]?.message).toContain(
+      '8 execution(s) = 2 page(s) × 1 task state(s) → 4 capture(s) with element selectors × 1 browser(s) × 2 viewport(s)',
+    );
+  });
 
   it('expands the matrix into queued executions and queues them', async () => {
     const { batchId, pageIds, taskIds } = await createBatch(api, {
@@ -92,6 +119,8 @@ describe.each(dialects)('runs API on %s', (dialect) => {
     const log = await api.runLog(run.id);
     expect(log[0]).toMatchObject({ kind: 'queued', level: 'info' });
     expect(log[0]?.message).toMatch(/8 execution\(s\) = 2 page\(s\) × 2 task state\(s\)/);
+
+    expect((await estimateRun(t.app.db, await getBatch(t.app.db, batchId))).cells).toBe(8);
 
     const overridden = await api.launchRun(batchId, { mode: 'baseline', jiraIssue: 'OTHER-7' });
     expect(overridden.jiraIssue).toBe('OTHER-7');

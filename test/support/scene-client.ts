@@ -175,6 +175,7 @@ export interface PageSpec {
   actions?: { type: string; selector?: string; value?: string; ms?: number }[];
   ignoreRegions?: { x: number; y: number; width: number; height: number }[];
   maskSelectors?: string[];
+  capture?: { scope: 'fullPage' | 'viewport' | 'elements'; selectors?: string[] };
 }
 
 export interface BatchSpec {
