@@ -22,6 +22,8 @@ import { findTasks } from '../tasks/tasks.repository.ts';
 import { insertExecutions } from './executions.repository.ts';
 import { runTransaction } from './run-lifecycle.ts';
 import {
+  batchMatrixShape,
+  batchTargetsOf,
   describeRunMatrix,
   expandRunMatrix,
   runMatrixShape,
@@ -209,12 +211,11 @@ export async function launchRun(
 
 /** The batch's pages and tasks that still exist, in the batch's order. */
 async function matrixTargetsOf(conn: Conn, batch: Batch) {
-  const pagesById = new Map((await findPages(conn, batch.pageIds)).map((p) => [p.id, p]));
-  const tasksById = new Map((await findTasks(conn, batch.taskIds)).map((t) => [t.id, t]));
-  return {
-    pages: batch.pageIds.flatMap((id) => pagesById.get(id) ?? []),
-    tasks: batch.taskIds.flatMap((id) => tasksById.get(id) ?? []),
-  };
+  return batchTargetsOf(
+    batch,
+    await findPages(conn, batch.pageIds),
+    await findTasks(conn, batch.taskIds),
+  );
 }
 
 /**
@@ -222,9 +223,6 @@ async function matrixTargetsOf(conn: Conn, batch: Batch) {
  * included): for the launcher's estimate before a launch.
  */
 export async function estimateRun(conn: Conn, batch: Batch): Promise<RunMatrixShape> {
-  return runMatrixShape({
-    ...(await matrixTargetsOf(conn, batch)),
-    browsers: batch.browsers,
-    viewports: batch.viewports,
-  });
+  const { pages, tasks } = await matrixTargetsOf(conn, batch);
+  return batchMatrixShape(batch, pages, tasks);
 }

@@ -107,6 +107,44 @@ export interface RunMatrixShape {
   viewports: number;
 }
 
+/**
+ * A batch's pages and tasks found among those given, in the batch's order; ids with no page or
+ * task (deleted since) are left out, as a launch leaves them out.
+ */
+export function batchTargetsOf<
+  P extends MatrixTargets['pages'][number],
+  T extends MatrixTargets['tasks'][number],
+>(
+  batch: { pageIds: readonly string[]; taskIds: readonly string[] },
+  pages: readonly P[],
+  tasks: readonly T[],
+): { pages: P[]; tasks: T[] } {
+  const pagesById = new Map(pages.map((p) => [p.id, p]));
+  const tasksById = new Map(tasks.map((t) => [t.id, t]));
+  return {
+    pages: batch.pageIds.flatMap((id) => pagesById.get(id) ?? []),
+    tasks: batch.taskIds.flatMap((id) => tasksById.get(id) ?? []),
+  };
+}
+
+/** The shape of a launch of the batch now, given its project's pages and tasks. */
+export function batchMatrixShape(
+  batch: {
+    pageIds: readonly string[];
+    taskIds: readonly string[];
+    browsers: readonly unknown[];
+    viewports: readonly unknown[];
+  },
+  pages: MatrixTargets['pages'],
+  tasks: MatrixTargets['tasks'],
+): RunMatrixShape {
+  return runMatrixShape({
+    ...batchTargetsOf(batch, pages, tasks),
+    browsers: batch.browsers,
+    viewports: batch.viewports,
+  });
+}
+
 /** The shape of the matrix expandRunMatrix makes, without making it (estimates, logs). */
 export function runMatrixShape(
   input: MatrixTargets & { browsers: readonly unknown[]; viewports: readonly unknown[] },

@@ -66,6 +66,29 @@ describe('capture scope and reference runs in the UI', () => {
     expect(errors).toEqual([]);
   }, 120_000);
 
+  it('counts one execution per element selector in the batches panel and the launcher', async () => {
+    const project = await api.createProject({ name: 'Element counts' });
+    const elements = await api.createPage(project.id, {
+      name: 'Cards',
+      url: `${site.url}/`,
+      capture: { scope: 'elements', selectors: ['#title', '#ad-slot'] },
+    });
+    const plain = await api.createPage(project.id, { name: 'Plain', url: `${site.url}/` });
+    const batch = await api.createBatch(project.id, {
+      name: 'Mixed',
+      pageIds: [elements.id, plain.id],
+      browsers: ['chromium'],
+      viewports: ['desktop', 'mobile'],
+    });
+    // (2 element captures + 1 page) × 1 browser × 2 viewports.
+    const { page, errors } = await openPage(browser);
+    await page.goto(`${scene.url}/projects/${project.id}/batches`);
+    await page.locator(`#batch-${batch.id}`).getByText('6 executions per run').waitFor();
+    await page.getByRole('link', { name: 'Run batch Mixed' }).click();
+    await page.locator('#launcher').getByText('6 executions', { exact: true }).waitFor();
+    expect(errors).toEqual([]);
+  }, 120_000);
+
   it('launches a reference run from the launcher; its viewer shows the level, the figures and reference beside observed', async () => {
     const project = await api.createProject({ name: 'Staging vs production' });
     const home = await api.createPage(project.id, {

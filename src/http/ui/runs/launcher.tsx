@@ -1,5 +1,6 @@
 import type { Baseline } from '../../../baselines/baseline.schema.ts';
 import type { Batch } from '../../../batches/batch.schema.ts';
+import { describeRunMatrix, type RunMatrixShape } from '../../../runs/run-matrix.ts';
 import type { Project } from '../../../projects/project.schema.ts';
 import { shortId } from '../components/badges.tsx';
 import { FormErrors, SelectField, TextField } from '../components/fields.tsx';
@@ -45,6 +46,8 @@ export function Launcher(props: {
   projects: Project[];
   batches: Batch[];
   baselines: Baseline[];
+  /** What launching the chosen batch would run (element selectors counted). */
+  estimate?: RunMatrixShape | undefined;
   choice: LauncherChoice;
   /** On a project's Runs tab the project is fixed. */
   fixedProjectId?: string | undefined;
@@ -206,9 +209,9 @@ export function Launcher(props: {
               : 'Choose a project and a batch to launch a run.'}
           </p>
         )}
-        {batch && (
-          <span class="muted" safe>
-            {`${batch.pageIds.length * Math.max(1, batch.taskIds.length) * batch.browsers.length * batch.viewports.length} execution(s)`}
+        {props.estimate && (
+          <span class="muted" title={describeRunMatrix(props.estimate)} safe>
+            {`${props.estimate.cells} execution${props.estimate.cells === 1 ? '' : 's'}`}
           </span>
         )}
       </div>

@@ -5,7 +5,7 @@ import type { AppContext } from '../../../app-context.ts';
 import { listBaselines } from '../../../baselines/baselines.service.ts';
 import { listBatches } from '../../../batches/batches.service.ts';
 import { getProject, listProjects } from '../../../projects/projects.service.ts';
-import { launchRun } from '../../../runs/launch-run.ts';
+import { estimateRun, launchRun } from '../../../runs/launch-run.ts';
 import { launchRunSchema, runStatuses } from '../../../runs/run.schema.ts';
 import { listRuns } from '../../../runs/runs.service.ts';
 import { idSchema, listQuerySchema } from '../../../shared/schemas.ts';
@@ -87,6 +87,8 @@ export function registerRunScreens(app: UiApp, ctx: AppContext): void {
       projectId && known ? (await listBatches(ctx, projectId, { limit: 200 })).items : [];
     const batchId = batches.some((b) => b.id === choice.batchId) ? choice.batchId : undefined;
     const baselines = batchId ? (await listBaselines(ctx, { batchId, limit: 20 })).items : [];
+    const batch = batches.find((b) => b.id === batchId);
+    const estimate = batch && (await estimateRun(ctx.db, batch));
     const baselineChoice =
       choice.baselineChoice === 'latest' ||
       choice.baselineChoice === 'prefix' ||
@@ -98,6 +100,7 @@ export function registerRunScreens(app: UiApp, ctx: AppContext): void {
         projects={projects}
         batches={batches}
         baselines={baselines}
+        estimate={estimate}
         choice={{ ...choice, projectId: known ? projectId : undefined, batchId, baselineChoice }}
         fixedProjectId={fixedProjectId}
         errors={errors}
