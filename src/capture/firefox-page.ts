@@ -5,14 +5,7 @@ import type { CapturePage, NavigationAnswer, RequestListener } from './capture-p
 import { renderedFontsFromCss } from './environment.ts';
 import type { FirefoxBrowser } from './firefox-browser.ts';
 import { pausedClockScript, runClockExpression } from './firefox-clock.ts';
-import {
-  maxCaptureHeight,
-  pngSize,
-  segmentHeight,
-  stitchSegments,
-  type DocumentRegion,
-  type FullPageShot,
-} from './screenshot.ts';
+import { captureSegments, type DocumentRegion, type FullPageShot } from './screenshot.ts';
 
 /** Firefox's network error names, as the Chromium ones the pipeline classifies (navigate()). */
 const networkErrors: Record<string, string> = {
@@ -291,42 +284,16 @@ export class FirefoxPage implements CapturePage {
     // Shown while it is taken (see ShownPageLock), so that focus is drawn the same every time.
     return this.#shown.run(async () => {
       await this.#page.bringToFront();
-      return this.#regionScreenshot(region, scale, beyondViewport);
+      return captureSegments(region, scale, async (clip) =>
+        Buffer.from(
+          await this.#page.screenshot({
+            type: 'png',
+            captureBeyondViewport: beyondViewport,
+            clip,
+          }),
+        ),
+      );
     });
-  }
-
-  async #regionScreenshot(
-    region: DocumentRegion,
-    scale: number,
-    beyondViewport: boolean,
-  ): Promise<FullPageShot> {
-    const height = Math.min(region.height, Math.floor(maxCaptureHeight / scale));
-    const segmentCss = Math.floor(segmentHeight / scale);
-    const segments: { png: Buffer; top: number }[] = [];
-    for (let top = 0; top < height; top += segmentCss) {
-      const png = await this.#page.screenshot({
-        type: 'png',
-        captureBeyondViewport: beyondViewport,
-        clip: {
-          x: region.x,
-          y: region.y + top,
-          width: region.width,
-          height: Math.min(segmentCss, height - top),
-        },
-      });
-      segments.push({ png: Buffer.from(png), top: Math.round(top * scale) });
-    }
-    const png =
-      segments.length === 1 && segments[0] ? segments[0].png : await stitchSegments(segments);
-    const { width: pixelWidth, height: pixelHeight } = pngSize(png);
-    const shot: FullPageShot = {
-      png,
-      width: pixelWidth,
-      height: pixelHeight,
-      origin: { x: region.x, y: region.y },
-    };
-    if (region.height > height) shot.cutFromHeight = region.height;
-    return shot;
   }
 
   /** WebDriver BiDi has no DOM snapshot: Firefox compares are not explained (see `limits`). */
