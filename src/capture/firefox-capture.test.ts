@@ -5,7 +5,10 @@ import {
   fixtureBasicAuth,
   fixturePaths,
 } from '../../test/fixtures/site/fixture-site.ts';
+import { runActions } from './actions.ts';
+import { CaptureLog } from './capture-log.ts';
 import { captureExecution } from './capture-execution.ts';
+import { NetworkTracker } from './network-tracker.ts';
 import {
   captureFailure,
   captureRequest,
@@ -172,6 +175,49 @@ describe('captures in Firefox', () => {
     const after = await capture('firefox', fixturePaths.about);
     expect(after.observed.httpStatus).toBe(200);
     expect(fixture.escaped).toEqual([]);
+  }, 90_000);
+
+  it('ends a waitForFunction step that never comes true with the abort, not its timeout', async () => {
+    // The step polls from Node: it must stop when the execution is aborted, though the page
+    // stays open. The condition asks for a page once, when first polled; the abort follows that.
+    const abortedWait = async (browser: 'chromium' | 'firefox'): Promise<unknown> => {
+      const { page } = await fixture.pool.openContext(browser, {
+        viewport: { width: 800, height: 600 },
+      });
+      try {
+        await page.goto(fixture.site.url + fixturePaths.home, 30_000);
+        const controller = new AbortController();
+        const cancelled = new Error('cancelled by the test');
+        page.onRequests({
+          started: () => controller.abort(cancelled),
+          settled: () => undefined,
+        });
+        const runner = {
+          page,
+          network: new NetworkTracker(page),
+          log: new CaptureLog(),
+          signal: controller.signal,
+          stepTimeoutMs: 60_000,
+        };
+        const waiting = runActions(
+          runner,
+          [{ type: 'waitForFunction', script: "(window.asked ??= fetch('/about'), false)" }],
+          'page',
+        );
+        const failure = await waiting.then(
+          () => 'finished',
+          (error: unknown) => error,
+        );
+        expect(page.isClosed()).toBe(false);
+        return failure === cancelled ? 'aborted' : failure;
+      } finally {
+        await page.close();
+      }
+    };
+    expect(await Promise.all([abortedWait('chromium'), abortedWait('firefox')])).toEqual([
+      'aborted',
+      'aborted',
+    ]);
   }, 90_000);
 
   it('a Firefox killed mid-capture fails that capture as transient; the next one relaunches it', async () => {
