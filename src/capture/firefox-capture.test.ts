@@ -5,6 +5,8 @@ import {
   fixtureBasicAuth,
   fixturePaths,
 } from '../../test/fixtures/site/fixture-site.ts';
+import { explainChanges } from '../diff/explain/explain-changes.ts';
+import type { LayoutElement, LayoutSnapshot } from '../shared/layout-snapshot.ts';
 import { runActions } from './actions.ts';
 import { CaptureLog } from './capture-log.ts';
 import { captureExecution } from './capture-execution.ts';
@@ -151,6 +153,52 @@ describe('captures in Firefox', () => {
     expect(await pixelAt(hidden.observed.png, (ad?.x ?? 0) + 5, (ad?.y ?? 0) + 5)).toEqual([
       255, 255, 255,
     ]);
+  }, 90_000);
+
+  it('takes a layout snapshot in the format Chromium gives, which explains a change', async () => {
+    const [firefox, chromium] = await Promise.all([
+      capture('firefox', fixturePaths.home),
+      capture('chromium', fixturePaths.home),
+    ]);
+    const ours = firefox.observed.layout;
+    const theirs = chromium.observed.layout;
+    expect(ours?.elements.length).toBeGreaterThan(0);
+    expect(firefox.log.some((line) => /^layout snapshot of \d+ element/.test(line.message))).toBe(
+      true,
+    );
+    // The same elements, named the same, with the same text and parents.
+    const outline = (snapshot: LayoutSnapshot | undefined): unknown[] =>
+      (snapshot?.elements ?? []).map(({ selector, tag, parent, text }) => ({
+        selector,
+        tag,
+        parent,
+        text,
+      }));
+    expect(outline(ours)).toEqual(outline(theirs));
+    const ad = (snapshot: LayoutSnapshot | undefined): LayoutElement | undefined =>
+      snapshot?.elements.find((element) => element.selector === '#ad-slot');
+    expect(ad(ours)?.rect).toEqual(ad(theirs)?.rect);
+    expect(ad(ours)?.styles).toEqual(ad(theirs)?.styles);
+
+    fixture.site.setVariant('changed');
+    try {
+      const changed = await capture('firefox', fixturePaths.home);
+      const changes = explainChanges(
+        ours as LayoutSnapshot,
+        changed.observed.layout as LayoutSnapshot,
+      );
+      // The title's text changed; the promotion moved below the features (taken out and put
+      // back in), which moved up.
+      expect(changes.map((change) => [change.kind, change.selector])).toEqual(
+        expect.arrayContaining([
+          ['text', '#title'],
+          ['added', '#promo'],
+          ['moved', '#features'],
+        ]),
+      );
+    } finally {
+      fixture.site.setVariant('original');
+    }
   }, 90_000);
 
   it('captures a DPR 2 viewport at twice the CSS size, with the user agent the page sees', async () => {

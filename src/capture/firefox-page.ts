@@ -3,6 +3,8 @@ import { sleep } from '../shared/clock.ts';
 import type { ContextSpec } from './capture-context.ts';
 import type { CapturePage, NavigationAnswer, RequestListener } from './capture-page.ts';
 import { renderedFontsFromCss } from './environment.ts';
+import { scriptedLayoutSnapshot } from './layout-snapshot.ts';
+import type { LayoutSnapshot } from '../shared/layout-snapshot.ts';
 import type { FirefoxBrowser } from './firefox-browser.ts';
 import { pausedClockScript, runClockExpression } from './firefox-clock.ts';
 import { captureSegments, type DocumentRegion, type FullPageShot } from './screenshot.ts';
@@ -91,8 +93,7 @@ export class FirefoxPage implements CapturePage {
         'styles (Chromium bypasses it); animated images always show their first frame ' +
         '(image.animation_mode, browser-wide, whatever freezeTime says); the frozen clock ' +
         "runs in the main frame only (iframes' timers stay paused); step selectors are CSS " +
-        '(Playwright-only selectors such as text= do not work); no Playwright trace; no layout ' +
-        'snapshot (changes are not explained element by element)',
+        '(Playwright-only selectors such as text= do not work); no Playwright trace',
     ];
     if (isMobile === true || hasTouch === true) {
       limits.push(
@@ -296,9 +297,9 @@ export class FirefoxPage implements CapturePage {
     });
   }
 
-  /** WebDriver BiDi has no DOM snapshot: Firefox compares are not explained (see `limits`). */
-  layoutSnapshot(): Promise<undefined> {
-    return Promise.resolve(undefined);
+  /** WebDriver BiDi has no DOM snapshot: a script in the page takes it, in the same format. */
+  layoutSnapshot(): Promise<LayoutSnapshot> {
+    return scriptedLayoutSnapshot(this);
   }
 
   async viewportScreenshot(timeoutMs: number): Promise<Buffer> {
