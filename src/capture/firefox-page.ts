@@ -95,6 +95,8 @@ export class FirefoxPage implements CapturePage {
         "runs in the main frame only (iframes' timers stay paused); step selectors are CSS " +
         '(Playwright-only selectors such as text= do not work); no Playwright trace',
     ];
+    // WebDriver BiDi has no isMobile; its emulation.setTouchOverride (which puppeteer's
+    // setViewport sends for hasTouch, ignoring a refusal) is an unknown command in Firefox 153 ESR.
     if (isMobile === true || hasTouch === true) {
       limits.push(
         'Firefox (WebDriver BiDi) cannot emulate isMobile and hasTouch: the page sees a desktop ' +
