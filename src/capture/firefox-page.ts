@@ -54,6 +54,8 @@ export class FirefoxPage implements CapturePage {
   readonly #release: () => void;
   readonly #shown: ShownPageLock;
   #closed = false;
+  /** Init scripts added before the first navigation, installed by it as one (see goto). */
+  #pendingInitScripts: string[] | undefined = [];
 
   private constructor(
     browser: FirefoxBrowser,
@@ -119,7 +121,27 @@ export class FirefoxPage implements CapturePage {
   }
 
   async addInitScript(source: string): Promise<void> {
-    await this.#page.evaluateOnNewDocument(source);
+    if (this.#pendingInitScripts) this.#pendingInitScripts.push(source);
+    else await this.#page.evaluateOnNewDocument(source);
+  }
+
+  /**
+   * The init scripts added before the first navigation, as one preload script: each is a
+   * round trip to Firefox's parent process otherwise (4 per capture), and each runs in its own
+   * scope, an exception in one not keeping the next from running, as separate ones would.
+   */
+  async #installInitScripts(): Promise<void> {
+    const pending = this.#pendingInitScripts ?? [];
+    this.#pendingInitScripts = undefined;
+    if (pending.length === 0) return;
+    await this.#page.evaluateOnNewDocument(
+      pending
+        .map(
+          (source) =>
+            `try {\n(() => {\n${source}\n})();\n} catch (error) {\n  console.error(error);\n}`,
+        )
+        .join('\n'),
+    );
   }
 
   async addCookies(
@@ -141,7 +163,7 @@ export class FirefoxPage implements CapturePage {
   async goto(url: string, timeoutMs: number): Promise<NavigationAnswer | undefined> {
     // The shown tab: a page opened in the background (a spare) would render its focused
     // input without the focus ring that a shown one (and every Chromium page) draws.
-    await this.#page.bringToFront();
+    await Promise.all([this.#page.bringToFront(), this.#installInitScripts()]);
     let response;
     try {
       response = await this.#page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });

@@ -59,15 +59,17 @@ export async function captureLayoutSnapshot(cdp: CDPSession): Promise<LayoutSnap
  * shadow roots (not iframes), boxes from getBoundingClientRect in document coordinates.
  */
 export async function scriptedLayoutSnapshot(page: ScriptPage): Promise<LayoutSnapshot> {
-  return toLayoutSnapshot(await page.evaluate(domSnapshotInPage, [...layoutStyleProperties]));
+  // As JSON text: WebDriver BiDi would otherwise serialise every number as an object.
+  const json = await page.evaluate(domSnapshotInPage, [...layoutStyleProperties]);
+  return toLayoutSnapshot(JSON.parse(json) as CdpSnapshot);
 }
 
 /**
- * In the page: the document as DOMSnapshot.captureSnapshot answers it (the part read here),
+ * In the page: the document as DOMSnapshot.captureSnapshot answers it (the part read here, as JSON),
  * nodes in document order, an element in `layout` when it has a box. Sent to the page as
  * source: no named inner functions (tsx wraps them in a helper the page does not have).
  */
-function domSnapshotInPage(properties: string[]): CdpSnapshot {
+function domSnapshotInPage(properties: string[]): string {
   // A method, not a function: tsx wraps named functions, never methods.
   const table = {
     strings: [] as string[],
@@ -127,7 +129,7 @@ function domSnapshotInPage(properties: string[]): CdpSnapshot {
     }
   }
   const scroller = document.scrollingElement ?? document.documentElement;
-  return {
+  const snapshot: CdpSnapshot = {
     documents: [
       {
         nodes: {
@@ -145,6 +147,7 @@ function domSnapshotInPage(properties: string[]): CdpSnapshot {
     ],
     strings: table.strings,
   };
+  return JSON.stringify(snapshot);
 }
 
 export function toLayoutSnapshot(raw: CdpSnapshot): LayoutSnapshot {
