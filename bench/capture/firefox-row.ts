@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import puppeteer, { type Browser, type BrowserContext, type Page } from 'puppeteer-core';
 import type { BrowserPool } from '../../src/capture/browser-pool.ts';
 import { captureExecution } from '../../src/capture/capture-execution.ts';
 import { captureRequest } from '../../src/capture/capture-test-helpers.ts';
@@ -18,12 +18,26 @@ const viewport = { width: 1280, height: 800 };
 async function naiveCapture(browser: Browser, url: string): Promise<Buffer> {
   const context = await browser.createBrowserContext();
   try {
-    const page = await context.newPage();
+    const page = await newTab(context);
     await page.setViewport(viewport);
     await page.goto(url);
     return Buffer.from(await page.screenshot({ fullPage: true }));
   } finally {
     await context.close();
+  }
+}
+
+/**
+ * A new tab, once more when Firefox answered that the window it was to open in had just gone
+ * (another capture's context closing at that moment, under load): a race of the naive loop's
+ * tabs, which would end the whole row rather than one capture.
+ */
+async function newTab(context: BrowserContext): Promise<Page> {
+  try {
+    return await context.newPage();
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.includes('no such frame')) throw error;
+    return context.newPage();
   }
 }
 

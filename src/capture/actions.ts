@@ -51,7 +51,10 @@ export async function runScript(
   runner.signal.throwIfAborted();
   const started = performance.now();
   try {
-    await whileWaiting(runner, evaluateInPage(runner.page, script, runner.stepTimeoutMs));
+    await whileWaiting(
+      runner,
+      evaluateInPage(runner.page, script, runner.stepTimeoutMs, runner.signal),
+    );
   } catch (error) {
     throw await stepFailure(runner, error, label, undefined);
   }
@@ -158,9 +161,15 @@ async function runAction(runner: StepRunner, action: Action): Promise<void> {
       return page.evaluate(([k, v]) => localStorage.setItem(k, v), [key, value] as const);
     }
     case 'evaluate':
-      return whileWaiting(runner, evaluateInPage(page, required(action, 'script'), timeout));
+      return whileWaiting(
+        runner,
+        evaluateInPage(page, required(action, 'script'), timeout, signal),
+      );
     case 'waitForFunction':
-      return whileWaiting(runner, waitForCondition(page, required(action, 'script'), timeout));
+      return whileWaiting(
+        runner,
+        waitForCondition(page, required(action, 'script'), timeout, signal),
+      );
   }
 }
 
@@ -169,8 +178,16 @@ function whileWaiting<T>(runner: StepRunner, work: Promise<T>): Promise<T> {
   return runner.clock ? runner.clock.whileWaiting(work) : work;
 }
 
-/** The script runs as the body of an async function in the page; its result is ignored. */
-async function evaluateInPage(page: ScriptPage, script: string, timeoutMs: number): Promise<void> {
+/**
+ * The script runs as the body of an async function in the page; its result is ignored. An abort
+ * ends the wait for it at once (the script itself ends with its page).
+ */
+async function evaluateInPage(
+  page: ScriptPage,
+  script: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const evaluation = page.evaluateScript(`(async () => {\n${script}\n})()`);
   const timedOut = new Promise<never>((_, reject) => {
@@ -181,7 +198,7 @@ async function evaluateInPage(page: ScriptPage, script: string, timeoutMs: numbe
   });
   evaluation.catch(() => undefined);
   try {
-    await Promise.race([evaluation, timedOut]);
+    await untilAborted(Promise.race([evaluation, timedOut]), signal);
   } finally {
     clearTimeout(timer);
   }
@@ -191,19 +208,35 @@ async function evaluateInPage(page: ScriptPage, script: string, timeoutMs: numbe
  * A readiness condition: a JavaScript expression, evaluated in the page every 50 ms until it is
  * truthy (an exception it throws fails the step with its message at once). Polled from here,
  * not by a page timer: a frozen page clock (determinism.ts) holds the page's timers and frames
- * back, and the same loop serves every browser.
+ * back, and the same loop serves every browser. An abort ends it at once, with the abort's
+ * reason: the page may stay open a while after (its context closes in the background).
  */
 async function waitForCondition(
   page: ScriptPage,
   expression: string,
   timeoutMs: number,
+  signal: AbortSignal,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await page.evaluateScript(`Boolean(${expression}\n)`)) return;
+    if (await untilAborted(page.evaluateScript(`Boolean(${expression}\n)`), signal)) return;
     if (Date.now() >= deadline) throw new Error(`the condition was not met within ${timeoutMs} ms`);
-    await sleep(50);
+    await sleep(50, signal);
   }
+}
+
+/** `work`, or the abort's reason as soon as the signal aborts (at once if it already has). */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    if (signal.aborted) {
+      work.catch(() => undefined);
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 async function stepFailure(

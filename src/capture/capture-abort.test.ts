@@ -1,36 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  fixturePaths,
-  startFixtureSite,
-  type FixtureSite,
-} from '../../test/fixtures/site/fixture-site.ts';
-import { BrowserPool } from './browser-pool.ts';
+import { fixturePaths } from '../../test/fixtures/site/fixture-site.ts';
 import { CaptureError } from './capture-error.ts';
 import { captureExecution } from './capture-execution.ts';
-import { captureRequest } from './capture-test-helpers.ts';
+import { captureRequest, useCaptureFixture } from './capture-test-helpers.ts';
 
 // The engine's side of issue #10: captures of heavy pages aborted at arbitrary moments (as a
 // cancel or a project deletion does) each settle — aborted, or done if the abort came late —
 // and nothing they leave behind rejects or throws unobserved.
 
-let site: FixtureSite;
-let pool: BrowserPool;
-const escaped: unknown[] = [];
-const onEscaped = (error: unknown): void => {
-  escaped.push(error);
-};
-
-beforeAll(async () => {
-  site = await startFixtureSite();
-  pool = new BrowserPool();
-  process.on('unhandledRejection', onEscaped);
-});
-
-afterAll(async () => {
-  process.off('unhandledRejection', onEscaped);
-  await pool.close();
-  await site.close();
-});
+const fixture = useCaptureFixture({ beforeAll, afterAll }, { watchEscapes: true });
 
 const heavy = [
   fixturePaths.heavyImage,
@@ -51,14 +29,14 @@ describe('captures of heavy pages aborted at arbitrary moments', () => {
           const index = i + offset;
           const controller = new AbortController();
           const timer = setTimeout(() => controller.abort('user'), delaysMs[index]);
-          const url = `${site.url}${heavy[index % heavy.length] ?? fixturePaths.home}?n=${index}`;
+          const url = `${fixture.site.url}${heavy[index % heavy.length] ?? fixturePaths.home}?n=${index}`;
           const request = captureRequest(url, {
             // A trace on some: stopping it is one more call racing the context's close.
             trace: index % 3 === 0,
             viewport: index % 2 === 0 ? { width: 1280, height: 800 } : { width: 390, height: 844 },
           });
           try {
-            await captureExecution(pool, request, { signal: controller.signal });
+            await captureExecution(fixture.pool, request, { signal: controller.signal });
             outcomes.push('done');
           } catch (error) {
             expect(error).toBeInstanceOf(CaptureError);
@@ -73,11 +51,15 @@ describe('captures of heavy pages aborted at arbitrary moments', () => {
     }
     expect(outcomes).toHaveLength(delaysMs.length);
     expect(outcomes).toContain('aborted');
-    // The pool still captures after all that.
-    const after = await captureExecution(pool, captureRequest(site.url + fixturePaths.about), {
-      signal: new AbortController().signal,
-    });
+    // The fixture.pool still captures after all that.
+    const after = await captureExecution(
+      fixture.pool,
+      captureRequest(fixture.site.url + fixturePaths.about),
+      {
+        signal: new AbortController().signal,
+      },
+    );
     expect(after.observed.png.length).toBeGreaterThan(0);
-    expect(escaped).toEqual([]);
+    expect(fixture.escaped).toEqual([]);
   }, 180_000);
 });

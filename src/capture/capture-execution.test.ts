@@ -6,12 +6,17 @@ import {
   fixturePaths,
   startFixtureSite,
   tallPageHeight,
-  type FixtureSite,
 } from '../../test/fixtures/site/fixture-site.ts';
 import { BrowserPool } from './browser-pool.ts';
-import { CaptureError } from './capture-error.ts';
 import { captureExecution } from './capture-execution.ts';
-import { captureRequest, hexToRgb, pixelAt } from './capture-test-helpers.ts';
+import {
+  captureFailure,
+  captureRequest,
+  everyActionType,
+  hexToRgb,
+  pixelAt,
+  useCaptureFixture,
+} from './capture-test-helpers.ts';
 import type {
   CaptureHooks,
   CaptureLogLine,
@@ -19,18 +24,7 @@ import type {
   CaptureResult,
 } from './capture.types.ts';
 
-let site: FixtureSite;
-let pool: BrowserPool;
-
-beforeAll(async () => {
-  site = await startFixtureSite();
-  pool = new BrowserPool();
-});
-
-afterAll(async () => {
-  await pool.close();
-  await site.close();
-});
+const fixture = useCaptureFixture({ beforeAll, afterAll });
 
 function hooks(onLog?: (line: CaptureLogLine) => void): CaptureHooks {
   const result: CaptureHooks = { signal: new AbortController().signal };
@@ -39,17 +33,11 @@ function hooks(onLog?: (line: CaptureLogLine) => void): CaptureHooks {
 }
 
 function capture(path: string, overrides: Partial<CaptureRequest> = {}): Promise<CaptureResult> {
-  return captureExecution(pool, captureRequest(site.url + path, overrides), hooks());
-}
-
-async function captureFailure(promise: Promise<unknown>): Promise<CaptureError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof CaptureError) return error;
-    throw error;
-  }
-  throw new Error('expected the capture to fail');
+  return captureExecution(
+    fixture.pool,
+    captureRequest(fixture.site.url + path, overrides),
+    hooks(),
+  );
 }
 
 describe('captureExecution', () => {
@@ -65,12 +53,12 @@ describe('captureExecution', () => {
   it('records status, final URL, size and a log line per pipeline step', async () => {
     const lines: CaptureLogLine[] = [];
     const result = await captureExecution(
-      pool,
-      captureRequest(site.url + fixturePaths.home),
+      fixture.pool,
+      captureRequest(fixture.site.url + fixturePaths.home),
       hooks((line) => lines.push(line)),
     );
     expect(result.observed.httpStatus).toBe(200);
-    expect(result.observed.finalUrl).toBe(site.url + '/');
+    expect(result.observed.finalUrl).toBe(fixture.site.url + '/');
     expect(result.observed.width).toBe(1280);
     expect(result.observed.png.subarray(1, 4).toString()).toBe('PNG');
     expect(result.log.map((line) => line.step)).toEqual(
@@ -93,7 +81,7 @@ describe('captureExecution', () => {
     expect(failure.kind).toBe('navigation');
     expect(failure.httpStatus).toBe(500);
     expect(failure.message).toBe(
-      `navigation to ${site.url}${fixturePaths.serverError} answered HTTP 500 Internal Server Error`,
+      `navigation to ${fixture.site.url}${fixturePaths.serverError} answered HTTP 500 Internal Server Error`,
     );
     expect(failure.log.at(-1)?.level).toBe('error');
   });
@@ -106,7 +94,7 @@ describe('captureExecution', () => {
     const closedSite = await startFixtureSite();
     await closedSite.close();
     const refused = await captureFailure(
-      captureExecution(pool, captureRequest(closedSite.url + '/'), hooks()),
+      captureExecution(fixture.pool, captureRequest(closedSite.url + '/'), hooks()),
     );
     expect(refused.kind).toBe('navigation');
     expect(refused.message).toContain('net::ERR_CONNECTION_REFUSED');
@@ -229,38 +217,11 @@ describe('captureExecution', () => {
 
   it('runs every declarative action type in the page, logging each step', async () => {
     const lines: CaptureLogLine[] = [];
-    const request = captureRequest(site.url + fixturePaths.menu, {
-      pageActions: [
-        { type: 'setLocalStorage', value: 'note=hello' },
-        { type: 'setCookie', value: 'seen=yes' },
-        { type: 'waitForSelector', selector: '#menu-button' },
-        { type: 'hover', selector: '#menu-button' },
-      ],
-      taskActions: [
-        { type: 'type', selector: '#name', value: 'Ada' },
-        { type: 'press', selector: '#name', value: 'End' },
-        { type: 'select', selector: '#size', value: 'l' },
-        { type: 'check', selector: '#agree' },
-        { type: 'click', selector: '#submit' },
-        { type: 'scroll', selector: '#result' },
-        { type: 'scroll' },
-        { type: 'waitForTimeout', ms: 10 },
-        { type: 'waitForNetworkIdle', ms: 5000 },
-        { type: 'hide', selector: 'header' },
-        { type: 'remove', selector: '#menu' },
-        {
-          type: 'evaluate',
-          script: `
-            const text = document.querySelector('#result').textContent;
-            if (text !== 'Hello Ada (l, agreed)') throw new Error('unexpected result: ' + text);
-            if (localStorage.getItem('note') !== 'hello') throw new Error('no local storage');
-            if (!document.cookie.includes('seen=yes')) throw new Error('no cookie');`,
-        },
-      ],
-      taskScript: "document.querySelector('#title').textContent = 'Changed by a script';",
+    const request = captureRequest(fixture.site.url + fixturePaths.menu, {
+      ...everyActionType,
     });
     const result = await captureExecution(
-      pool,
+      fixture.pool,
       request,
       hooks((line) => lines.push(line)),
     );
@@ -364,10 +325,10 @@ describe('captureExecution', () => {
 
   it('captures the reference URL with the same pipeline', async () => {
     const result = await capture(fixturePaths.home, {
-      referenceUrl: site.url + fixturePaths.about,
+      referenceUrl: fixture.site.url + fixturePaths.about,
     });
     expect(result.reference?.httpStatus).toBe(200);
-    expect(result.reference?.finalUrl).toBe(site.url + fixturePaths.about);
+    expect(result.reference?.finalUrl).toBe(fixture.site.url + fixturePaths.about);
     expect(result.reference?.png.equals(result.observed.png)).toBe(false);
     expect(result.log.some((line) => line.message.startsWith('reference: '))).toBe(true);
   });
@@ -397,12 +358,16 @@ describe('cancellation', () => {
 
   it('rejects with aborted when cancelled mid-navigation on a hung page', async () => {
     const controller = new AbortController();
-    const capturing = captureExecution(abortPool, captureRequest(site.url + fixturePaths.hung), {
-      signal: controller.signal,
-      onLog: (line) => {
-        if (line.step === 'context') setTimeout(() => controller.abort('user'), 200);
+    const capturing = captureExecution(
+      abortPool,
+      captureRequest(fixture.site.url + fixturePaths.hung),
+      {
+        signal: controller.signal,
+        onLog: (line) => {
+          if (line.step === 'context') setTimeout(() => controller.abort('user'), 200);
+        },
       },
-    });
+    );
     const failure = await captureFailure(capturing);
     expect(failure.kind).toBe('aborted');
     expect(failure.message).toBe('capture aborted: user');
@@ -412,7 +377,7 @@ describe('cancellation', () => {
     const controller = new AbortController();
     const capturing = captureExecution(
       abortPool,
-      captureRequest(site.url + fixturePaths.home, { waitMs: 60_000 }),
+      captureRequest(fixture.site.url + fixturePaths.home, { waitMs: 60_000 }),
       {
         signal: controller.signal,
         onLog: (line) => {
@@ -423,7 +388,9 @@ describe('cancellation', () => {
     expect((await captureFailure(capturing)).kind).toBe('aborted');
 
     const already = await captureFailure(
-      captureExecution(abortPool, captureRequest(site.url), { signal: AbortSignal.abort() }),
+      captureExecution(abortPool, captureRequest(fixture.site.url), {
+        signal: AbortSignal.abort(),
+      }),
     );
     expect(already.kind).toBe('aborted');
   });
@@ -433,7 +400,7 @@ describe('cancellation', () => {
     expect(browser.contexts()).toHaveLength(0);
     const result = await captureExecution(
       abortPool,
-      captureRequest(site.url + fixturePaths.about),
+      captureRequest(fixture.site.url + fixturePaths.about),
       hooks(),
     );
     expect(result.observed.httpStatus).toBe(200);
@@ -444,7 +411,7 @@ describe('browser availability', () => {
   it('reports a missing Chromium as browser-unavailable with the install hint', async () => {
     const missing = new BrowserPool({ chromiumPath: '/nonexistent/chromium' });
     const failure = await captureFailure(
-      captureExecution(missing, captureRequest(site.url), hooks()),
+      captureExecution(missing, captureRequest(fixture.site.url), hooks()),
     );
     expect(failure.kind).toBe('browser-unavailable');
     expect(failure.message).toContain('/nonexistent/chromium');
@@ -474,7 +441,7 @@ describe('browser availability', () => {
       if (!browserPid || browserPid === process.pid) throw new Error('no browser process found');
 
       const failure = await captureFailure(
-        captureExecution(crashPool, captureRequest(site.url + fixturePaths.slow), {
+        captureExecution(crashPool, captureRequest(fixture.site.url + fixturePaths.slow), {
           signal: new AbortController().signal,
           onLog: (line) => {
             if (line.step === 'context') process.kill(browserPid, 'SIGKILL');
@@ -485,7 +452,7 @@ describe('browser availability', () => {
 
       const result = await captureExecution(
         crashPool,
-        captureRequest(site.url + fixturePaths.about),
+        captureRequest(fixture.site.url + fixturePaths.about),
         hooks(),
       );
       expect(result.observed.httpStatus).toBe(200);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sleep } from '../shared/clock.ts';
 import type { Rect } from '../shared/domain.ts';
-import { runActions, runScript, type StepRunner } from './actions.ts';
+import { runActions, runScript, untilAborted, type StepRunner } from './actions.ts';
 import type { BrowserPool, CaptureContext } from './browser-pool.ts';
 import type { ContextSpec } from './capture-context.ts';
 import type { CapturePage } from './capture-page.ts';
@@ -727,14 +727,6 @@ async function settleWithin(work: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
-}
-
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /** Every failure leaves the engine as a CaptureError; an abort wins over what it caused. */

@@ -78,8 +78,8 @@ export interface CapturedImage {
   httpStatus: number;
   finalUrl: string;
   /**
-   * The page's layout at the moment of the screenshot (Chromium only; absent when the browser
-   * gives none or taking it failed, which is logged).
+   * The page's layout at the moment of the screenshot (Chromium over CDP, Firefox by a script in
+   * the page; absent when taking it failed, which is logged).
    */
   layout?: LayoutSnapshot;
   /**

@@ -5,38 +5,28 @@ import {
   noisyPaths,
   recordTestVideo,
 } from '../../test/fixtures/site/deterministic-pages.ts';
-import { startFixtureSite, type FixtureSite } from '../../test/fixtures/site/fixture-site.ts';
-import { BrowserPool } from './browser-pool.ts';
 import { captureExecution } from './capture-execution.ts';
-import { captureRequest, pixelAt, rowsOfColor } from './capture-test-helpers.ts';
+import { captureRequest, pixelAt, rowsOfColor, useCaptureFixture } from './capture-test-helpers.ts';
 import type { CaptureRequest, CaptureResult } from './capture.types.ts';
 import { defaultDeterminism, defaultFrozenTime } from './determinism.ts';
 
 // Issue 16 at the engine: pages that move with time, randomness and media capture the same
 // bytes every time once the browser freezes them, and differ when it does not.
 
-let site: FixtureSite;
-let pool: BrowserPool;
+const fixture = useCaptureFixture({ beforeAll, afterAll });
 
 beforeAll(async () => {
-  site = await startFixtureSite();
-  pool = new BrowserPool();
-  const browser = await pool.acquire('chromium');
+  const browser = await fixture.pool.acquire('chromium');
   const page = await browser.newPage();
   try {
-    site.setVideo(await recordTestVideo(page));
+    fixture.site.setVideo(await recordTestVideo(page));
   } finally {
     await page.close();
   }
 });
 
-afterAll(async () => {
-  await pool.close();
-  await site.close();
-});
-
 function capture(path: string, overrides: Partial<CaptureRequest> = {}): Promise<CaptureResult> {
-  return captureExecution(pool, captureRequest(site.url + path, overrides), {
+  return captureExecution(fixture.pool, captureRequest(fixture.site.url + path, overrides), {
     signal: new AbortController().signal,
   });
 }

@@ -1,43 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  deviceReports,
-  fixturePaths,
-  startFixtureSite,
-  type FixtureSite,
-} from '../../test/fixtures/site/fixture-site.ts';
+import { deviceReports, fixturePaths } from '../../test/fixtures/site/fixture-site.ts';
 import { viewportPresets } from '../settings/viewport-presets.ts';
-import { BrowserPool } from './browser-pool.ts';
 import { captureExecution } from './capture-execution.ts';
-import { captureRequest } from './capture-test-helpers.ts';
+import { captureRequest, useCaptureFixture } from './capture-test-helpers.ts';
 import type { CaptureRequest, CaptureResult } from './capture.types.ts';
 
 // Issue 18: viewports emulate devices (pixel ratio, mobile mode, touch, user agent), and the
 // page sees it; the screenshot is the CSS size times the pixel ratio.
 
-let site: FixtureSite;
-let pool: BrowserPool;
-
-beforeAll(async () => {
-  site = await startFixtureSite();
-  pool = new BrowserPool();
-});
-
-afterAll(async () => {
-  await pool.close();
-  await site.close();
-});
+const fixture = useCaptureFixture({ beforeAll, afterAll });
 
 async function captureDevice(
   viewport: CaptureRequest['viewport'],
   overrides: Partial<CaptureRequest> = {},
 ): Promise<{ result: CaptureResult; report: Record<string, string> }> {
-  site.clearRequests();
+  fixture.site.clearRequests();
   const result = await captureExecution(
-    pool,
-    captureRequest(site.url + fixturePaths.device, { viewport, ...overrides }),
+    fixture.pool,
+    captureRequest(fixture.site.url + fixturePaths.device, { viewport, ...overrides }),
     { signal: new AbortController().signal },
   );
-  const reports = deviceReports(site);
+  const reports = deviceReports(fixture.site);
   expect(reports.length).toBeGreaterThan(0);
   return { result, report: reports.at(-1) ?? {} };
 }

@@ -4,13 +4,21 @@ import {
   deviceReports,
   fixtureBasicAuth,
   fixturePaths,
-  startFixtureSite,
-  type FixtureSite,
 } from '../../test/fixtures/site/fixture-site.ts';
-import { BrowserPool } from './browser-pool.ts';
-import { CaptureError } from './capture-error.ts';
+import { explainChanges } from '../diff/explain/explain-changes.ts';
+import type { LayoutElement, LayoutSnapshot } from '../shared/layout-snapshot.ts';
+import { runActions } from './actions.ts';
+import { CaptureLog } from './capture-log.ts';
 import { captureExecution } from './capture-execution.ts';
-import { captureRequest, hexToRgb, pixelAt } from './capture-test-helpers.ts';
+import { NetworkTracker } from './network-tracker.ts';
+import {
+  captureFailure,
+  captureRequest,
+  everyActionType,
+  hexToRgb,
+  pixelAt,
+  useCaptureFixture,
+} from './capture-test-helpers.ts';
 import type { CaptureRequest, CaptureResult } from './capture.types.ts';
 import { FirefoxBrowser } from './firefox-browser.ts';
 import { clockScriptSource } from './firefox-clock.ts';
@@ -20,25 +28,10 @@ import { clockScriptSource } from './firefox-clock.ts';
 // each checked against what Chromium does with the same request. One pool (one Firefox, one
 // Chromium) for the file.
 
-let site: FixtureSite;
-let pool: BrowserPool;
-const escaped: unknown[] = [];
-const onEscaped = (error: unknown): void => {
-  escaped.push(error);
-};
-
-beforeAll(async () => {
-  site = await startFixtureSite();
-  pool = new BrowserPool();
-  process.on('unhandledRejection', onEscaped);
-  await pool.launched('firefox');
-}, 120_000);
-
-afterAll(async () => {
-  process.off('unhandledRejection', onEscaped);
-  await pool.close();
-  await site.close();
-});
+const fixture = useCaptureFixture(
+  { beforeAll, afterAll },
+  { watchEscapes: true, launch: 'firefox' },
+);
 
 function capture(
   browser: 'chromium' | 'firefox',
@@ -46,19 +39,13 @@ function capture(
   overrides: Partial<CaptureRequest> = {},
   signal = new AbortController().signal,
 ): Promise<CaptureResult> {
-  return captureExecution(pool, captureRequest(site.url + path, { browser, ...overrides }), {
-    signal,
-  });
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<CaptureError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof CaptureError) return error;
-    throw error;
-  }
-  throw new Error('expected the capture to fail');
+  return captureExecution(
+    fixture.pool,
+    captureRequest(fixture.site.url + path, { browser, ...overrides }),
+    {
+      signal,
+    },
+  );
 }
 
 describe('captures in Firefox', () => {
@@ -96,8 +83,8 @@ describe('captures in Firefox', () => {
     expect(signedIn.observed.httpStatus).toBe(200);
     for (const request of [{}, { basicAuth: { username: 'someone', password: 'wrong' } }]) {
       const [firefox, chromium] = await Promise.all([
-        failureOf(capture('firefox', fixturePaths.auth, request)),
-        failureOf(capture('chromium', fixturePaths.auth, request)),
+        captureFailure(capture('firefox', fixturePaths.auth, request)),
+        captureFailure(capture('chromium', fixturePaths.auth, request)),
       ]);
       expect(firefox).toMatchObject({ kind: 'navigation', httpStatus: 401 });
       expect(firefox.message).toBe(chromium.message);
@@ -105,36 +92,7 @@ describe('captures in Firefox', () => {
   }, 90_000);
 
   it('runs every declarative action type, logging the same steps as Chromium', async () => {
-    const request: Partial<CaptureRequest> = {
-      pageActions: [
-        { type: 'setLocalStorage', value: 'note=hello' },
-        { type: 'setCookie', value: 'seen=yes' },
-        { type: 'waitForSelector', selector: '#menu-button' },
-        { type: 'hover', selector: '#menu-button' },
-      ],
-      taskActions: [
-        { type: 'type', selector: '#name', value: 'Ada' },
-        { type: 'press', selector: '#name', value: 'End' },
-        { type: 'select', selector: '#size', value: 'l' },
-        { type: 'check', selector: '#agree' },
-        { type: 'click', selector: '#submit' },
-        { type: 'scroll', selector: '#result' },
-        { type: 'scroll' },
-        { type: 'waitForTimeout', ms: 10 },
-        { type: 'waitForNetworkIdle', ms: 5000 },
-        { type: 'hide', selector: 'header' },
-        { type: 'remove', selector: '#menu' },
-        {
-          type: 'evaluate',
-          script: `
-            const text = document.querySelector('#result').textContent;
-            if (text !== 'Hello Ada (l, agreed)') throw new Error('unexpected result: ' + text);
-            if (localStorage.getItem('note') !== 'hello') throw new Error('no local storage');
-            if (!document.cookie.includes('seen=yes')) throw new Error('no cookie');`,
-        },
-      ],
-      taskScript: "document.querySelector('#title').textContent = 'Changed by a script';",
-    };
+    const request: Partial<CaptureRequest> = everyActionType;
     const steps = (result: CaptureResult): string[] =>
       result.log
         .filter((line) => line.step === 'action' || line.step === 'script')
@@ -165,8 +123,8 @@ describe('captures in Firefox', () => {
       ],
     };
     const [firefox, chromium] = await Promise.all([
-      failureOf(capture('firefox', fixturePaths.menu, request)),
-      failureOf(capture('chromium', fixturePaths.menu, request)),
+      captureFailure(capture('firefox', fixturePaths.menu, request)),
+      captureFailure(capture('chromium', fixturePaths.menu, request)),
     ]);
     expect(firefox).toMatchObject({ kind: 'action', step: 'task step 2 (click "#missing")' });
     expect(firefox.message).toBe(chromium.message);
@@ -197,13 +155,59 @@ describe('captures in Firefox', () => {
     ]);
   }, 90_000);
 
+  it('takes a layout snapshot in the format Chromium gives, which explains a change', async () => {
+    const [firefox, chromium] = await Promise.all([
+      capture('firefox', fixturePaths.home),
+      capture('chromium', fixturePaths.home),
+    ]);
+    const ours = firefox.observed.layout;
+    const theirs = chromium.observed.layout;
+    expect(ours?.elements.length).toBeGreaterThan(0);
+    expect(firefox.log.some((line) => /^layout snapshot of \d+ element/.test(line.message))).toBe(
+      true,
+    );
+    // The same elements, named the same, with the same text and parents.
+    const outline = (snapshot: LayoutSnapshot | undefined): unknown[] =>
+      (snapshot?.elements ?? []).map(({ selector, tag, parent, text }) => ({
+        selector,
+        tag,
+        parent,
+        text,
+      }));
+    expect(outline(ours)).toEqual(outline(theirs));
+    const ad = (snapshot: LayoutSnapshot | undefined): LayoutElement | undefined =>
+      snapshot?.elements.find((element) => element.selector === '#ad-slot');
+    expect(ad(ours)?.rect).toEqual(ad(theirs)?.rect);
+    expect(ad(ours)?.styles).toEqual(ad(theirs)?.styles);
+
+    fixture.site.setVariant('changed');
+    try {
+      const changed = await capture('firefox', fixturePaths.home);
+      const changes = explainChanges(
+        ours as LayoutSnapshot,
+        changed.observed.layout as LayoutSnapshot,
+      );
+      // The title's text changed; the promotion moved below the features (taken out and put
+      // back in), which moved up.
+      expect(changes.map((change) => [change.kind, change.selector])).toEqual(
+        expect.arrayContaining([
+          ['text', '#title'],
+          ['added', '#promo'],
+          ['moved', '#features'],
+        ]),
+      );
+    } finally {
+      fixture.site.setVariant('original');
+    }
+  }, 90_000);
+
   it('captures a DPR 2 viewport at twice the CSS size, with the user agent the page sees', async () => {
-    site.clearRequests();
+    fixture.site.clearRequests();
     const result = await capture('firefox', fixturePaths.device, {
       viewport: { width: 400, height: 300, deviceScaleFactor: 2, userAgent: 'SceneTest/1.0' },
     });
     expect(result.observed).toMatchObject({ width: 800, height: 600 });
-    const report = deviceReports(site).at(-1) ?? {};
+    const report = deviceReports(fixture.site).at(-1) ?? {};
     expect(report['devicePixelRatio']).toBe('2');
     expect(JSON.stringify(report)).toContain('SceneTest/1.0');
   }, 60_000);
@@ -213,31 +217,74 @@ describe('captures in Firefox', () => {
     const capturing = capture('firefox', fixturePaths.hung, {}, controller.signal);
     setTimeout(() => controller.abort('user'), 1500);
     const started = performance.now();
-    const failure = await failureOf(capturing);
+    const failure = await captureFailure(capturing);
     expect(failure).toMatchObject({ kind: 'aborted', message: 'capture aborted: user' });
     expect(performance.now() - started).toBeLessThan(1500 + 2000);
     const after = await capture('firefox', fixturePaths.about);
     expect(after.observed.httpStatus).toBe(200);
-    expect(escaped).toEqual([]);
+    expect(fixture.escaped).toEqual([]);
+  }, 90_000);
+
+  it('ends a waitForFunction step that never comes true with the abort, not its timeout', async () => {
+    // The step polls from Node: it must stop when the execution is aborted, though the page
+    // stays open. The condition asks for a page once, when first polled; the abort follows that.
+    const abortedWait = async (browser: 'chromium' | 'firefox'): Promise<unknown> => {
+      const { page } = await fixture.pool.openContext(browser, {
+        viewport: { width: 800, height: 600 },
+      });
+      try {
+        await page.goto(fixture.site.url + fixturePaths.home, 30_000);
+        const controller = new AbortController();
+        const cancelled = new Error('cancelled by the test');
+        page.onRequests({
+          started: () => controller.abort(cancelled),
+          settled: () => undefined,
+        });
+        const runner = {
+          page,
+          network: new NetworkTracker(page),
+          log: new CaptureLog(),
+          signal: controller.signal,
+          stepTimeoutMs: 60_000,
+        };
+        const waiting = runActions(
+          runner,
+          [{ type: 'waitForFunction', script: "(window.asked ??= fetch('/about'), false)" }],
+          'page',
+        );
+        const failure = await waiting.then(
+          () => 'finished',
+          (error: unknown) => error,
+        );
+        expect(page.isClosed()).toBe(false);
+        return failure === cancelled ? 'aborted' : failure;
+      } finally {
+        await page.close();
+      }
+    };
+    expect(await Promise.all([abortedWait('chromium'), abortedWait('firefox')])).toEqual([
+      'aborted',
+      'aborted',
+    ]);
   }, 90_000);
 
   it('a Firefox killed mid-capture fails that capture as transient; the next one relaunches it', async () => {
-    const firefox = await pool.launched('firefox');
+    const firefox = await fixture.pool.launched('firefox');
     expect(firefox).toBeInstanceOf(FirefoxBrowser);
     const pid = (firefox as FirefoxBrowser).pid;
     expect(pid).toBeTypeOf('number');
     const capturing = capture('firefox', fixturePaths.hung);
     setTimeout(() => execFileSync('kill', ['-9', String(pid)]), 1500);
-    const failure = await failureOf(capturing);
+    const failure = await captureFailure(capturing);
     expect(failure.kind, failure.message).toBe('transient');
     // As the run engine does with a transient failure: the next attempt (at most one more, if
-    // it met the dying browser before the pool heard it was gone) captures in a new Firefox.
+    // it met the dying browser before the fixture.pool heard it was gone) captures in a new Firefox.
     const after = await capture('firefox', fixturePaths.about).catch(async (error: unknown) => {
       expect(error).toMatchObject({ kind: 'transient' });
       return capture('firefox', fixturePaths.about);
     });
     expect(after.observed.httpStatus).toBe(200);
-    expect((await pool.launched('firefox')) === firefox).toBe(false);
-    expect(escaped).toEqual([]);
+    expect((await fixture.pool.launched('firefox')) === firefox).toBe(false);
+    expect(fixture.escaped).toEqual([]);
   }, 120_000);
 });

@@ -3,16 +3,11 @@ import { sleep } from '../shared/clock.ts';
 import type { ContextSpec } from './capture-context.ts';
 import type { CapturePage, NavigationAnswer, RequestListener } from './capture-page.ts';
 import { renderedFontsFromCss } from './environment.ts';
+import { scriptedLayoutSnapshot } from './layout-snapshot.ts';
+import type { LayoutSnapshot } from '../shared/layout-snapshot.ts';
 import type { FirefoxBrowser } from './firefox-browser.ts';
 import { pausedClockScript, runClockExpression } from './firefox-clock.ts';
-import {
-  maxCaptureHeight,
-  pngSize,
-  segmentHeight,
-  stitchSegments,
-  type DocumentRegion,
-  type FullPageShot,
-} from './screenshot.ts';
+import { captureSegments, type DocumentRegion, type FullPageShot } from './screenshot.ts';
 
 /** Firefox's network error names, as the Chromium ones the pipeline classifies (navigate()). */
 const networkErrors: Record<string, string> = {
@@ -59,6 +54,8 @@ export class FirefoxPage implements CapturePage {
   readonly #release: () => void;
   readonly #shown: ShownPageLock;
   #closed = false;
+  /** Init scripts added before the first navigation, installed by it as one (see goto). */
+  #pendingInitScripts: string[] | undefined = [];
 
   private constructor(
     browser: FirefoxBrowser,
@@ -98,9 +95,10 @@ export class FirefoxPage implements CapturePage {
         'styles (Chromium bypasses it); animated images always show their first frame ' +
         '(image.animation_mode, browser-wide, whatever freezeTime says); the frozen clock ' +
         "runs in the main frame only (iframes' timers stay paused); step selectors are CSS " +
-        '(Playwright-only selectors such as text= do not work); no Playwright trace; no layout ' +
-        'snapshot (changes are not explained element by element)',
+        '(Playwright-only selectors such as text= do not work); no Playwright trace',
     ];
+    // WebDriver BiDi has no isMobile; its emulation.setTouchOverride (which puppeteer's
+    // setViewport sends for hasTouch, ignoring a refusal) is an unknown command in Firefox 153 ESR.
     if (isMobile === true || hasTouch === true) {
       limits.push(
         'Firefox (WebDriver BiDi) cannot emulate isMobile and hasTouch: the page sees a desktop ' +
@@ -123,7 +121,27 @@ export class FirefoxPage implements CapturePage {
   }
 
   async addInitScript(source: string): Promise<void> {
-    await this.#page.evaluateOnNewDocument(source);
+    if (this.#pendingInitScripts) this.#pendingInitScripts.push(source);
+    else await this.#page.evaluateOnNewDocument(source);
+  }
+
+  /**
+   * The init scripts added before the first navigation, as one preload script: each is a
+   * round trip to Firefox's parent process otherwise (4 per capture), and each runs in its own
+   * scope, an exception in one not keeping the next from running, as separate ones would.
+   */
+  async #installInitScripts(): Promise<void> {
+    const pending = this.#pendingInitScripts ?? [];
+    this.#pendingInitScripts = undefined;
+    if (pending.length === 0) return;
+    await this.#page.evaluateOnNewDocument(
+      pending
+        .map(
+          (source) =>
+            `try {\n(() => {\n${source}\n})();\n} catch (error) {\n  console.error(error);\n}`,
+        )
+        .join('\n'),
+    );
   }
 
   async addCookies(
@@ -145,7 +163,7 @@ export class FirefoxPage implements CapturePage {
   async goto(url: string, timeoutMs: number): Promise<NavigationAnswer | undefined> {
     // The shown tab: a page opened in the background (a spare) would render its focused
     // input without the focus ring that a shown one (and every Chromium page) draws.
-    await this.#page.bringToFront();
+    await Promise.all([this.#page.bringToFront(), this.#installInitScripts()]);
     let response;
     try {
       response = await this.#page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
@@ -291,47 +309,21 @@ export class FirefoxPage implements CapturePage {
     // Shown while it is taken (see ShownPageLock), so that focus is drawn the same every time.
     return this.#shown.run(async () => {
       await this.#page.bringToFront();
-      return this.#regionScreenshot(region, scale, beyondViewport);
+      return captureSegments(region, scale, async (clip) =>
+        Buffer.from(
+          await this.#page.screenshot({
+            type: 'png',
+            captureBeyondViewport: beyondViewport,
+            clip,
+          }),
+        ),
+      );
     });
   }
 
-  async #regionScreenshot(
-    region: DocumentRegion,
-    scale: number,
-    beyondViewport: boolean,
-  ): Promise<FullPageShot> {
-    const height = Math.min(region.height, Math.floor(maxCaptureHeight / scale));
-    const segmentCss = Math.floor(segmentHeight / scale);
-    const segments: { png: Buffer; top: number }[] = [];
-    for (let top = 0; top < height; top += segmentCss) {
-      const png = await this.#page.screenshot({
-        type: 'png',
-        captureBeyondViewport: beyondViewport,
-        clip: {
-          x: region.x,
-          y: region.y + top,
-          width: region.width,
-          height: Math.min(segmentCss, height - top),
-        },
-      });
-      segments.push({ png: Buffer.from(png), top: Math.round(top * scale) });
-    }
-    const png =
-      segments.length === 1 && segments[0] ? segments[0].png : await stitchSegments(segments);
-    const { width: pixelWidth, height: pixelHeight } = pngSize(png);
-    const shot: FullPageShot = {
-      png,
-      width: pixelWidth,
-      height: pixelHeight,
-      origin: { x: region.x, y: region.y },
-    };
-    if (region.height > height) shot.cutFromHeight = region.height;
-    return shot;
-  }
-
-  /** WebDriver BiDi has no DOM snapshot: Firefox compares are not explained (see `limits`). */
-  layoutSnapshot(): Promise<undefined> {
-    return Promise.resolve(undefined);
+  /** WebDriver BiDi has no DOM snapshot: a script in the page takes it, in the same format. */
+  layoutSnapshot(): Promise<LayoutSnapshot> {
+    return scriptedLayoutSnapshot(this);
   }
 
   async viewportScreenshot(timeoutMs: number): Promise<Buffer> {

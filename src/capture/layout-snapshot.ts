@@ -1,4 +1,5 @@
 import type { CDPSession } from 'playwright-core';
+import type { ScriptPage } from './capture-page.ts';
 import {
   layoutStyleProperties,
   type LayoutElement,
@@ -7,7 +8,8 @@ import {
 
 // The page's layout at the moment of its screenshot, in one call of Chromium's
 // DOMSnapshot.captureSnapshot: every element's box, text, image and the styles that explain its
-// rendering (see shared/layout-snapshot.ts).
+// rendering (see shared/layout-snapshot.ts). Firefox has no such call over WebDriver BiDi: a
+// script walks the page and answers in the same shape, read by the same toLayoutSnapshot.
 
 /** The subset of DOMSnapshot.captureSnapshot's answer read here (CDP, Chromium 110+). */
 interface CdpSnapshot {
@@ -50,6 +52,102 @@ export async function captureLayoutSnapshot(cdp: CDPSession): Promise<LayoutSnap
     computedStyles: [...layoutStyleProperties],
   })) as unknown as CdpSnapshot;
   return toLayoutSnapshot(raw);
+}
+
+/**
+ * Takes the snapshot with a script in the page (any driver): the main document and its open
+ * shadow roots (not iframes), boxes from getBoundingClientRect in document coordinates.
+ */
+export async function scriptedLayoutSnapshot(page: ScriptPage): Promise<LayoutSnapshot> {
+  // As JSON text: WebDriver BiDi would otherwise serialise every number as an object.
+  const json = await page.evaluate(domSnapshotInPage, [...layoutStyleProperties]);
+  return toLayoutSnapshot(JSON.parse(json) as CdpSnapshot);
+}
+
+/**
+ * In the page: the document as DOMSnapshot.captureSnapshot answers it (the part read here, as JSON),
+ * nodes in document order, an element in `layout` when it has a box. Sent to the page as
+ * source: no named inner functions (tsx wraps them in a helper the page does not have).
+ */
+function domSnapshotInPage(properties: string[]): string {
+  // A method, not a function: tsx wraps named functions, never methods.
+  const table = {
+    strings: [] as string[],
+    known: new Map<string, number>(),
+    indexes(texts: string[]): number[] {
+      return texts.map((text) => {
+        let index = this.known.get(text);
+        if (index === undefined) {
+          index = this.strings.length;
+          this.strings.push(text);
+          this.known.set(text, index);
+        }
+        return index;
+      });
+    },
+  };
+  const parentIndex: number[] = [];
+  const nodeType: number[] = [];
+  const nodeName: number[] = [];
+  const nodeValue: number[] = [];
+  const attributes: number[][] = [];
+  const sources = { index: [] as number[], value: [] as number[] };
+  const layout = { nodeIndex: [] as number[], styles: [] as number[][], bounds: [] as number[][] };
+  const { scrollX, scrollY } = window;
+  const pending: [Node, number][] = [[document, -1]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [node, parent] = next;
+    const index = nodeType.length;
+    const [name = -1, value = -1] = table.indexes([node.nodeName, node.nodeValue ?? '']);
+    parentIndex.push(parent);
+    nodeType.push(node.nodeType);
+    nodeName.push(name);
+    nodeValue.push(node.nodeType === Node.TEXT_NODE ? value : -1);
+    attributes.push(
+      node instanceof Element
+        ? table.indexes(Array.from(node.attributes).flatMap((a) => [a.name, a.value]))
+        : [],
+    );
+    if (node instanceof Element && node.getClientRects().length > 0) {
+      const box = node.getBoundingClientRect();
+      const style = getComputedStyle(node);
+      layout.nodeIndex.push(index);
+      layout.bounds.push([box.left + scrollX, box.top + scrollY, box.width, box.height]);
+      layout.styles.push(
+        table.indexes(properties.map((property) => style.getPropertyValue(property))),
+      );
+      if (node instanceof HTMLImageElement && node.currentSrc) {
+        sources.index.push(index);
+        sources.value.push(...table.indexes([node.currentSrc]));
+      }
+    }
+    const children: Node[] = Array.from(node.childNodes);
+    if (node instanceof Element && node.shadowRoot) children.unshift(node.shadowRoot);
+    for (let k = children.length - 1; k >= 0; k--) {
+      const child = children[k];
+      if (child) pending.push([child, index]);
+    }
+  }
+  const scroller = document.scrollingElement ?? document.documentElement;
+  const snapshot: CdpSnapshot = {
+    documents: [
+      {
+        nodes: {
+          parentIndex,
+          nodeType,
+          nodeName,
+          nodeValue,
+          attributes,
+          currentSourceURL: sources,
+        },
+        layout,
+        contentWidth: scroller.scrollWidth,
+        contentHeight: scroller.scrollHeight,
+      },
+    ],
+    strings: table.strings,
+  };
+  return JSON.stringify(snapshot);
 }
 
 export function toLayoutSnapshot(raw: CdpSnapshot): LayoutSnapshot {

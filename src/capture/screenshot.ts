@@ -50,11 +50,33 @@ export async function captureFullPage(
  * taller region is captured in segments of at most segmentHeight px, stitched into one image.
  * `beyondViewport` false captures what the viewport shows (the region must lie within it).
  */
-export async function captureRegion(
+export function captureRegion(
   cdp: CDPSession,
   region: DocumentRegion,
   scale = 1,
   beyondViewport = true,
+): Promise<FullPageShot> {
+  return captureSegments(region, scale, async (clip) => {
+    const { data } = await cdp.send('Page.captureScreenshot', {
+      format: 'png',
+      optimizeForSpeed: true,
+      captureBeyondViewport: beyondViewport,
+      fromSurface: true,
+      clip: { ...clip, scale },
+    });
+    return Buffer.from(data, 'base64');
+  });
+}
+
+/**
+ * A region in segments of at most segmentHeight device pixels, each taken by `shoot` (a clip of
+ * the document in CSS pixels, at `scale`), stitched below one another; a region taller than
+ * maxCaptureHeight device pixels is cut there. Both drivers' screenshots go through here.
+ */
+export async function captureSegments(
+  region: DocumentRegion,
+  scale: number,
+  shoot: (clip: DocumentRegion) => Promise<Buffer>,
 ): Promise<FullPageShot> {
   // Heights in CSS px; the image has `scale` device pixels per CSS pixel, and both limits are
   // in device pixels (the texture size per segment, the stitched image's height).
@@ -62,20 +84,13 @@ export async function captureRegion(
   const segmentCss = Math.floor(segmentHeight / scale);
   const segments: { png: Buffer; top: number }[] = [];
   for (let top = 0; top < height; top += segmentCss) {
-    const { data } = await cdp.send('Page.captureScreenshot', {
-      format: 'png',
-      optimizeForSpeed: true,
-      captureBeyondViewport: beyondViewport,
-      fromSurface: true,
-      clip: {
-        x: region.x,
-        y: region.y + top,
-        width: region.width,
-        height: Math.min(segmentCss, height - top),
-        scale,
-      },
+    const png = await shoot({
+      x: region.x,
+      y: region.y + top,
+      width: region.width,
+      height: Math.min(segmentCss, height - top),
     });
-    segments.push({ png: Buffer.from(data, 'base64'), top: Math.round(top * scale) });
+    segments.push({ png, top: Math.round(top * scale) });
   }
   const png =
     segments.length === 1 && segments[0] ? segments[0].png : await stitchSegments(segments);

@@ -1,35 +1,24 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  fixturePaths,
-  startFixtureSite,
-  type FixtureSite,
-} from '../../test/fixtures/site/fixture-site.ts';
+import { fixturePaths } from '../../test/fixtures/site/fixture-site.ts';
 import { veryTallPageHeight } from '../../test/fixtures/site/heavy-pages.ts';
-import { BrowserPool } from './browser-pool.ts';
 import { captureExecution } from './capture-execution.ts';
-import { captureRequest } from './capture-test-helpers.ts';
+import { captureRequest, useCaptureFixture } from './capture-test-helpers.ts';
 import { segmentHeight } from './screenshot.ts';
 
 // Pages taller than Chromium's 16,384 px surface limit are captured whole, in stitched segments.
 
-let site: FixtureSite;
-let pool: BrowserPool;
-
-beforeAll(async () => {
-  site = await startFixtureSite();
-  pool = new BrowserPool();
-});
-afterAll(async () => {
-  await pool.close();
-  await site.close();
-});
+const fixture = useCaptureFixture({ beforeAll, afterAll });
 
 describe('stitched full-page capture', () => {
   it('captures a 40,000 px page completely: the screenshot is as tall as the page and its bottom is there', async () => {
-    const result = await captureExecution(pool, captureRequest(site.url + fixturePaths.veryTall), {
-      signal: new AbortController().signal,
-    });
+    const result = await captureExecution(
+      fixture.pool,
+      captureRequest(fixture.site.url + fixturePaths.veryTall),
+      {
+        signal: new AbortController().signal,
+      },
+    );
     const { png, height, width } = result.observed;
     expect(height).toBeGreaterThan(veryTallPageHeight);
     expect(height).toBeGreaterThan(2 * segmentHeight);

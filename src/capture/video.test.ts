@@ -1,37 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  fixturePaths,
-  startFixtureSite,
-  type FixtureSite,
-} from '../../test/fixtures/site/fixture-site.ts';
-import { BrowserPool } from './browser-pool.ts';
+import { fixturePaths } from '../../test/fixtures/site/fixture-site.ts';
 import { captureExecution } from './capture-execution.ts';
-import { captureRequest } from './capture-test-helpers.ts';
+import { captureRequest, useCaptureFixture } from './capture-test-helpers.ts';
 import { probeVideo } from '../../test/support/probe-video.ts';
 
 // Execution videos: a CDP screencast of the capture encoded by Debian's ffmpeg to WebM.
 
-let site: FixtureSite;
-let pool: BrowserPool;
-beforeAll(async () => {
-  site = await startFixtureSite();
-  pool = new BrowserPool();
-});
-afterAll(async () => {
-  await pool.close();
-  await site.close();
-});
+const fixture = useCaptureFixture({ beforeAll, afterAll });
 
 describe('execution videos', () => {
   it('records a playable WebM of the capture when asked, none otherwise', async () => {
-    const url = site.url + fixturePaths.menu;
+    const url = fixture.site.url + fixturePaths.menu;
     const actions = [
       { type: 'click' as const, selector: '#menu-button' },
       { type: 'waitForTimeout' as const, ms: 300 },
     ];
     const signal = new AbortController().signal;
     const recorded = await captureExecution(
-      pool,
+      fixture.pool,
       captureRequest(url, { pageActions: actions, video: {} }),
       { signal },
     );
@@ -41,14 +27,14 @@ describe('execution videos', () => {
     expect(probed.frames).toBeGreaterThan(0);
     expect(recorded.log.some((l) => l.step === 'video' && /encoded/.test(l.message))).toBe(true);
 
-    const plain = await captureExecution(pool, captureRequest(url), { signal });
+    const plain = await captureExecution(fixture.pool, captureRequest(url), { signal });
     expect(plain.video).toBeUndefined();
   }, 120_000);
 
   it('says clearly that no video was recorded without ffmpeg, and still captures', async () => {
     const result = await captureExecution(
-      pool,
-      captureRequest(site.url + fixturePaths.about, {
+      fixture.pool,
+      captureRequest(fixture.site.url + fixturePaths.about, {
         video: { ffmpegPath: '/nonexistent/ffmpeg' },
       }),
       { signal: new AbortController().signal },
