@@ -84,6 +84,26 @@ export function toErrorResponse(
           },
         },
       };
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return {
+        status: 414,
+        body: {
+          error: {
+            code: 'validation_failed',
+            message: 'a path segment of this URL is too long (limit 100 characters)',
+          },
+        },
+      };
+    case 'FST_ERR_BAD_URL':
+      return {
+        status: 400,
+        body: {
+          error: {
+            code: 'validation_failed',
+            message: 'the URL path is not a valid URL: a percent-encoding in it is malformed',
+          },
+        },
+      };
     default:
       break;
   }
