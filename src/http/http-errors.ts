@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { isUniqueViolation } from '../db/errors.ts';
+import { isDatabaseUnavailable, isUniqueViolation } from '../db/errors.ts';
 import { AppError, httpStatusOf, type ErrorCode } from '../shared/errors.ts';
 
 export interface ErrorBody {
@@ -44,6 +44,19 @@ export function toErrorResponse(
       status: 409,
       body: {
         error: { code: 'conflict', message: 'a resource with the same unique name already exists' },
+      },
+    };
+  }
+  if (isDatabaseUnavailable(error)) {
+    // An outage, not a bug: the same request succeeds once the database is back.
+    request.log.warn({ err: error }, 'database unavailable');
+    return {
+      status: 503,
+      body: {
+        error: {
+          code: 'unavailable',
+          message: 'the database is unreachable; try again once it is back',
+        },
       },
     };
   }
