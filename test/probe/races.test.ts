@@ -1,15 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserPool } from '../../src/capture/browser-pool.ts';
-import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
+import { fixturePaths, type FixtureSite } from '../fixtures/site/fixture-site.ts';
+import { startCaptureHarness, type CaptureHarness } from '../support/capture-harness.ts';
 import { strayArtifactFiles } from '../support/stray-files.ts';
-import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
-import {
-  createBatch,
-  injectClient,
-  pollExecutions,
-  pollRun,
-  type SceneClient,
-} from '../support/scene-client.ts';
+import { dialects, type TestApp } from '../support/test-app.ts';
+import { createBatch, pollExecutions, pollRun, type SceneClient } from '../support/scene-client.ts';
 
 const isTerminal = (status: string) =>
   status === 'finished' || status === 'failed' || status === 'cancelled';
@@ -20,24 +14,17 @@ const isTerminal = (status: string) =>
 // may rescue a stuck execution.
 
 describe.each(dialects)('races on live runs (%s)', (dialect) => {
-  let site: FixtureSite;
-  let t: TestApp;
+  let h: CaptureHarness;
   let api: SceneClient;
-  let pool: BrowserPool;
+  let t: TestApp;
+  let site: FixtureSite;
 
   beforeAll(async () => {
-    site = await startFixtureSite();
-    t = await createTestApp(dialect);
-    api = injectClient(t.server);
-    pool = new BrowserPool();
-    await pool.acquire('chromium');
-    await t.app.startRunEngine({ pool, checkIntervalMs: 100, lease: { leaseMs: 3_600_000 } });
+    h = await startCaptureHarness(dialect, { lease: { leaseMs: 3_600_000 } });
+    ({ api, t, site } = h);
     await api.ok('PATCH', '/settings', { maxConcurrentExecutions: 4 });
   });
-  afterAll(async () => {
-    await t.close();
-    await site.close();
-  });
+  afterAll(() => h.close());
 
   const pages = () =>
     [fixturePaths.home, fixturePaths.about, fixturePaths.products, fixturePaths.slow].map(

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrowserPool } from '../../src/capture/browser-pool.ts';
-import { fixturePaths, startFixtureSite, type FixtureSite } from '../fixtures/site/fixture-site.ts';
+import { fixturePaths } from '../fixtures/site/fixture-site.ts';
+import { startCaptureHarness, type CaptureHarness } from '../support/capture-harness.ts';
 import { strayArtifactFiles } from '../support/stray-files.ts';
-import { createTestApp, dialects, type TestApp } from '../support/test-app.ts';
-import { createBatch, injectClient, pollRun, type SceneClient } from '../support/scene-client.ts';
+import { dialects } from '../support/test-app.ts';
+import { createBatch, pollRun } from '../support/scene-client.ts';
 
 // Reviews racing each other and the run's deletion, on real compare runs: approve and reject of
 // one execution fired together, two launches of the same batch at once, approvals (single and
@@ -11,34 +11,20 @@ import { createBatch, injectClient, pollRun, type SceneClient } from '../support
 // readable and no artifact file is left without its row.
 
 describe.each(dialects)('review races on live runs (%s)', (dialect) => {
-  let site: FixtureSite;
-  let t: TestApp;
-  let api: SceneClient;
-  let pool: BrowserPool;
-
+  let h: CaptureHarness;
   beforeAll(async () => {
-    site = await startFixtureSite();
-    t = await createTestApp(dialect);
-    api = injectClient(t.server);
-    pool = new BrowserPool();
-    await pool.acquire('chromium');
-    await t.app.startRunEngine({ pool, checkIntervalMs: 100, lease: { leaseMs: 3_600_000 } });
-    await api.ok('PATCH', '/settings', { maxConcurrentExecutions: 4 });
+    h = await startCaptureHarness(dialect, { lease: { leaseMs: 3_600_000 } });
   });
-  afterAll(async () => {
-    await t.close();
-    await site.close();
-  });
-
-  const pages = () =>
-    [fixturePaths.home, fixturePaths.about, fixturePaths.products, fixturePaths.slow].map(
-      (p, i) => ({ name: `page ${i}`, url: site.url + p }),
-    );
-
-  const strayFiles = () => strayArtifactFiles(t);
+  afterAll(() => h.close());
 
   it('approve and reject at once, and approve while the run is deleted: one consistent end', async () => {
-    const { batchId } = await createBatch(api, { pages: pages().slice(0, 2) });
+    const { api, site } = h;
+    const { batchId } = await createBatch(api, {
+      pages: [fixturePaths.home, fixturePaths.products].map((p) => ({
+        name: p,
+        url: site.url + p,
+      })),
+    });
     const baseline = await api.launchRun(batchId, { mode: 'baseline' });
     expect((await pollRun(api, baseline.id)).status).toBe('finished');
     site.setVariant('changed');
@@ -84,6 +70,6 @@ describe.each(dialects)('review races on live runs (%s)', (dialect) => {
     } finally {
       site.setVariant('original');
     }
-    expect(await strayFiles()).toEqual([]);
+    expect(await strayArtifactFiles(h.t)).toEqual([]);
   });
 });
