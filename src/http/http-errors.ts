@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { isDatabaseUnavailable, isUniqueViolation } from '../db/errors.ts';
+import { isConcurrencyFailure, isDatabaseUnavailable, isUniqueViolation } from '../db/errors.ts';
 import { AppError, httpStatusOf, type ErrorCode } from '../shared/errors.ts';
 
 export interface ErrorBody {
@@ -44,6 +44,21 @@ export function toErrorResponse(
       status: 409,
       body: {
         error: { code: 'conflict', message: 'a resource with the same unique name already exists' },
+      },
+    };
+  }
+  if (isConcurrencyFailure(error)) {
+    // Nothing was changed. Logged as an error all the same: a deadlock means two code paths
+    // lock rows in opposite orders, which is worth fixing.
+    request.log.error({ err: error }, 'transaction aborted by a concurrent one');
+    return {
+      status: 409,
+      body: {
+        error: {
+          code: 'conflict',
+          message:
+            'a concurrent change got in the way and nothing was changed; send the request again',
+        },
       },
     };
   }
