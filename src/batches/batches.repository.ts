@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { PostgresAdapter, type Selectable } from 'kysely';
 import type { Conn } from '../db/connect.ts';
 import type { BatchesTable } from '../db/database.ts';
 import { fromJson, toJson } from '../db/json.ts';
@@ -229,6 +229,18 @@ function driftPolicyOf(column: string | null): EnvironmentDriftPolicy {
 export async function deleteBatchRow(conn: Conn, id: string): Promise<boolean> {
   const result = await conn.deleteFrom('batches').where('id', '=', id).executeTakeFirst();
   return result.numDeletedRows > 0n;
+}
+
+/**
+ * Holds the batch against deletion until the commit: take it first in a transaction that adds
+ * rows under the batch (a run, its baseline). A deletion already under way makes it wait, and
+ * the batch then reads as gone (404) instead of the inserts failing their foreign keys. Taken
+ * before the inserts lock the project row, it keeps the order a project deletion takes (batch,
+ * then project): the opposite order deadlocked. SQLite runs one transaction at a time anyway.
+ */
+export async function lockBatchAgainstDeletion(conn: Conn, id: string): Promise<void> {
+  if (!(conn.getExecutor().adapter instanceof PostgresAdapter)) return;
+  await conn.selectFrom('batches').select('id').where('id', '=', id).forKeyShare().execute();
 }
 
 /**

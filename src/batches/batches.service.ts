@@ -217,8 +217,8 @@ export interface BatchRemoval {
  */
 export async function deleteBatchRows(trx: Conn, id: string, actor: Actor): Promise<BatchRemoval> {
   const before = await getBatch(trx, id);
-  const artifacts = await listArtifactsOfBatch(trx, id);
   const removed = await runsRemovedWith(trx, { batchId: id }, before.projectId);
+  const artifacts = await listArtifactsOfBatch(trx, id);
   if (!(await deleteBatchRow(trx, id))) throw notFound('batch', id);
   // After the cascade: baseline entries no longer hold their images (foreign key restrict).
   await deleteArtifactRows(

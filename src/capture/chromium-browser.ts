@@ -23,13 +23,36 @@ export class ChromiumBrowser implements LaunchedBrowser {
   }
 
   async newPage(spec: ContextSpec): Promise<ChromiumPage> {
-    const context = await this.browser.newContext(captureContextOptions(spec));
+    const context = await this.#untilDisconnected(
+      this.browser.newContext(captureContextOptions(spec)),
+    );
     try {
-      return new ChromiumPage(this.browser, context, await context.newPage());
+      return new ChromiumPage(
+        this.browser,
+        context,
+        await this.#untilDisconnected(context.newPage()),
+      );
     } catch (error) {
       await context.close().catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * `work`, or a transient failure as soon as the browser is gone. A newContext or newPage in
+   * flight when the browser process dies (killed, out of memory) can stay pending forever in
+   * playwright-core 1.65: its capture then hung until the execution timeout, instead of being
+   * retried in a relaunched browser.
+   */
+  #untilDisconnected<T>(work: Promise<T>): Promise<T> {
+    const browser = this.browser;
+    return new Promise<T>((resolve, reject) => {
+      const gone = () =>
+        reject(new CaptureError('transient', 'the browser closed while a page was being opened'));
+      if (!browser.isConnected()) gone();
+      browser.once('disconnected', gone);
+      void work.then(resolve, reject).finally(() => browser.off('disconnected', gone));
+    });
   }
 
   onDisconnected(listener: () => void): void {

@@ -50,3 +50,13 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   // Node reports a refused connection to every address of a host as an AggregateError.
   return Array.isArray(errors) && errors.some(isDatabaseUnavailable);
 }
+
+/**
+ * Postgres gave up on the transaction because of a concurrent one (deadlock 40P01, or a
+ * serialization failure 40001): rolled back whole, so the same request may simply be sent again.
+ */
+export function isConcurrencyFailure(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === '40P01' || code === '40001';
+}

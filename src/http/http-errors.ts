@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { isUniqueViolation } from '../db/errors.ts';
+import { isConcurrencyFailure, isDatabaseUnavailable, isUniqueViolation } from '../db/errors.ts';
 import { AppError, httpStatusOf, type ErrorCode } from '../shared/errors.ts';
 
 export interface ErrorBody {
@@ -47,6 +47,34 @@ export function toErrorResponse(
       },
     };
   }
+  if (isConcurrencyFailure(error)) {
+    // Nothing was changed. Logged as an error all the same: a deadlock means two code paths
+    // lock rows in opposite orders, which is worth fixing.
+    request.log.error({ err: error }, 'transaction aborted by a concurrent one');
+    return {
+      status: 409,
+      body: {
+        error: {
+          code: 'conflict',
+          message:
+            'a concurrent change got in the way and nothing was changed; send the request again',
+        },
+      },
+    };
+  }
+  if (isDatabaseUnavailable(error)) {
+    // An outage, not a bug: the same request succeeds once the database is back.
+    request.log.warn({ err: error }, 'database unavailable');
+    return {
+      status: 503,
+      body: {
+        error: {
+          code: 'unavailable',
+          message: 'the database is unreachable; try again once it is back',
+        },
+      },
+    };
+  }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const { message, details } = describeIssues(
       error.validationContext ?? 'request',
@@ -81,6 +109,26 @@ export function toErrorResponse(
           error: {
             code: 'unsupported_media_type',
             message: 'send the request body as application/json',
+          },
+        },
+      };
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return {
+        status: 414,
+        body: {
+          error: {
+            code: 'validation_failed',
+            message: 'a path segment of this URL is too long (limit 100 characters)',
+          },
+        },
+      };
+    case 'FST_ERR_BAD_URL':
+      return {
+        status: 400,
+        body: {
+          error: {
+            code: 'validation_failed',
+            message: 'the URL path is not a valid URL: a percent-encoding in it is malformed',
           },
         },
       };

@@ -35,6 +35,11 @@ export async function buildServer(ctx: AppContext) {
     // refuse these keys by name instead of the parser calling the body "not valid JSON".
     onProtoPoisoning: 'ignore',
     onConstructorPoisoning: 'ignore',
+    // URLs the router refuses before any route runs (a parameter over its length limit, bad
+    // percent-encoding) get the documented error body too, not Fastify's own.
+    frameworkErrors: (error, request, reply) => {
+      void sendError(error, request, reply);
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

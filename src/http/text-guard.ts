@@ -7,7 +7,10 @@ import { AppError } from '../shared/errors.ts';
 // - no lone surrogate: not Unicode, so not encodable as UTF-8 (SQLite stored invalid bytes);
 // - no `__proto__` key (nor `constructor.prototype`): harmless to JSON.parse, a trap for any code
 //   that merges objects. Fastify's parser refuses them too, but as "not valid JSON", which
-//   misleads; server.ts lets them through to be refused here by name.
+//   misleads; server.ts lets them through to be refused here by name;
+// - no nesting deeper than maxNestingDepth: JSON.parse takes a 10 KB body of 5,000 `[`, but every
+//   recursive walk after it (this one, schema validation, JSON.stringify for audit) overflowed
+//   the stack and answered 500. No Scene resource comes near that depth.
 
 /** With the `u` flag a well-formed surrogate pair is one code point, so only lone halves match. */
 const loneSurrogate = /\p{Surrogate}/u;
@@ -32,12 +35,20 @@ export interface TextIssue {
   message: string;
 }
 
+export const maxNestingDepth = 64;
+
 /** The first string or key anywhere in `value` that breaks the rule, with its dotted path. */
 export function findUnsafeText(
   value: unknown,
   path: readonly string[] = [],
 ): TextIssue | undefined {
   const field = () => (path.length === 0 ? '(root)' : path.join('.'));
+  if (path.length > maxNestingDepth && value !== null && typeof value === 'object') {
+    return {
+      field: path.slice(0, 3).join('.') + '…',
+      message: `is nested too deeply (more than ${maxNestingDepth} levels of arrays and objects)`,
+    };
+  }
   if (typeof value === 'string') {
     const message = describeText(value);
     return message === undefined ? undefined : { field: field(), message };

@@ -109,8 +109,8 @@ export function updateProject(
 export async function deleteProject(ctx: AppContext, id: string, actor: Actor): Promise<void> {
   const { released, removed } = await inTransaction(ctx.db, async (trx) => {
     const before = await getProject(trx, id);
-    const released = await listArtifactFilesOfProject(trx, id);
     const removed = await runsRemovedWith(trx, { projectId: id }, id);
+    const released = await listArtifactFilesOfProject(trx, id);
     await deleteBatchesOfProject(trx, id);
     if (!(await deleteProjectRow(trx, id))) throw notFound('project', id);
     await recordAudit(trx, {

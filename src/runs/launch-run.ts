@@ -5,6 +5,7 @@ import type { Actor } from '../audit/audit.types.ts';
 import { insertBaseline } from '../baselines/baselines.repository.ts';
 import { resolveBaselineForCompare } from '../baselines/baselines.service.ts';
 import { defaultBaseBranch, lineOfRun } from '../baselines/branches.ts';
+import { lockBatchAgainstDeletion } from '../batches/batches.repository.ts';
 import { getBatch } from '../batches/batches.service.ts';
 import {
   browserAvailability,
@@ -56,6 +57,7 @@ export async function launchRun(
       })
     : [];
   const launched = await runTransaction(ctx, async (trx, changes) => {
+    await lockBatchAgainstDeletion(trx, batchId);
     const batch = await getBatch(trx, batchId);
     const settings = await getEffectiveSettings(trx, batch.projectId);
 

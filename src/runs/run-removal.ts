@@ -2,7 +2,7 @@ import type { AppContext } from '../app-context.ts';
 import type { Conn } from '../db/connect.ts';
 import { abortCaptures } from './cancel.ts';
 import { listActiveExecutionIds } from './executions.repository.ts';
-import { listRunIdsOf, type RunOwner } from './runs.repository.ts';
+import { listRunIdsOf, lockRunsOf, type RunOwner } from './runs.repository.ts';
 
 /** The runs a deletion takes with it, and their executions still queued or running. */
 export interface RemovedRuns {
@@ -11,12 +11,16 @@ export interface RemovedRuns {
   activeExecutionIds: string[];
 }
 
-/** Read in the deleting transaction, before the rows go. */
+/**
+ * Call first in the deleting transaction: it locks the runs (lockRunsOf), so that what is read
+ * after it (these ids, the artifacts to release) includes what transitions committed meanwhile.
+ */
 export async function runsRemovedWith(
   conn: Conn,
   owner: RunOwner,
   projectId: string,
 ): Promise<RemovedRuns> {
+  await lockRunsOf(conn, owner);
   return {
     projectId,
     runIds: await listRunIdsOf(conn, owner),

@@ -318,6 +318,24 @@ export async function lockRunRow(conn: Conn, runId: string): Promise<void> {
   await conn.selectFrom('runs').select('id').where('id', '=', runId).forNoKeyUpdate().execute();
 }
 
+/**
+ * lockRunRow for every run of a batch or project, in id order: a deletion takes them before
+ * anything else, in the order every run transition takes its locks (the run, then the rows it
+ * references). Deleting the batch first locked it, then waited on a run a transition held,
+ * while the transition waited on the batch (a foreign-key check): a deadlock.
+ */
+export async function lockRunsOf(conn: Conn, owner: RunOwner): Promise<void> {
+  if (!isPostgres(conn)) return;
+  const { column, id } = ownerColumn(owner);
+  await conn
+    .selectFrom('runs')
+    .select('id')
+    .where(column, '=', id)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
 function isPostgres(conn: Conn): boolean {
   return conn.getExecutor().adapter instanceof PostgresAdapter;
 }
