@@ -509,9 +509,11 @@ async function openContext(
         void opening.then((opened) => opened.page.close()).catch(() => undefined);
         throw error;
       }
-      if (error instanceof CaptureError) throw error;
-      const browser = await pool.acquire(request.browser).catch(() => undefined);
-      if (attempt >= 2 || !browser) throw toCaptureError(error, signal);
+      // A browser that died while the context opened (a transient failure, or the driver's own
+      // error) is relaunched for one more try; any other failure is final.
+      if (error instanceof CaptureError && error.kind !== 'transient') throw error;
+      const relaunched = await pool.launched(request.browser).catch(() => undefined);
+      if (attempt >= 2 || !relaunched) throw toCaptureError(error, signal);
     }
   }
 }
