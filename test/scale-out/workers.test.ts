@@ -141,6 +141,30 @@ describe(
     const executionsOf = async (runId: string) =>
       (await okScene<{ items: Execution[] }>(server, 'GET', `/runs/${runId}/executions`)).items;
 
+    /** A 12-cell run of 1.5 s captures, once captures run on both workers. */
+    async function launchOnBothWorkers(name: string): Promise<Run> {
+      const batchId = await batchOf(
+        name,
+        Array.from({ length: 6 }, (_, i) => `${fixturePaths.slow}?ms=1500&${name}=${i}`),
+      );
+      const run = await okScene<Run>(server, 'POST', `/batches/${batchId}/runs`, {
+        mode: 'baseline',
+      });
+      await pollUntil(
+        () => executionsOf(run.id),
+        (items) => items.filter((e) => e.status === 'running').length >= 3,
+        'captures running on both workers',
+      );
+      return run;
+    }
+
+    const runEnded = (runId: string) =>
+      pollUntil(
+        () => okScene<Run>(server, 'GET', `/runs/${runId}`),
+        (r) => isTerminal(r.status),
+        'the run to end',
+      );
+
     it('runs a 16-cell batch to the end on the workers; both servers stream every execution', async () => {
       const batchId = await batchOf(
         'sixteen',
@@ -246,25 +270,10 @@ describe(
     });
 
     it('kill -9 of a worker mid-run: the other takes its captures over and the run finishes', async () => {
-      const batchId = await batchOf(
-        'killed',
-        Array.from({ length: 6 }, (_, i) => `${fixturePaths.slow}?ms=1500&n=${i}`),
-      );
-      const run = await okScene<Run>(server, 'POST', `/batches/${batchId}/runs`, {
-        mode: 'baseline',
-      });
-      await pollUntil(
-        () => executionsOf(run.id),
-        (items) => items.filter((e) => e.status === 'running').length >= 3,
-        'captures running on both workers',
-      );
+      const run = await launchOnBothWorkers('killed');
       const victim = workers.shift();
       await victim?.kill();
-      const ended = await pollUntil(
-        () => okScene<Run>(server, 'GET', `/runs/${run.id}`),
-        (r) => isTerminal(r.status),
-        'the run to end',
-      );
+      const ended = await runEnded(run.id);
       expect(ended).toMatchObject({
         status: 'finished',
         summary: { total: 12, finished: 12, running: 0 },
@@ -278,26 +287,11 @@ describe(
     it('SIGTERM of a worker mid-run: it exits at once and hands its captures back, no attempt lost', async () => {
       // Two live workers (the previous test killed one).
       while (workers.length < 2) workers.push(await startSceneChild(env, 'worker'));
-      const batchId = await batchOf(
-        'stopped',
-        Array.from({ length: 6 }, (_, i) => `${fixturePaths.slow}?ms=1500&stop=${i}`),
-      );
-      const run = await okScene<Run>(server, 'POST', `/batches/${batchId}/runs`, {
-        mode: 'baseline',
-      });
-      await pollUntil(
-        () => executionsOf(run.id),
-        (items) => items.filter((e) => e.status === 'running').length >= 3,
-        'captures running on both workers',
-      );
+      const run = await launchOnBothWorkers('stopped');
       const stopped = workers.shift();
       stopped?.child.kill('SIGTERM');
       expect(await stopped?.exited).toBe(0);
-      const ended = await pollUntil(
-        () => okScene<Run>(server, 'GET', `/runs/${run.id}`),
-        (r) => isTerminal(r.status),
-        'the run to end',
-      );
+      const ended = await runEnded(run.id);
       expect(ended).toMatchObject({ status: 'finished', summary: { total: 12, finished: 12 } });
       const log = (
         await okScene<{ items: RunLogLine[] }>(server, 'GET', `/runs/${run.id}/log?limit=5000`)
