@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { redactUrlPassword } from '../shared/redact-url.ts';
 import { throttledWarning } from '../shared/throttled-warning.ts';
 import { Queue as BullQueue, Worker, type Job } from 'bullmq';
@@ -106,8 +107,10 @@ export class BullmqQueue implements Queue {
         name: 'execution',
         data: job,
         opts: {
-          // One waiting job per execution: enqueuing it again while it waits adds nothing.
-          jobId: job.executionId,
+          // One waiting job per execution: enqueuing it again while it waits adds nothing. A
+          // re-queued execution's job gets an id of its own, as the job of the attempt that
+          // stopped may still be held (locked by a dead worker); whichever runs second skips.
+          jobId: job.requeued ? `${job.executionId}-${randomUUID()}` : job.executionId,
           attempts: Number.MAX_SAFE_INTEGER,
           backoff: { type: 'scene' },
         },

@@ -4,6 +4,12 @@ import type { CancelReason } from '../shared/domain.ts';
 export interface ExecutionJob {
   executionId: string;
   runId: string;
+  /**
+   * Re-queued from an attempt whose process stopped or died: that process's job may still be
+   * held in the queue (a dead BullMQ worker's job stays locked until the stalled-job check), so
+   * this job must not be taken for it and dropped as a duplicate.
+   */
+  requeued?: true;
 }
 
 /**

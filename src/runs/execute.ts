@@ -642,7 +642,7 @@ async function recordAbort(
   // had re-queued the execution) and it runs again.
   const why = abort.jobReason === 'shutdown' ? 'shutdown' : 'stale-cancel';
   const requeued = await requeueInterrupted(ctx, run, execution, why, abort.logLines);
-  if (requeued) await dispatch(ctx, [{ executionId: execution.id, runId: run.id }]);
+  if (requeued) await dispatch(ctx, [{ executionId: execution.id, runId: run.id, requeued: true }]);
 }
 
 const interruptions = {

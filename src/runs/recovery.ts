@@ -38,7 +38,7 @@ export async function takeOverExpiredExecutions(
   input: { maxAttempts: number; leases?: ExecutionLeases | undefined },
 ): Promise<TakeoverReport> {
   const report: TakeoverReport = { requeued: 0, failed: 0 };
-  const requeued: { executionId: string; runId: string }[] = [];
+  const requeued: ExecutionJob[] = [];
   for (const expired of await listExpiredLeases(ctx.db, nowIso())) {
     // Ours and still being handled: the heartbeat missed (a database blip), the handler did not.
     if (input.leases?.holds(expired.id)) continue;
@@ -57,7 +57,7 @@ export async function takeOverExpiredExecutions(
           executionId: execution.id,
           message: `${cellLabel(execution)}: the process running attempt ${execution.attempt} stopped (its lease expired); re-queued`,
         });
-        requeued.push({ executionId: execution.id, runId: run.id });
+        requeued.push({ executionId: execution.id, runId: run.id, requeued: true });
         report.requeued++;
       } else {
         const message = `the process running this capture stopped ${execution.attempt} time(s); giving up after ${input.maxAttempts} attempts`;
