@@ -1,3 +1,4 @@
+import { withCommonResponses } from './api/common-responses.ts';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
@@ -101,6 +102,7 @@ export async function buildServer(ctx: AppContext) {
       },
     },
     transform: jsonSchemaTransform,
+    transformObject: withCommonResponses(apiPrefix),
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 

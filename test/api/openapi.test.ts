@@ -67,6 +67,23 @@ describe('OpenAPI document', () => {
     }
   });
 
+  it('documents on every operation the 503 of an unreachable database and the 409 of a collided change', () => {
+    const all = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({
+        at: `${method} ${path}`,
+        operation,
+      })),
+    );
+    expect(all.length).toBeGreaterThan(50);
+    for (const { at, operation } of all) {
+      expect(Object.keys(operation.responses), at).toEqual(expect.arrayContaining(['409', '503']));
+      expect(jsonSchema(operation.responses['503']), at).toMatchObject({
+        type: 'object',
+        required: ['error'],
+      });
+    }
+  });
+
   it('documents the page password as write-only', () => {
     const operations = doc.paths['/api/v1/pages/{id}'];
     const response = jsonSchema(operations?.get?.responses['200']) as {

@@ -25,7 +25,9 @@ export const errorBodySchema = z.object({
 export const errorResponses = {
   400: errorBodySchema.describe('Validation failed: the message says which field and why'),
   404: errorBodySchema.describe('Not found'),
-  409: errorBodySchema.describe('Conflict: in use or duplicate'),
+  409: errorBodySchema.describe(
+    'Conflict: in use, a duplicate, or a change that collided with another (nothing was changed; send it again)',
+  ),
   422: errorBodySchema.describe('Semantically invalid: e.g. a reference to another project'),
 } as const;
 
