@@ -52,7 +52,13 @@ describe('viewer of an unstable cell', () => {
   });
 
   it('shows the unstable regions hatched, and counts them', async () => {
-    expect(unstable).toMatchObject({ status: 'finished', diffLevel: 'none', unstable: true });
+    // Unstable: pixels moved between the two captures, and those regions are what the viewer
+    // draws. The level may be none or minor: the counter's text always moves, but its progress
+    // bar can land on the same pixel in both fresh captures (their timing is alike), and a bar
+    // change away from the moving text then stands as a change.
+    const { status, diffLevel } = unstable;
+    expect({ status, unstable: unstable.unstable }).toEqual({ status: 'finished', unstable: true });
+    expect(['none', 'minor']).toContain(diffLevel);
     const count = unstable.unstableRegions?.length ?? 0;
     expect(count).toBeGreaterThan(0);
 
